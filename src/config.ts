@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { isKnownCurrency } from "./domain/money.ts";
+
+/**
+ * Every setting the bot reads, in one zod schema. `loadConfig(env)` is pure: it takes an
+ * environment object (process.env in production, a literal in tests) and returns either a typed
+ * Config or the list of problems, each naming the variable and what it expects.
+ */
+
+const TOKEN_HELP =
+  "a bot token such as 123456789:AAH... — open Telegram, talk to @BotFather, send /newbot and copy the token it gives you";
+
+const positiveInt = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected ${what} (a whole number)`)
+    .transform(Number)
+    .refine((n) => n > 0, `expected ${what} greater than zero`);
+
+const idList = z
+  .string()
+  .trim()
+  .transform((raw, ctx) => {
+    if (raw === "") return [] as number[];
+    const ids: number[] = [];
+    for (const part of raw.split(",")) {
+      const item = part.trim();
+      if (!/^\d{1,15}$/.test(item)) {
+        ctx.addIssue({ code: "custom", message: `expected comma-separated Telegram user ids, got "${item}"` });
+        return z.NEVER;
+      }
+      ids.push(Number(item));
+    }
+    return ids;
+  });
+
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const parsed = new URL(value);
+        return parsed.protocol === "http:" || parsed.protocol === "https:";
+      } catch {
+        return false;
+      }
+    }, `expected ${what} (an http:// or https:// URL)`)
+    .transform((value) => value.replace(/\/+$/, ""));
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const PROVIDERS = ["simulator", "sms-activate", "5sim"] as const;
+
+const schema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: `missing: expected ${TOKEN_HELP}` })
+      .trim()
+      .regex(/^\d{3,}:[A-Za-z0-9_-]{20,}$/, `expected ${TOKEN_HELP}`),
+    BOT_API_ROOT: url("the Bot API server's address").default("https://api.telegram.org"),
+    DATABASE_PATH: z.string().trim().min(1, "expected a file path").default("./data/bot.sqlite"),
+    ADMIN_IDS: idList.default([]),
+    PROVIDER: z.enum(PROVIDERS, { error: `expected one of: ${PROVIDERS.join(", ")}` }).default("simulator"),
+    PROVIDER_API_URL: url("the provider's API address").optional(),
+    PROVIDER_API_KEY: z.string().trim().optional(),
+    ACTIVATION_TTL_MINUTES: positiveInt("minutes").default(20),
+    STATUS_POLL_SECONDS: positiveInt("seconds").default(5),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of: ${LOG_LEVELS.join(", ")}` }).default("info"),
+    SHOP_CURRENCY: z
+      .string()
+      .trim()
+      .refine(isKnownCurrency, "expected an ISO 4217 currency code such as USD or RUB")
+      .transform((code) => code.toUpperCase())
+      .default("USD"),
+    SIMULATOR_SEED: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "expected a whole number")
+      .transform(Number)
+      .default(1),
+    SIMULATOR_SMS_DELAY_SECONDS: positiveInt("seconds").default(15),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PROVIDER !== "simulator" && !env.PROVIDER_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PROVIDER_API_KEY"],
+        message: `missing: the ${env.PROVIDER} provider needs its API key`,
+      });
+    }
+    if (env.PROVIDER === "sms-activate" && !env.PROVIDER_API_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PROVIDER_API_URL"],
+        message: "missing: the sms-activate protocol needs the host's address, e.g. https://api.sms-activate.ae",
+      });
+    }
+  });
+
+type Env = z.output<typeof schema>;
+
+export interface Config {
+  botToken: string;
+  botApiRoot: string;
+  databasePath: string;
+  adminIds: number[];
+  provider: {
+    kind: (typeof PROVIDERS)[number];
+    apiUrl: string | undefined;
+    apiKey: string | undefined;
+  };
+  activationTtlMinutes: number;
+  statusPollSeconds: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  shopCurrency: string;
+  simulator: { seed: number; smsDelaySeconds: number };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+function toConfig(env: Env): Config {
+  return {
+    botToken: env.BOT_TOKEN,
+    botApiRoot: env.BOT_API_ROOT,
+    databasePath: env.DATABASE_PATH,
+    adminIds: env.ADMIN_IDS,
+    provider: { kind: env.PROVIDER, apiUrl: env.PROVIDER_API_URL, apiKey: env.PROVIDER_API_KEY },
+    activationTtlMinutes: env.ACTIVATION_TTL_MINUTES,
+    statusPollSeconds: env.STATUS_POLL_SECONDS,
+    logLevel: env.LOG_LEVEL,
+    shopCurrency: env.SHOP_CURRENCY,
+    simulator: { seed: env.SIMULATOR_SEED, smsDelaySeconds: env.SIMULATOR_SMS_DELAY_SECONDS },
+  };
+}
+
+/** Empty strings count as unset, so that `FOO=` in a .env file falls back to the default. */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== "") out[key] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (parsed.success) return { ok: true, config: toConfig(parsed.data) };
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "configuration";
+    return `${name}: ${issue.message}`;
+  });
+  return { ok: false, problems };
+}
+
+/** The message printed when start-up is refused: one line per bad variable, no stack trace. */
+export function describeProblems(problems: string[]): string {
+  return [
+    "The bot cannot start because of its settings:",
+    ...problems.map((p) => `  - ${p}`),
+    "Set them in the environment or in a .env file (see .env.example).",
+  ].join("\n");
+}

@@ -1,0 +1,153 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/*
+ * Every time is epoch milliseconds (integer). Every amount of money is an integer number of the
+ * shop currency's minor units. SQLite enforces neither types nor enums, so CHECK constraints do.
+ * Hand-written triggers (drizzle/0001_ledger_triggers.sql) make the ledger append-only and move
+ * balances together with entries and holds.
+ */
+
+export const USER_STATUSES = ["active", "blocked", "deleted"] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    // The account id. A Telegram user who comes back after deleting their account gets a new one.
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    telegramId: integer("telegram_id").notNull(),
+    username: text("username"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    language: text("language").notNull().default("en"),
+    // Set when the user chose a language in Settings; until then Telegram's language_code wins.
+    languageChosen: integer("language_chosen", { mode: "boolean" }).notNull().default(false),
+    termsAcceptedAt: integer("terms_accepted_at"),
+    newsOptOut: integer("news_opt_out", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: USER_STATUSES }).notNull().default("active"),
+    blockReason: text("block_reason"),
+    // POLICY B2: a block at the request of law enforcement freezes the balance.
+    balanceFrozen: integer("balance_frozen", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
+    uniqueIndex("users_live_telegram_id").on(t.telegramId).where(sql`status <> 'deleted'`),
+    index("users_username").on(t.username),
+    check("users_status_known", sql`${t.status} IN ('active', 'blocked', 'deleted')`),
+    check("users_language_known", sql`${t.language} IN ('en', 'ru')`),
+    check("users_times_integer", sql`typeof(${t.createdAt}) = 'integer' AND typeof(${t.lastSeenAt}) = 'integer'`),
+    check("users_frozen_only_blocked", sql`${t.balanceFrozen} = 0 OR ${t.status} <> 'active'`),
+  ],
+);
+
+export const balances = sqliteTable(
+  "balances",
+  {
+    userId: integer("user_id")
+      .primaryKey()
+      .references(() => users.id),
+    // Sum of the user's ledger entries (kept by a trigger on ledger_entries).
+    posted: integer("posted").notNull().default(0),
+    // Sum of the user's open holds (kept by triggers on holds).
+    held: integer("held").notNull().default(0),
+  },
+  (t) => [
+    check("balances_integer", sql`typeof(${t.posted}) = 'integer' AND typeof(${t.held}) = 'integer'`),
+    check("balances_held_non_negative", sql`${t.held} >= 0`),
+    // The available balance can never be negative: the store refuses, not only the code.
+    check("balances_available_non_negative", sql`${t.posted} - ${t.held} >= 0`),
+  ],
+);
+
+export const HOLD_STATUSES = ["open", "captured", "voided"] as const;
+export type HoldStatus = (typeof HOLD_STATUSES)[number];
+
+export const holds = sqliteTable(
+  "holds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    amount: integer("amount").notNull(),
+    status: text("status", { enum: HOLD_STATUSES }).notNull().default("open"),
+    // What the money is reserved for, e.g. ("activation", "42").
+    refType: text("ref_type").notNull(),
+    refId: text("ref_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    createdAt: integer("created_at").notNull(),
+    settledAt: integer("settled_at"),
+  },
+  (t) => [
+    uniqueIndex("holds_idempotency_key").on(t.idempotencyKey),
+    index("holds_open_by_user").on(t.userId).where(sql`status = 'open'`),
+    check("holds_amount_positive_integer", sql`typeof(${t.amount}) = 'integer' AND ${t.amount} > 0`),
+    check("holds_status_known", sql`${t.status} IN ('open', 'captured', 'voided')`),
+    check("holds_settled_when_closed", sql`(${t.status} = 'open') = (${t.settledAt} IS NULL)`),
+  ],
+);
+
+export const LEDGER_KINDS = [
+  "topup", // money in from a payment
+  "purchase", // a captured hold: an activation or rental delivered
+  "refund", // money back to the balance for something bought (A3, L1, W5)
+  "adjustment", // an admin's credit or debit
+  "payment_refund", // money returned to the payment method (Stars refund, W3)
+  "forfeit", // balance lost with an account deleted for inactivity or on request (B2, B3)
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export const ledgerEntries = sqliteTable(
+  "ledger_entries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind", { enum: LEDGER_KINDS }).notNull(),
+    // Signed: positive adds to the balance, negative takes from it.
+    amount: integer("amount").notNull(),
+    // The posted balance right after this entry (checked by a trigger).
+    balanceAfter: integer("balance_after").notNull(),
+    refType: text("ref_type").notNull(),
+    refId: text("ref_id").notNull(),
+    holdId: integer("hold_id").references(() => holds.id),
+    idempotencyKey: text("idempotency_key").notNull(),
+    memo: text("memo"),
+    // The admin who made it, for adjustments and admin refunds.
+    actorTelegramId: integer("actor_telegram_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("ledger_idempotency_key").on(t.idempotencyKey),
+    // A hold is captured by at most one entry.
+    uniqueIndex("ledger_one_capture_per_hold").on(t.holdId).where(sql`hold_id IS NOT NULL`),
+    index("ledger_by_user").on(t.userId, t.id),
+    index("ledger_by_ref").on(t.refType, t.refId),
+    check("ledger_amount_integer", sql`typeof(${t.amount}) = 'integer' AND ${t.amount} <> 0`),
+    check("ledger_balance_after_integer", sql`typeof(${t.balanceAfter}) = 'integer'`),
+    check(
+      "ledger_kind_known",
+      sql`${t.kind} IN ('topup', 'purchase', 'refund', 'adjustment', 'payment_refund', 'forfeit')`,
+    ),
+    check("ledger_kind_sign", sql`(${t.kind} IN ('topup', 'refund') AND ${t.amount} > 0)
+      OR (${t.kind} IN ('purchase', 'payment_refund', 'forfeit') AND ${t.amount} < 0)
+      OR ${t.kind} = 'adjustment'`),
+  ],
+);
+
+/** Small key-value store: conversation state, the simulator's state, job bookkeeping. */
+export const kvStore = sqliteTable(
+  "kv_store",
+  {
+    namespace: text("namespace").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.key] }), index("kv_store_updated").on(t.namespace, t.updatedAt)],
+);

@@ -1,0 +1,132 @@
+import { and, eq, ne } from "drizzle-orm";
+import type { Db } from "../db/open.ts";
+import { balances, users } from "../db/schema.ts";
+import type { Clock } from "./clock.ts";
+
+export type Account = typeof users.$inferSelect;
+export type Language = "en" | "ru";
+export const LANGUAGES: readonly Language[] = ["en", "ru"];
+
+/** What Telegram tells us about a user on every update. */
+export interface TelegramProfile {
+  id: number;
+  username?: string | undefined;
+  first_name: string;
+  last_name?: string | undefined;
+  language_code?: string | undefined;
+}
+
+/** last_seen is written at most this often, so that a chatty user does not cost a write per update. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/** Russian for Russian speakers; English for everyone else, including an unknown language. */
+export function languageFromTelegram(code: string | undefined): Language {
+  return code !== undefined && code.toLowerCase().startsWith("ru") ? "ru" : "en";
+}
+
+export class Accounts {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The live (not deleted) account of a Telegram user, if any. */
+  findByTelegramId(telegramId: number): Account | undefined {
+    return this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.telegramId, telegramId), ne(users.status, "deleted")))
+      .get();
+  }
+
+  byId(id: number): Account | undefined {
+    return this.db.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  /**
+   * Registers the user on first contact (idempotent: one live account per Telegram id, with its
+   * balance row) and keeps names, language and last-seen current on later contacts.
+   */
+  registerOrTouch(profile: TelegramProfile): Account {
+    const now = this.clock();
+    return this.db.transaction(
+      () => {
+        const existing = this.findByTelegramId(profile.id);
+        if (!existing) {
+          const created = this.db
+            .insert(users)
+            .values({
+              telegramId: profile.id,
+              username: profile.username ?? null,
+              firstName: profile.first_name,
+              lastName: profile.last_name ?? null,
+              language: languageFromTelegram(profile.language_code),
+              createdAt: now,
+              lastSeenAt: now,
+            })
+            .returning()
+            .get();
+          this.db.insert(balances).values({ userId: created.id }).run();
+          return created;
+        }
+        const language = existing.languageChosen ? existing.language : languageFromTelegram(profile.language_code);
+        const changed =
+          existing.username !== (profile.username ?? null) ||
+          existing.firstName !== profile.first_name ||
+          existing.lastName !== (profile.last_name ?? null) ||
+          existing.language !== language ||
+          now - existing.lastSeenAt >= LAST_SEEN_RESOLUTION_MS;
+        if (!changed) return existing;
+        return this.db
+          .update(users)
+          .set({
+            username: profile.username ?? null,
+            firstName: profile.first_name,
+            lastName: profile.last_name ?? null,
+            language,
+            lastSeenAt: now,
+          })
+          .where(eq(users.id, existing.id))
+          .returning()
+          .get();
+      },
+      { behavior: "immediate" },
+    );
+  }
+
+  acceptTerms(userId: number): Account | undefined {
+    return this.db
+      .update(users)
+      .set({ termsAcceptedAt: this.clock() })
+      .where(eq(users.id, userId))
+      .returning()
+      .get();
+  }
+
+  setLanguage(userId: number, language: Language): void {
+    this.db.update(users).set({ language, languageChosen: true }).where(eq(users.id, userId)).run();
+  }
+
+  setNewsOptOut(userId: number, optOut: boolean): void {
+    this.db.update(users).set({ newsOptOut: optOut }).where(eq(users.id, userId)).run();
+  }
+
+  /** POLICY B2: a block stops buying, topping up and withdrawing; `freeze` keeps the balance untouchable. */
+  block(userId: number, reason: string, freeze: boolean): Account | undefined {
+    return this.db
+      .update(users)
+      .set({ status: "blocked", blockReason: reason, balanceFrozen: freeze })
+      .where(and(eq(users.id, userId), ne(users.status, "deleted")))
+      .returning()
+      .get();
+  }
+
+  unblock(userId: number): Account | undefined {
+    return this.db
+      .update(users)
+      .set({ status: "active", blockReason: null, balanceFrozen: false })
+      .where(and(eq(users.id, userId), eq(users.status, "blocked")))
+      .returning()
+      .get();
+  }
+}
