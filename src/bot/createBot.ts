@@ -1,0 +1,89 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type MiddlewareFn } from "grammy";
+import { KeyValue } from "../db/keyValue.ts";
+import type { BotContext, BotDeps, FlowContext } from "./context.ts";
+import { conversationStorage } from "./conversationStorage.ts";
+import { comingSoonFeature } from "./features/comingSoon.ts";
+import { infoFeature } from "./features/info.ts";
+import { settingsFeature } from "./features/settings.ts";
+import { startFeature } from "./features/start.ts";
+import { supportFeature } from "./features/support.ts";
+import { createI18n } from "./i18n.ts";
+import { loadAccount, reportError, stopBlocked, withDeps } from "./middleware.ts";
+import { AdminNotifier } from "./notifier.ts";
+import { acknowledge, htmlByDefault } from "./respond.ts";
+
+/** Bump when a conversation's steps change, so that old replay logs are discarded, not misread. */
+export const CONVERSATION_VERSION = 1;
+
+const retryOnFloodLimits = () => autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+
+export interface BuiltBot {
+  bot: Bot<BotContext>;
+  i18n: ReturnType<typeof createI18n>;
+  notifier: AdminNotifier;
+  conversationState: KeyValue;
+}
+
+/**
+ * Builds the bot. Order matters: dependencies and the account come first, then the block check;
+ * handlers that no conversation may swallow (payments, /cancel) come before the conversations;
+ * the catch-all for stale buttons comes last.
+ */
+export function createBot(deps: BotDeps): BuiltBot {
+  const bot = new Bot<BotContext>(deps.config.botToken, { client: { apiRoot: deps.config.botApiRoot } });
+  bot.api.config.use(retryOnFloodLimits());
+  bot.api.config.use(htmlByDefault);
+
+  const i18n = createI18n();
+  const notifier = new AdminNotifier(bot.api, deps.config.adminIds, deps.logger);
+  const conversationState = new KeyValue(deps.store.db, "conversation", deps.clock);
+
+  // Updates of one chat are handled in order; different chats in parallel.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(withDeps(deps));
+
+  const app = bot.errorBoundary((error) => reportError(error.ctx, error.error));
+  app.use(loadAccount);
+  app.use(i18n);
+  app.use(stopBlocked);
+
+  // Conversations build their own Api and context: give them the same transformers and context.
+  const flowPlugins: MiddlewareFn<FlowContext>[] = [
+    (ctx, next) => {
+      ctx.api.config.use(retryOnFloodLimits());
+      ctx.api.config.use(htmlByDefault);
+      ctx.deps = deps;
+      ctx.log = deps.logger.child({ update_id: ctx.update.update_id, user: ctx.from?.id });
+      if (ctx.from) ctx.account = deps.accounts.findByTelegramId(ctx.from.id);
+      return next();
+    },
+    i18n.middleware() as MiddlewareFn<FlowContext>,
+  ];
+  app.use(
+    conversations<BotContext, FlowContext>({
+      storage: { type: "key", version: CONVERSATION_VERSION, adapter: conversationStorage(conversationState) },
+      plugins: flowPlugins,
+    }),
+  );
+
+  app.command("cancel", async (ctx) => {
+    const active = Object.keys(ctx.conversation.active());
+    if (active.length === 0) {
+      await ctx.reply(ctx.t("cancel-nothing"));
+      return;
+    }
+    await ctx.conversation.exitAll();
+    await ctx.reply(ctx.t("cancel-nothing"));
+  });
+
+  app.use(startFeature, infoFeature, settingsFeature, supportFeature(notifier), comingSoonFeature);
+
+  // A button from an old or forged message: a polite answer, nothing else happens.
+  app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
+
+  bot.catch((error) => deps.logger.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"));
+  return { bot, i18n, notifier, conversationState };
+}

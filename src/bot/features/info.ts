@@ -1,0 +1,37 @@
+import { Composer } from "grammy";
+import { formatMoney } from "../../domain/money.ts";
+import type { BotContext, FlowContext } from "../context.ts";
+import { backToMenuKeyboard, MENU } from "../keyboards.ts";
+import { acknowledge, showScreen } from "../respond.ts";
+
+/** Help, the rules, and the balance: screens that only read. */
+export const infoFeature = new Composer<BotContext>();
+
+async function showHelp(ctx: FlowContext): Promise<void> {
+  await showScreen(ctx, ctx.t("help-text"), backToMenuKeyboard(ctx));
+}
+
+async function showBalance(ctx: FlowContext): Promise<void> {
+  const account = ctx.account;
+  if (!account) return;
+  const { available, held } = ctx.deps.ledger.balanceOf(account.id);
+  const money = (amount: number) => formatMoney(amount, ctx.deps.currency, account.language);
+  const lines = [ctx.t("balance-text", { available: money(available) })];
+  if (held > 0) lines.push(ctx.t("balance-held", { held: money(held) }));
+  if (account.balanceFrozen) lines.push(ctx.t("balance-frozen"));
+  await showScreen(ctx, lines.join("\n"), backToMenuKeyboard(ctx));
+}
+
+infoFeature.command("help", showHelp);
+infoFeature.callbackQuery(MENU.help, async (ctx) => {
+  await acknowledge(ctx);
+  await showHelp(ctx);
+});
+
+infoFeature.command("rules", (ctx) => ctx.reply(ctx.t("rules-text", { ttl: ctx.deps.config.activationTtlMinutes })));
+
+infoFeature.command("balance", showBalance);
+infoFeature.callbackQuery(MENU.balance, async (ctx) => {
+  await acknowledge(ctx);
+  await showBalance(ctx);
+});

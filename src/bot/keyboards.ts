@@ -1,0 +1,38 @@
+import { InlineKeyboard } from "grammy";
+import type { FlowContext } from "./context.ts";
+
+/** Callback data of the main menu and shared buttons. Each feature parses only its own prefix. */
+export const MENU = {
+  home: "m:home",
+  buy: "m:buy",
+  rent: "m:rent",
+  topup: "m:topup",
+  balance: "m:bal",
+  history: "m:hist",
+  settings: "m:set",
+  help: "m:help",
+} as const;
+
+export const TERMS_ACCEPT = "terms:accept";
+
+export function mainMenuKeyboard(ctx: FlowContext): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t("menu-buy"), MENU.buy)
+    .text(ctx.t("menu-rent"), MENU.rent)
+    .row()
+    .text(ctx.t("menu-topup"), MENU.topup)
+    .text(ctx.t("menu-balance"), MENU.balance)
+    .row()
+    .text(ctx.t("menu-history"), MENU.history)
+    .text(ctx.t("menu-settings"), MENU.settings)
+    .row()
+    .text(ctx.t("menu-help"), MENU.help);
+}
+
+export function backToMenuKeyboard(ctx: FlowContext): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t("menu-back"), MENU.home);
+}
+
+export function termsKeyboard(ctx: FlowContext): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t("terms-accept-button"), TERMS_ACCEPT);
+}

@@ -1,0 +1,155 @@
+## Texts the bot shows in English. Messages are HTML: placeholders that carry user input are escaped by the code.
+
+start-welcome =
+    👋 Hello, { $name }!
+
+    Here you can get a phone number to receive a verification SMS from a service such as Telegram, WhatsApp or Google. You pay only for numbers that receive a code.
+start-welcome-back =
+    👋 Welcome back, { $name }!
+
+terms-summary =
+    <b>Before your first purchase, please read the main rules:</b>
+
+    • A number bought for a service receives SMS from that service only. It works for { $ttl } minutes, and every SMS that arrives in that time is shown to you.
+    • If no code arrives, or you cancel before one arrives, the full price goes back to your balance automatically.
+    • Once a code has been shown, the number is delivered and is not refunded, even if the service later blocks the account you made with it.
+    • If a number does not suit you (for example, it is already used on the service), press Cancel or Ban before a code arrives and you get your money back.
+    • Many cancellations in a short time can pause buying for a while.
+    • Your payments and purchases stay in your history; you can read it at any time, and it cannot be deleted.
+    • We may send you news and offers; you can turn them off in Settings at any time.
+
+    Full rules: /rules
+terms-ask = Do you accept these rules?
+terms-accept-button = ✅ I accept the rules
+terms-accepted = ✅ Thank you! You can now top up your balance and buy numbers.
+terms-required = Please accept the rules first: it takes a minute. /start
+
+menu-title =
+    <b>Main menu</b>
+    Balance: <b>{ $balance }</b>
+
+    What would you like to do?
+menu-buy = 🛒 Buy a number
+menu-rent = 📅 Rent a number
+menu-topup = 💳 Top up
+menu-balance = 💰 Balance
+menu-history = 📜 History
+menu-settings = ⚙️ Settings
+menu-help = ❓ Help
+menu-back = ⬅️ Main menu
+
+coming-soon = { $feature }: this is not available yet. We are working on it — thank you for your patience.
+
+balance-text =
+    💰 <b>Your balance</b>
+
+    Available: <b>{ $available }</b>
+balance-held = Reserved for numbers in progress: { $held }
+balance-frozen = ❄️ Your balance is frozen.
+
+help-text =
+    <b>How it works</b>
+
+    1. Top up your balance.
+    2. Choose a service (Telegram, WhatsApp, Google…) and a country.
+    3. You get a phone number. Enter it in the service and ask it for a code.
+    4. The SMS appears here in the chat. No code — no charge: cancel, or wait until the number expires, and the money goes back to your balance.
+
+    <b>Commands</b>
+    /menu — main menu
+    /buy — buy a number
+    /rent — rent a number for days
+    /topup — top up your balance
+    /balance — your balance
+    /history — your payments and purchases
+    /settings — language and news
+    /rules — the rules of the service
+    /paysupport — help with a payment
+    /cancel — leave the current step
+
+rules-text =
+    📜 <b>Rules of the service</b>
+
+    <b>Balance</b>
+    • Money on your balance does not expire. It is lost only if you delete your account yourself, if the account is blocked at the request of law enforcement (the balance is then frozen), or if the account is not used for more than 9 months (we warn you 30 and 7 days before).
+    • A purchase is paid from the balance at the moment you buy it.
+    • Your history of payments and purchases is kept and cannot be deleted.
+
+    <b>One-time numbers</b>
+    • A number receives SMS only from the service you bought it for, for { $ttl } minutes.
+    • No code before the time is up, or you cancel before a code: the full price returns to your balance automatically.
+    • Cancel or Ban (the number is already used or blocked on the service) before a code: money back.
+    • After a code has been shown, the number counts as delivered: no refund, also if the service later blocks the account.
+    • If no SMS arrives within 5 minutes we remind you that you can cancel for free. Many cancellations without a code in a short time pause buying for a while.
+    • Operations made through your own faulty software are not refunded.
+
+    <b>Rented numbers</b>
+    • If a rented number does not work for more than 24 hours, the days it was unavailable are refunded to your balance, counted from when you told us.
+    • Money also returns to your balance if the carrier disconnects the number through no fault of yours, or if we cannot provide the number you paid for.
+    • No refund if you end a rental early of your own will while the number worked, if you refuse identity documents that a number requires (shown before you order), or because caller ID does not work.
+
+    <b>Refunds to your payment method</b>
+    • Possible when a paid number could not be provided although it was listed as available, or when a number stopped working through the carrier's fault and no replacement from the same country can be given.
+    • Not possible for money left unused, for accidental top-ups, for a change of mind, or when the service was misused.
+    • Only for events of the last month. Send a request with the service, amount, reason and refund details; we answer within 2 working days.
+
+    <b>Not allowed</b>
+    • Illegal use, fraud, paid subscriptions, exploiting security flaws.
+    • Banks, Qiwi and WebMoney are not offered, and there are no numbers of, or service in, Iran, Sudan, North Korea, Syria, Cuba and Crimea.
+    • Card details never pass through this bot: payments go through Telegram.
+
+paysupport-text =
+    💬 <b>Help with a payment</b>
+
+    Payments are made through Telegram. If something went wrong with a payment, send one message that starts with /paysupport and describes the problem, for example:
+    <code>/paysupport I paid 100 Stars at 14:05 but my balance did not change</code>
+
+    Please include the date and the amount. Our team answers here in the chat.
+paysupport-sent = ✅ Your message has been passed to our team. We will answer here.
+paysupport-unavailable = Sorry, support cannot be reached from the bot right now. Please try again later.
+paysupport-admin-notice =
+    💬 <b>Payment support request</b>
+    From: { $user } (id <code>{ $telegramId }</code>, account #{ $accountId })
+
+    { $text }
+
+account-blocked =
+    ⛔ Your account is blocked.
+    Reason: { $reason }
+    While it is blocked you cannot buy numbers or top up. If you think this is a mistake, contact /paysupport.
+account-blocked-short = ⛔ Your account is blocked.
+precheckout-blocked = Your account is blocked, so the payment cannot be accepted.
+
+error-generic = 😕 Something went wrong on our side. Please try again in a moment; your balance is safe.
+button-expired = This button is no longer active. Open /menu to continue.
+
+settings-title =
+    ⚙️ <b>Settings</b>
+
+    Language: { $language }
+    News and offers: { $news }
+settings-news-on = on
+settings-news-off = off
+settings-language-button = 🌐 Language: { $language }
+settings-news-turn-off = 🔕 Turn off news
+settings-news-turn-on = 🔔 Turn on news
+settings-language-choose = Choose your language:
+settings-language-set = ✅ Language: English
+settings-news-updated = ✅ Saved.
+language-name-en = English
+language-name-ru = Русский
+
+cmd-start = Start and main menu
+cmd-menu = Main menu
+cmd-buy = Buy a number
+cmd-rent = Rent a number
+cmd-topup = Top up the balance
+cmd-balance = Your balance
+cmd-history = Payments and purchases
+cmd-settings = Language and news
+cmd-help = How it works
+cmd-rules = Rules of the service
+cmd-paysupport = Help with a payment
+cmd-cancel = Leave the current step
+
+cancel-nothing = There is nothing to cancel. /menu

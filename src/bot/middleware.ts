@@ -1,0 +1,64 @@
+import type { MiddlewareFn } from "grammy";
+import { GrammyError, HttpError } from "grammy";
+import { escapeHtml } from "./html.ts";
+import type { BotContext, BotDeps } from "./context.ts";
+import { acknowledge } from "./respond.ts";
+
+/** Gives each update its dependencies and a child logger that carries the update id and user. */
+export function withDeps(deps: BotDeps): MiddlewareFn<BotContext> {
+  return (ctx, next) => {
+    ctx.deps = deps;
+    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, user: ctx.from?.id });
+    return next();
+  };
+}
+
+/**
+ * Registers or refreshes the sender's account. Updates from groups and channels are ignored: the
+ * shop works in private chats only.
+ */
+export const loadAccount: MiddlewareFn<BotContext> = (ctx, next) => {
+  if (ctx.chat && ctx.chat.type !== "private") return;
+  if (ctx.from && !ctx.from.is_bot) {
+    ctx.account = ctx.deps.accounts.registerOrTouch(ctx.from);
+  }
+  return next();
+};
+
+/** POLICY B2: a blocked account gets one clear answer to anything it does, and nothing else. */
+export const stopBlocked: MiddlewareFn<BotContext> = async (ctx, next) => {
+  const account = ctx.account;
+  if (!account || account.status !== "blocked") return next();
+  if (ctx.preCheckoutQuery) {
+    await ctx.answerPreCheckoutQuery(false, { error_message: ctx.t("precheckout-blocked") });
+    return;
+  }
+  if (ctx.callbackQuery) {
+    await acknowledge(ctx, ctx.t("account-blocked-short"), true);
+    return;
+  }
+  if (ctx.message) {
+    await ctx.reply(ctx.t("account-blocked", { reason: escapeHtml(account.blockReason ?? "—") }));
+  }
+};
+
+/**
+ * The last line of defence for one update: logs what happened with the update's context and tells
+ * the user, in their language, that something went wrong — never the internals.
+ */
+export async function reportError(ctx: BotContext, error: unknown): Promise<void> {
+  const log = ctx.log ?? ctx.deps?.logger;
+  const details =
+    error instanceof GrammyError
+      ? { method: error.method, code: error.error_code, description: error.description }
+      : error instanceof HttpError
+        ? { http: error.message }
+        : { err: error };
+  log?.error({ ...details, update_id: ctx.update.update_id, user: ctx.from?.id }, "update failed");
+  try {
+    if (ctx.callbackQuery) await acknowledge(ctx);
+    if (ctx.chat && typeof ctx.t === "function") await ctx.reply(ctx.t("error-generic"));
+  } catch (notifyError) {
+    log?.warn({ err: notifyError }, "could not tell the user about the error");
+  }
+}

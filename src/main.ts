@@ -1,0 +1,136 @@
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { describeProblems, loadConfig, type Config } from "./config.ts";
+import { openStore } from "./db/open.ts";
+import { registerCommands } from "./bot/commands.ts";
+import type { BotDeps } from "./bot/context.ts";
+import { createBot, type BuiltBot } from "./bot/createBot.ts";
+import { Accounts } from "./domain/accounts.ts";
+import { systemClock, type Clock } from "./domain/clock.ts";
+import { Ledger } from "./domain/ledger.ts";
+import { currency } from "./domain/money.ts";
+import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
+import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+/*
+ * The composition root, read top to bottom: config -> store -> domain services -> bot -> jobs ->
+ * polling. `startApp` is what `npm start` runs and what the end-to-end tests start; `shutdown`
+ * undoes it in reverse, once.
+ */
+
+const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
+
+export interface App {
+  built: BuiltBot;
+  deps: BotDeps;
+  scheduler: Scheduler;
+  /** Stops jobs, then polling, then closes the database. Safe to call more than once. */
+  shutdown(): Promise<void>;
+  /** Settles when polling ends: `"stopped"` after shutdown, `"died"` if it ended by itself. */
+  finished: Promise<"stopped" | "died">;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+
+  const store = openStore(config.databasePath);
+  const deps: BotDeps = {
+    config,
+    store,
+    accounts: new Accounts(store.db, clock),
+    ledger: new Ledger(store.db, clock),
+    currency: currency(config.shopCurrency),
+    clock,
+    logger,
+  };
+
+  const built = createBot(deps);
+  const { bot } = built;
+  let runner: RunnerHandle | undefined;
+  let scheduler: Scheduler | undefined;
+  let shuttingDown = false;
+
+  const shutdown = async (): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info("shutting down");
+    await scheduler?.stop();
+    if (runner?.isRunning()) await runner.stop();
+    store.close();
+    logger.info("stopped");
+  };
+
+  try {
+    await bot.init();
+    // Long polling: a webhook left over from another deployment would make getUpdates fail.
+    await bot.api.deleteWebhook();
+    await registerCommands(bot.api, built.i18n).catch((error: unknown) =>
+      logger.warn({ err: error }, "could not register the command menu; continuing"),
+    );
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+
+  scheduler = startScheduler([sweepConversationsJob(built.conversationState)], clock, logger);
+
+  runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
+  const finished = (runner.task() ?? Promise.resolve()).then(() => (shuttingDown ? ("stopped" as const) : ("died" as const)));
+  logger.info({ bot: bot.botInfo.username, provider: config.provider.kind, database: config.databasePath }, "bot started (long polling)");
+
+  return { built, deps, scheduler, shutdown, finished };
+}
+
+/** `npm start`: read .env, validate settings, start, and stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    console.error(describeProblems(loaded.problems));
+    process.exit(1);
+  }
+  const config = loaded.config;
+  const logger = createLogger(config.logLevel);
+
+  let app: App;
+  try {
+    app = await startApp(config, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, "could not start");
+    console.error(`The bot could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, "signal received");
+    app.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+
+  const outcome = await app.finished;
+  if (outcome === "died") {
+    logger.fatal("polling stopped unexpectedly; exiting so that a supervisor can restart the bot");
+    await app.shutdown();
+    process.exit(1);
+  }
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  void main();
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { describeProblems, loadConfig } from "../src/config.ts";
+
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
+describe("settings", () => {
+  it("a token alone starts the bot on the embedded defaults: SQLite file, simulator, 20-minute activations", () => {
+    const result = loadConfig({ BOT_TOKEN: TOKEN });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({
+      botToken: TOKEN,
+      botApiRoot: "https://api.telegram.org",
+      databasePath: "./data/bot.sqlite",
+      adminIds: [],
+      provider: { kind: "simulator" },
+      activationTtlMinutes: 20,
+      statusPollSeconds: 5,
+      logLevel: "info",
+      shopCurrency: "USD",
+    });
+  });
+
+  it("a missing token names the variable and says how to get one from @BotFather", () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/^BOT_TOKEN: missing: .*@BotFather/);
+  });
+
+  it("every bad variable is named with what it expects, all at once", () => {
+    const result = loadConfig({
+      BOT_TOKEN: "nope",
+      ADMIN_IDS: "12, abc",
+      PROVIDER: "acme",
+      ACTIVATION_TTL_MINUTES: "ten",
+      STATUS_POLL_SECONDS: "0",
+      LOG_LEVEL: "loud",
+      BOT_API_ROOT: "ftp://x",
+      SHOP_CURRENCY: "DOLLARS",
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const named = result.problems.map((p) => p.split(":")[0]).sort();
+    expect(named).toEqual(
+      ["ACTIVATION_TTL_MINUTES", "ADMIN_IDS", "BOT_API_ROOT", "BOT_TOKEN", "LOG_LEVEL", "PROVIDER", "SHOP_CURRENCY", "STATUS_POLL_SECONDS"].sort(),
+    );
+    expect(result.problems.join("\n")).toContain('got "abc"');
+    expect(describeProblems(result.problems)).toMatch(/^The bot cannot start because of its settings:\n {2}- /);
+  });
+
+  it("a real provider needs its key, and the sms-activate protocol needs the host's address", () => {
+    const result = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER: "sms-activate" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.split(":")[0]).sort()).toEqual(["PROVIDER_API_KEY", "PROVIDER_API_URL"]);
+  });
+
+  it("admin ids are parsed, empty values fall back to defaults, trailing slashes are dropped", () => {
+    const result = loadConfig({ BOT_TOKEN: TOKEN, ADMIN_IDS: " 42, 7 ", DATABASE_PATH: "", BOT_API_ROOT: "http://127.0.0.1:8081/" });
+    expect(result.ok && result.config.adminIds).toEqual([42, 7]);
+    expect(result.ok && result.config.databasePath).toBe("./data/bot.sqlite");
+    expect(result.ok && result.config.botApiRoot).toBe("http://127.0.0.1:8081");
+  });
+});
