@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { isKnownCurrency } from "./domain/money.ts";
+import { currency, isKnownCurrency } from "./domain/money.ts";
+import { parseServiceMarkups, validatePricingRules, type PricingRules } from "./domain/pricing.ts";
+import { parseDenyList, type DenyLists } from "./domain/prohibited.ts";
+import { parseScaled } from "./domain/decimal.ts";
 
 /**
  * Every setting the bot reads, in one zod schema. `loadConfig(env)` is pure: it takes an
@@ -49,6 +52,8 @@ const url = (what: string) =>
     }, `expected ${what} (an http:// or https:// URL)`)
     .transform((value) => value.replace(/\/+$/, ""));
 
+const decimal = (what: string) => z.string().trim().regex(/^\d+(\.\d+)?$/, `expected ${what}, e.g. 12.5`);
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const PROVIDERS = ["simulator", "sms-activate", "5sim"] as const;
 
@@ -73,6 +78,19 @@ const schema = z
       .refine(isKnownCurrency, "expected an ISO 4217 currency code such as USD or RUB")
       .transform((code) => code.toUpperCase())
       .default("USD"),
+    PROVIDER_TIMEOUT_SECONDS: positiveInt("seconds").default(15),
+    PROVIDER_LOW_BALANCE: decimal("an amount in the provider's currency").default("100"),
+    CATALOG_SYNC_MINUTES: positiveInt("minutes").default(10),
+    PRICE_RATE: decimal("shop currency units per one unit of the provider's currency").default("0.012"),
+    MARKUP_PERCENT: decimal("a percentage").default("30"),
+    MARKUP_BY_SERVICE: z
+      .string()
+      .trim()
+      .refine((text) => parseServiceMarkups(text) !== null, 'expected "service:percent" pairs separated by commas, e.g. "tg:50,wa:40"')
+      .default(""),
+    MIN_MARGIN: decimal("an amount in the shop currency").default("0.05"),
+    DENY_SERVICES: z.string().default(""),
+    DENY_COUNTRIES: z.string().default(""),
     SIMULATOR_SEED: z
       .string()
       .trim()
@@ -100,6 +118,18 @@ const schema = z
 
 type Env = z.output<typeof schema>;
 
+function pricingRules(env: Env): PricingRules {
+  const shop = currency(env.SHOP_CURRENCY);
+  return {
+    rate: env.PRICE_RATE,
+    markupPercent: env.MARKUP_PERCENT,
+    serviceMarkupPercent: parseServiceMarkups(env.MARKUP_BY_SERVICE) ?? {},
+    // Rounded up to the shop's minor unit: a margin of 0.005 USD is at least one cent.
+    minMarginMinor: parseScaled(env.MIN_MARGIN, shop.minorDigits, "up") ?? 0,
+    shopMinorDigits: shop.minorDigits,
+  };
+}
+
 export interface Config {
   botToken: string;
   botApiRoot: string;
@@ -109,7 +139,13 @@ export interface Config {
     kind: (typeof PROVIDERS)[number];
     apiUrl: string | undefined;
     apiKey: string | undefined;
+    timeoutMs: number;
+    /** Admins are told when the provider balance falls to this (millionths of the provider's currency). */
+    lowBalanceMicros: number;
   };
+  catalogSyncMinutes: number;
+  pricing: PricingRules;
+  denyLists: DenyLists;
   activationTtlMinutes: number;
   statusPollSeconds: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -125,7 +161,16 @@ function toConfig(env: Env): Config {
     botApiRoot: env.BOT_API_ROOT,
     databasePath: env.DATABASE_PATH,
     adminIds: env.ADMIN_IDS,
-    provider: { kind: env.PROVIDER, apiUrl: env.PROVIDER_API_URL, apiKey: env.PROVIDER_API_KEY },
+    provider: {
+      kind: env.PROVIDER,
+      apiUrl: env.PROVIDER_API_URL,
+      apiKey: env.PROVIDER_API_KEY,
+      timeoutMs: env.PROVIDER_TIMEOUT_SECONDS * 1000,
+      lowBalanceMicros: parseScaled(env.PROVIDER_LOW_BALANCE, 6, "up") ?? 0,
+    },
+    catalogSyncMinutes: env.CATALOG_SYNC_MINUTES,
+    pricing: pricingRules(env),
+    denyLists: { services: parseDenyList(env.DENY_SERVICES), countries: parseDenyList(env.DENY_COUNTRIES) },
     activationTtlMinutes: env.ACTIVATION_TTL_MINUTES,
     statusPollSeconds: env.STATUS_POLL_SECONDS,
     logLevel: env.LOG_LEVEL,
@@ -145,7 +190,11 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = schema.safeParse(withoutEmpty(env));
-  if (parsed.success) return { ok: true, config: toConfig(parsed.data) };
+  if (parsed.success) {
+    const config = toConfig(parsed.data);
+    const pricingProblems = validatePricingRules(config.pricing).map((e) => `PRICE_RATE/MARKUP: ${e.message}`);
+    return pricingProblems.length > 0 ? { ok: false, problems: pricingProblems } : { ok: true, config };
+  }
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join(".") || "configuration";
     return `${name}: ${issue.message}`;

@@ -38,7 +38,13 @@ export function createBot(deps: BotDeps): BuiltBot {
   bot.api.config.use(htmlByDefault);
 
   const i18n = createI18n();
-  const notifier = new AdminNotifier(bot.api, deps.config.adminIds, deps.logger);
+  const notifier = new AdminNotifier(
+    bot.api,
+    deps.config.adminIds,
+    (language, key, variables) => i18n.t(language, key, variables),
+    (telegramId) => (deps.accounts.findByTelegramId(telegramId)?.language) ?? "en",
+    deps.logger,
+  );
   const conversationState = new KeyValue(deps.store.db, "conversation", deps.clock);
 
   // Updates of one chat are handled in order; different chats in parallel.

@@ -20,7 +20,7 @@ export const users = sqliteTable(
     username: text("username"),
     firstName: text("first_name"),
     lastName: text("last_name"),
-    language: text("language").notNull().default("en"),
+    language: text("language", { enum: ["en", "ru"] }).notNull().default("en"),
     // Set when the user chose a language in Settings; until then Telegram's language_code wins.
     languageChosen: integer("language_chosen", { mode: "boolean" }).notNull().default(false),
     termsAcceptedAt: integer("terms_accepted_at"),
@@ -150,4 +150,48 @@ export const kvStore = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.namespace, t.key] }), index("kv_store_updated").on(t.namespace, t.updatedAt)],
+);
+
+/*
+ * The catalog: a copy of what the provider sells, refreshed by a job, so that choosing a service
+ * never waits for the provider. Only what the shop may sell is stored (POLICY P2, P3).
+ */
+export const catalogServices = sqliteTable(
+  "catalog_services",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    // Lower is more popular; services outside the popular list share one rank and sort by stock.
+    rank: integer("rank").notNull(),
+    totalStock: integer("total_stock").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [check("catalog_services_stock", sql`typeof(${t.totalStock}) = 'integer' AND ${t.totalStock} >= 0`)],
+);
+
+export const catalogCountries = sqliteTable("catalog_countries", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  iso2: text("iso2"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const catalogOffers = sqliteTable(
+  "catalog_offers",
+  {
+    serviceCode: text("service_code").notNull(),
+    countryCode: text("country_code").notNull(),
+    costMicros: integer("cost_micros").notNull(),
+    // Retail price in the shop currency's minor units.
+    price: integer("price").notNull(),
+    stock: integer("stock").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.serviceCode, t.countryCode] }),
+    index("catalog_offers_by_service").on(t.serviceCode, t.price),
+    check("catalog_offers_price", sql`typeof(${t.price}) = 'integer' AND ${t.price} > 0`),
+    check("catalog_offers_cost", sql`typeof(${t.costMicros}) = 'integer' AND ${t.costMicros} >= 0`),
+    check("catalog_offers_stock", sql`typeof(${t.stock}) = 'integer' AND ${t.stock} >= 0`),
+  ],
 );

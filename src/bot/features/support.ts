@@ -15,13 +15,12 @@ export function supportFeature(notifier: AdminNotifier): Composer<BotContext> {
     }
     const from = ctx.from;
     const who = from?.username ? `@${from.username}` : (from?.first_name ?? "?");
-    const notice = ctx.t("paysupport-admin-notice", {
+    const delivered = await notifier.notify("paysupport-admin-notice", {
       user: escapeHtml(who),
       telegramId: account.telegramId,
       accountId: account.id,
       text: escapeHtml(text.slice(0, 3_000)),
     });
-    const delivered = await notifier.notify(notice);
     ctx.log.info({ account: account.id, delivered }, "payment support request");
     await ctx.reply(ctx.t(delivered > 0 ? "paysupport-sent" : "paysupport-unavailable"));
   });

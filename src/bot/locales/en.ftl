@@ -153,3 +153,7 @@ cmd-paysupport = Help with a payment
 cmd-cancel = Leave the current step
 
 cancel-nothing = There is nothing to cancel. /menu
+
+provider-balance-low = ⚠️ The balance at { $provider } is low: { $balance } (alert threshold { $threshold }). Top it up so that purchases do not fail.
+provider-balance-exhausted = 🛑 The balance at { $provider } has run out ({ $balance }). Purchases will fail until it is topped up.
+provider-balance-recovered = ✅ The balance at { $provider } is back above the threshold: { $balance }.

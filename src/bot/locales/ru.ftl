@@ -153,3 +153,7 @@ cmd-paysupport = Помощь с оплатой
 cmd-cancel = Выйти из текущего шага
 
 cancel-nothing = Отменять нечего. /menu
+
+provider-balance-low = ⚠️ Баланс у { $provider } заканчивается: { $balance } (порог оповещения { $threshold }). Пополните его, чтобы покупки не срывались.
+provider-balance-exhausted = 🛑 Баланс у { $provider } закончился ({ $balance }). Покупки не пройдут, пока он не будет пополнен.
+provider-balance-recovered = ✅ Баланс у { $provider } снова выше порога: { $balance }.

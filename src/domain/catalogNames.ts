@@ -1,0 +1,103 @@
+import type { Language } from "./accounts.ts";
+import { normaliseName } from "./prohibited.ts";
+
+/**
+ * How services and countries are shown: country names in each language from the ISO code (the
+ * runtime's ICU data, so no hand-kept translation table), flags from the code, service names from
+ * the provider with a Russian form where the brand has one.
+ */
+
+const regionNames: Record<Language, Intl.DisplayNames> = {
+  en: new Intl.DisplayNames(["en"], { type: "region", fallback: "none" }),
+  ru: new Intl.DisplayNames(["ru"], { type: "region", fallback: "none" }),
+};
+
+/** 🇰🇿 from "KZ"; a white flag when the country is unknown. */
+export function flagOf(iso2: string | null): string {
+  if (iso2 === null || !/^[A-Za-z]{2}$/.test(iso2)) return "🏳️";
+  const base = 0x1f1e6;
+  const upper = iso2.toUpperCase();
+  return String.fromCodePoint(base + upper.charCodeAt(0) - 65, base + upper.charCodeAt(1) - 65);
+}
+
+export function countryName(country: { name: string; iso2: string | null }, language: Language): string {
+  if (country.iso2 !== null) {
+    try {
+      const localised = regionNames[language].of(country.iso2.toUpperCase());
+      if (localised) return localised;
+    } catch {
+      // Not a valid region code: fall back to the provider's name.
+    }
+  }
+  return country.name;
+}
+
+/** Russian names where the brand is written differently; every other brand reads the same. */
+const SERVICE_NAMES_RU: Readonly<Record<string, string>> = {
+  other: "Другой сервис",
+  "any other": "Другой сервис",
+  yandex: "Яндекс",
+  vk: "ВКонтакте",
+  vkontakte: "ВКонтакте",
+  avito: "Авито",
+  ozon: "Ozon",
+  "mail.ru": "Mail.ru",
+  gosuslugi: "Госуслуги",
+  "yandex go": "Яндекс Go",
+  "yandex eda": "Яндекс Еда",
+  wildberries: "Wildberries",
+  "delivery club": "Delivery Club",
+  mts: "МТС",
+  megafon: "МегаФон",
+  beeline: "Билайн",
+};
+
+export function serviceName(name: string, language: Language): string {
+  if (language === "ru") return SERVICE_NAMES_RU[normaliseName(name)] ?? name;
+  return name;
+}
+
+/**
+ * The services people buy most, most popular first; they lead the list. Matched by normalised
+ * name so that it works for every provider's codes.
+ */
+const POPULAR: readonly string[] = [
+  "telegram",
+  "whatsapp",
+  "google",
+  "google,youtube,gmail",
+  "openai",
+  "chatgpt",
+  "instagram",
+  "facebook",
+  "tiktok",
+  "discord",
+  "twitter",
+  "x",
+  "microsoft",
+  "vk",
+  "vkontakte",
+  "yandex",
+  "amazon",
+  "apple",
+  "viber",
+  "wechat",
+  "steam",
+  "tinder",
+  "uber",
+  "avito",
+  "ozon",
+  "wildberries",
+  "other",
+];
+export const UNRANKED = 1_000;
+
+export function popularityRank(name: string): number {
+  const key = normaliseName(name);
+  const exact = POPULAR.indexOf(key);
+  if (exact >= 0) return exact;
+  // "Google, YouTube, Gmail" and "Google (Gmail)" rank as Google.
+  const first = key.split(/[\s,(/]+/)[0] ?? key;
+  const byFirstWord = POPULAR.indexOf(first);
+  return byFirstWord >= 0 ? byFirstWord : UNRANKED;
+}

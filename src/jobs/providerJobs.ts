@@ -1,0 +1,57 @@
+import type { CatalogStore } from "../domain/catalog.ts";
+import { formatScaled } from "../domain/decimal.ts";
+import { levelOf, type ProviderBalanceWatch } from "../domain/providerBalance.ts";
+import type { Logger } from "../logger.ts";
+import type { NumberProvider } from "../providers/types.ts";
+import type { Job } from "./scheduler.ts";
+
+export type NotifyAdmins = (key: string, variables?: Record<string, string | number>) => Promise<unknown>;
+
+/** Copies the provider's catalog into SQLite (at start-up and then on a schedule). */
+export function catalogSyncJob(provider: Pick<NumberProvider, "name" | "getCatalog">, catalog: CatalogStore, minutes: number, logger: Logger): Job {
+  return {
+    name: "catalog-sync",
+    schedule: `0 */${Math.min(Math.max(1, minutes), 59)} * * * *`,
+    runAtStart: true,
+    run: async () => {
+      const result = await provider.getCatalog();
+      if (!result.ok) {
+        // The last good catalog stays in place; users keep buying from it.
+        logger.warn({ failure: result.failure, provider: provider.name }, "catalog refresh failed; keeping the last one");
+        return { failed: result.failure.kind };
+      }
+      const summary = catalog.replace(result.value);
+      logger.info({ ...summary, provider: provider.name }, "catalog refreshed");
+      return summary;
+    },
+  };
+}
+
+/** Checks the provider balance and tells the admins once when it crosses the threshold or runs out. */
+export function providerBalanceJob(
+  provider: Pick<NumberProvider, "name" | "getBalance">,
+  watch: ProviderBalanceWatch,
+  lowThresholdMicros: number,
+  notify: NotifyAdmins,
+  logger: Logger,
+): Job {
+  return {
+    name: "provider-balance",
+    schedule: "30 */5 * * * *",
+    runAtStart: true,
+    run: async () => {
+      const result = await provider.getBalance();
+      if (!result.ok) {
+        logger.warn({ failure: result.failure, provider: provider.name }, "could not read the provider balance");
+        return { failed: result.failure.kind };
+      }
+      const level = levelOf(result.value.micros, lowThresholdMicros);
+      const alert = watch.observe(level);
+      const balance = formatScaled(result.value.micros, 6, 2);
+      if (alert) {
+        await notify(alert, { provider: provider.name, balance, threshold: formatScaled(lowThresholdMicros, 6, 2) });
+      }
+      return { level, alert };
+    },
+  };
+}
