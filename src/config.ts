@@ -118,6 +118,9 @@ const schema = z
 
 type Env = z.output<typeof schema>;
 
+/** Every setting's name, for the check that .env.example documents them all. */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 function pricingRules(env: Env): PricingRules {
   const shop = currency(env.SHOP_CURRENCY);
   return {

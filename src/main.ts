@@ -1,17 +1,23 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { run, type RunnerHandle } from "@grammyjs/runner";
+import { run } from "@grammyjs/runner";
 import { describeProblems, loadConfig, type Config } from "./config.ts";
 import { openStore } from "./db/open.ts";
 import { registerCommands } from "./bot/commands.ts";
 import type { BotDeps } from "./bot/context.ts";
 import { createBot, type BuiltBot } from "./bot/createBot.ts";
+import { KeyValue } from "./db/keyValue.ts";
 import { Accounts } from "./domain/accounts.ts";
+import { CatalogStore } from "./domain/catalog.ts";
+import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { Ledger } from "./domain/ledger.ts";
 import { currency } from "./domain/money.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
+import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
 import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
+import { createProvider } from "./providers/index.ts";
+import type { NumberProvider } from "./providers/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 /*
@@ -35,6 +41,8 @@ export interface App {
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
+  /** Tests may hand in a provider they control; otherwise PROVIDER decides. */
+  provider?: NumberProvider;
 }
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
@@ -42,32 +50,21 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const clock = options.clock ?? systemClock;
 
   const store = openStore(config.databasePath);
+  const provider = options.provider ?? createProvider(config, new KeyValue(store.db, "simulator", clock), clock);
   const deps: BotDeps = {
     config,
     store,
     accounts: new Accounts(store.db, clock),
     ledger: new Ledger(store.db, clock),
     currency: currency(config.shopCurrency),
+    catalog: new CatalogStore(store.db, clock, config.pricing, config.denyLists),
+    provider,
     clock,
     logger,
   };
 
   const built = createBot(deps);
   const { bot } = built;
-  let runner: RunnerHandle | undefined;
-  let scheduler: Scheduler | undefined;
-  let shuttingDown = false;
-
-  const shutdown = async (): Promise<void> => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info("shutting down");
-    await scheduler?.stop();
-    if (runner?.isRunning()) await runner.stop();
-    store.close();
-    logger.info("stopped");
-  };
-
   try {
     await bot.init();
     // Long polling: a webhook left over from another deployment would make getUpdates fail.
@@ -80,11 +77,31 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     throw error;
   }
 
-  scheduler = startScheduler([sweepConversationsJob(built.conversationState)], clock, logger);
+  const balanceWatch = new ProviderBalanceWatch(new KeyValue(store.db, "provider", clock));
+  const scheduler = startScheduler(
+    [
+      catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
+      providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, (key, vars) => built.notifier.notify(key, vars), logger),
+      sweepConversationsJob(built.conversationState),
+    ],
+    clock,
+    logger,
+  );
 
-  runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
+  let shuttingDown = false;
   const finished = (runner.task() ?? Promise.resolve()).then(() => (shuttingDown ? ("stopped" as const) : ("died" as const)));
   logger.info({ bot: bot.botInfo.username, provider: config.provider.kind, database: config.databasePath }, "bot started (long polling)");
+
+  const shutdown = async (): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info("shutting down");
+    await scheduler.stop();
+    if (runner.isRunning()) await runner.stop();
+    store.close();
+    logger.info("stopped");
+  };
 
   return { built, deps, scheduler, shutdown, finished };
 }

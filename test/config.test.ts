@@ -64,3 +64,17 @@ describe("settings", () => {
     expect(result.ok && result.config.botApiRoot).toBe("http://127.0.0.1:8081");
   });
 });
+
+describe(".env.example", () => {
+  it("lists every setting the bot reads, each with a comment", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { SETTING_NAMES } = await import("../src/config.ts");
+    const lines = readFileSync(".env.example", "utf8").split("\n");
+    for (const name of SETTING_NAMES) {
+      const index = lines.findIndex((line) => line.startsWith(`${name}=`));
+      expect(index, `${name} is missing from .env.example`).toBeGreaterThan(0);
+      const above = lines.slice(0, index).reverse().find((line) => !/^[A-Z_]+=/.test(line));
+      expect(above?.startsWith("#"), `${name} needs a comment`).toBe(true);
+    }
+  });
+});

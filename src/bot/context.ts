@@ -4,10 +4,12 @@ import type { Context } from "grammy";
 import type { Config } from "../config.ts";
 import type { Store } from "../db/open.ts";
 import type { Account, Accounts } from "../domain/accounts.ts";
+import type { CatalogStore } from "../domain/catalog.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { Ledger } from "../domain/ledger.ts";
 import type { Currency } from "../domain/money.ts";
 import type { Logger } from "../logger.ts";
+import type { NumberProvider } from "../providers/types.ts";
 
 /** Everything the bot's features use, built once in main.ts and passed in. */
 export interface BotDeps {
@@ -16,6 +18,8 @@ export interface BotDeps {
   accounts: Accounts;
   ledger: Ledger;
   currency: Currency;
+  catalog: CatalogStore;
+  provider: NumberProvider;
   clock: Clock;
   logger: Logger;
 }

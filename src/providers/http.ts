@@ -65,7 +65,7 @@ async function attempt(request: HttpRequest): Promise<HttpOutcome> {
     if (res.status >= 500) {
       return {
         ok: false,
-        failure: { kind: "temporary", message: `provider answered HTTP ${res.status}`, raw: redact(text.slice(0, 300), request.secrets) },
+        failure: { kind: "temporary", message: `provider answered HTTP ${res.status}`, raw: redact(text, request.secrets).slice(0, 300) },
       };
     }
     return { ok: true, response: { status: res.status, text } };
