@@ -90,7 +90,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
   let shuttingDown = false;
-  const finished = (runner.task() ?? Promise.resolve()).then(() => (shuttingDown ? ("stopped" as const) : ("died" as const)));
+  const finished = (runner.task() ?? Promise.resolve()).then(
+    () => (shuttingDown ? ("stopped" as const) : ("died" as const)),
+    (error: unknown) => {
+      // 401 (token revoked) and 409 (another instance is polling) end the runner for good.
+      logger.fatal({ err: error }, "polling failed");
+      return "died" as const;
+    },
+  );
   logger.info({ bot: bot.botInfo.username, provider: config.provider.kind, database: config.databasePath }, "bot started (long polling)");
 
   const shutdown = async (): Promise<void> => {

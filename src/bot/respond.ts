@@ -18,11 +18,17 @@ export function isNotModified(error: unknown): boolean {
 
 /**
  * Shows a screen: after a button press it replaces the message the button was on (menus feel like
- * one page), otherwise it sends a new message. Editing to the same content is not an error.
+ * one page), otherwise — or when `fresh` asks for it — it sends a new message. Editing to the same
+ * content is not an error.
  */
-export async function showScreen(ctx: FlowContext, text: string, keyboard?: InlineKeyboard): Promise<void> {
+export async function showScreen(
+  ctx: FlowContext,
+  text: string,
+  keyboard?: InlineKeyboard,
+  options: { fresh?: boolean } = {},
+): Promise<void> {
   const message = ctx.callbackQuery?.message;
-  if (message && "text" in message) {
+  if (message && "text" in message && !options.fresh) {
     try {
       await ctx.editMessageText(text, { reply_markup: keyboard });
       return;

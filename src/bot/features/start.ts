@@ -23,7 +23,7 @@ async function showTerms(ctx: FlowContext): Promise<void> {
   });
 }
 
-export async function showMenu(ctx: FlowContext): Promise<void> {
+export async function showMenu(ctx: FlowContext, options: { fresh?: boolean } = {}): Promise<void> {
   if (!hasAcceptedTerms(ctx)) {
     await showTerms(ctx);
     return;
@@ -31,7 +31,7 @@ export async function showMenu(ctx: FlowContext): Promise<void> {
   const account = ctx.account;
   const available = account ? ctx.deps.ledger.balanceOf(account.id).available : 0;
   const balance = formatMoney(available, ctx.deps.currency, account?.language ?? "en");
-  await showScreen(ctx, ctx.t("menu-title", { balance }), mainMenuKeyboard(ctx));
+  await showScreen(ctx, ctx.t("menu-title", { balance }), mainMenuKeyboard(ctx), options);
 }
 
 /** Features that spend or add money call this first; it explains and returns false until the rules are accepted. */
@@ -69,5 +69,5 @@ startFeature.callbackQuery(TERMS_ACCEPT, async (ctx) => {
   // The rules stay readable above; only the button goes away.
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
   await ctx.reply(ctx.t("terms-accepted"));
-  await showMenu(ctx);
+  await showMenu(ctx, { fresh: true });
 });

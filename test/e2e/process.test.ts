@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startFakeTelegram } from "../fakes/telegram.ts";
+
+/*
+ * The bot as an operator runs it: `tsx src/main.ts` (what `npm start` runs) in its own process,
+ * configured only through the environment.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), "bot-process-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Running {
+  exit: Promise<number | null>;
+  output: () => string;
+  kill: (signal: NodeJS.Signals) => void;
+}
+
+function startProcess(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: process.cwd(),
+    // A clean environment: only what the test gives, so that a developer's .env or shell cannot leak in.
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    exit: new Promise((resolve) => child.on("exit", (code) => resolve(code))),
+    output: () => output,
+    kill: (signal) => child.kill(signal),
+  };
+}
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("starting the bot", () => {
+  it("without a token it stops at once with one clear message naming the variable and @BotFather, no stack trace", async () => {
+    const run = startProcess({ DATABASE_PATH: join(dir, "none.sqlite") });
+    expect(await run.exit).toBe(1);
+    const output = run.output();
+    expect(output).toContain("The bot cannot start because of its settings:");
+    expect(output).toMatch(/BOT_TOKEN: missing: .*@BotFather/);
+    expect(output).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it("with several bad settings it names each of them", async () => {
+    const run = startProcess({ BOT_TOKEN: "123:short", PROVIDER: "acme", STATUS_POLL_SECONDS: "soon" });
+    expect(await run.exit).toBe(1);
+    const output = run.output();
+    for (const name of ["BOT_TOKEN", "PROVIDER", "STATUS_POLL_SECONDS"]) expect(output).toContain(`  - ${name}:`);
+    expect(output).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it("runs against a Bot API server, answers a user, and stops cleanly on SIGTERM", async () => {
+    const tg = await startFakeTelegram();
+    try {
+      const run = startProcess({ BOT_TOKEN: tg.token, BOT_API_ROOT: tg.apiRoot, DATABASE_PATH: join(dir, "live.sqlite"), LOG_LEVEL: "info" });
+      await waitFor(() => run.output().includes("bot started"), "the bot to start");
+      const user = tg.user({ first_name: "Olga", language_code: "ru" });
+      await user.send("/start");
+      expect(user.lastBotMessage()?.text).toContain("Здравствуйте, Olga!");
+      run.kill("SIGTERM");
+      expect(await run.exit).toBe(0);
+      expect(run.output()).toContain('"msg":"stopped"');
+    } finally {
+      await tg.close();
+    }
+  }, 60_000);
+
+  it("exits non-zero when polling dies (another instance took over the token: 409)", async () => {
+    const tg = await startFakeTelegram();
+    try {
+      const run = startProcess({ BOT_TOKEN: tg.token, BOT_API_ROOT: tg.apiRoot, DATABASE_PATH: join(dir, "dies.sqlite"), LOG_LEVEL: "info" });
+      await waitFor(() => run.output().includes("bot started"), "the bot to start");
+      tg.failNext("getUpdates", { error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" }, 5);
+      // An update releases the long poll in progress, so that a getUpdates meets the conflict.
+      const pavel = tg.user({ first_name: "Pavel" });
+      tg.pushUpdate({ message: { message_id: 1, date: 0, chat: { id: pavel.id, type: "private" }, from: { id: pavel.id, is_bot: false, first_name: "Pavel" }, text: "hi" } });
+      expect(await run.exit).toBe(1);
+      expect(run.output()).toContain("polling stopped unexpectedly");
+    } finally {
+      await tg.close();
+    }
+  }, 60_000);
+});
