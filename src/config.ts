@@ -91,6 +91,16 @@ const schema = z
     MIN_MARGIN: decimal("an amount in the shop currency").default("0.05"),
     DENY_SERVICES: z.string().default(""),
     DENY_COUNTRIES: z.string().default(""),
+    STARS_RATE: decimal("shop currency per one Telegram Star").default("0.013"),
+    TOPUP_STARS_OPTIONS: z
+      .string()
+      .trim()
+      .regex(/^\d+(\s*,\s*\d+)*$/, "expected whole numbers of Stars separated by commas, e.g. 100,250,500")
+      .transform((text) => text.split(",").map((n) => Number(n.trim())))
+      .default([100, 250, 500, 1000, 2500]),
+    TOPUP_MIN_STARS: positiveInt("Stars").default(50),
+    TOPUP_MAX_STARS: positiveInt("Stars").default(10000),
+    TOPUP_INVOICE_HOURS: positiveInt("hours").default(24),
     SIMULATOR_SEED: z
       .string()
       .trim()
@@ -106,6 +116,9 @@ const schema = z
         path: ["PROVIDER_API_KEY"],
         message: `missing: the ${env.PROVIDER} provider needs its API key`,
       });
+    }
+    if (env.TOPUP_MIN_STARS > env.TOPUP_MAX_STARS) {
+      ctx.addIssue({ code: "custom", path: ["TOPUP_MIN_STARS"], message: "must not be above TOPUP_MAX_STARS" });
     }
     if (env.PROVIDER === "sms-activate" && !env.PROVIDER_API_URL) {
       ctx.addIssue({
@@ -154,6 +167,16 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   shopCurrency: string;
   simulator: { seed: number; smsDelaySeconds: number };
+  topup: StarsSettings;
+}
+
+export interface StarsSettings {
+  /** Shop currency per Star, exact decimal text. */
+  rate: string;
+  presets: number[];
+  minStars: number;
+  maxStars: number;
+  invoiceTtlMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -179,6 +202,13 @@ function toConfig(env: Env): Config {
     logLevel: env.LOG_LEVEL,
     shopCurrency: env.SHOP_CURRENCY,
     simulator: { seed: env.SIMULATOR_SEED, smsDelaySeconds: env.SIMULATOR_SMS_DELAY_SECONDS },
+    topup: {
+      rate: env.STARS_RATE,
+      presets: env.TOPUP_STARS_OPTIONS.filter((n) => n >= env.TOPUP_MIN_STARS && n <= env.TOPUP_MAX_STARS),
+      minStars: env.TOPUP_MIN_STARS,
+      maxStars: env.TOPUP_MAX_STARS,
+      invoiceTtlMs: env.TOPUP_INVOICE_HOURS * 3_600_000,
+    },
   };
 }
 

@@ -15,7 +15,9 @@ import { Ledger } from "./domain/ledger.ts";
 import { currency } from "./domain/money.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
+import { starsReconcileJob } from "./jobs/starsReconcile.ts";
 import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
+import { StarsPayments } from "./payments/stars.ts";
 import { createProvider } from "./providers/index.ts";
 import type { NumberProvider } from "./providers/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -50,13 +52,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const clock = options.clock ?? systemClock;
 
   const store = openStore(config.databasePath);
+  const shopCurrency = currency(config.shopCurrency);
+  const accounts = new Accounts(store.db, clock);
+  const ledger = new Ledger(store.db, clock);
   const provider = options.provider ?? createProvider(config, new KeyValue(store.db, "simulator", clock), clock);
   const deps: BotDeps = {
     config,
     store,
-    accounts: new Accounts(store.db, clock),
-    ledger: new Ledger(store.db, clock),
-    currency: currency(config.shopCurrency),
+    accounts,
+    ledger,
+    currency: shopCurrency,
+    stars: new StarsPayments(store.db, ledger, accounts, clock, config.topup, shopCurrency.minorDigits),
     catalog: new CatalogStore(store.db, clock, config.pricing, config.denyLists),
     provider,
     clock,
@@ -82,6 +88,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     [
       catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
       providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, (key, vars) => built.notifier.notify(key, vars), logger),
+      starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), (key, vars) => built.notifier.notify(key, vars), logger),
       sweepConversationsJob(built.conversationState),
     ],
     clock,

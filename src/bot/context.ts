@@ -9,6 +9,7 @@ import type { Clock } from "../domain/clock.ts";
 import type { Ledger } from "../domain/ledger.ts";
 import type { Currency } from "../domain/money.ts";
 import type { Logger } from "../logger.ts";
+import type { StarsPayments } from "../payments/stars.ts";
 import type { NumberProvider } from "../providers/types.ts";
 
 /** Everything the bot's features use, built once in main.ts and passed in. */
@@ -20,6 +21,7 @@ export interface BotDeps {
   currency: Currency;
   catalog: CatalogStore;
   provider: NumberProvider;
+  stars: StarsPayments;
   clock: Clock;
   logger: Logger;
 }

@@ -10,6 +10,7 @@ import { infoFeature } from "./features/info.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { startFeature } from "./features/start.ts";
 import { supportFeature } from "./features/support.ts";
+import { paymentsFeature, topupConversation, topupFeature } from "./features/topup.ts";
 import { createI18n } from "./i18n.ts";
 import { loadAccount, reportError, stopBlocked, withDeps } from "./middleware.ts";
 import { AdminNotifier } from "./notifier.ts";
@@ -55,6 +56,8 @@ export function createBot(deps: BotDeps): BuiltBot {
   app.use(loadAccount);
   app.use(i18n);
   app.use(stopBlocked);
+  // Payments first: Telegram gives 10 seconds for a pre-checkout answer and a payment must never be swallowed.
+  app.use(paymentsFeature(notifier));
 
   // Conversations build their own Api and context: give them the same transformers and context.
   const flowPlugins: MiddlewareFn<FlowContext>[] = [
@@ -82,13 +85,19 @@ export function createBot(deps: BotDeps): BuiltBot {
       return;
     }
     await ctx.conversation.exitAll();
-    await ctx.reply(ctx.t("cancel-nothing"));
+    await ctx.reply(ctx.t("cancel-done"));
   });
 
-  app.use(startFeature, infoFeature, settingsFeature, supportFeature(notifier), comingSoonFeature);
+  // Flows see the updates of a chat they are active in before any command handler; a flow that
+  // meets a command leaves and passes it on.
+  app.use(topupConversation);
+
+  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), comingSoonFeature);
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
+  // Text the bot does not expect: point to the menu rather than stay silent.
+  app.on("message", (ctx) => ctx.reply(ctx.t("unknown-message")));
 
   bot.catch((error) => deps.logger.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"));
   return { bot, i18n, notifier, conversationState };

@@ -195,3 +195,68 @@ export const catalogOffers = sqliteTable(
     check("catalog_offers_stock", sql`typeof(${t.stock}) = 'integer' AND ${t.stock} >= 0`),
   ],
 );
+
+/*
+ * Top-ups paid in Telegram Stars. An invoice (`topups`) says what the user will receive; each
+ * payment of it (`star_payments`) is credited exactly once, keyed by Telegram's charge id.
+ */
+export const TOPUP_STATUSES = ["open", "paid"] as const;
+
+export const topups = sqliteTable(
+  "topups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    // Random and unguessable: the invoice payload. Telegram hands it back with the payment.
+    payload: text("payload").notNull(),
+    stars: integer("stars").notNull(),
+    // What the user receives, in shop minor units, fixed when the invoice was made.
+    creditMinor: integer("credit_minor").notNull(),
+    status: text("status", { enum: TOPUP_STATUSES }).notNull().default("open"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("topups_payload").on(t.payload),
+    check("topups_stars", sql`typeof(${t.stars}) = 'integer' AND ${t.stars} > 0`),
+    check("topups_credit", sql`typeof(${t.creditMinor}) = 'integer' AND ${t.creditMinor} > 0`),
+    check("topups_status", sql`${t.status} IN ('open', 'paid')`),
+  ],
+);
+
+export const STAR_REFUND_STATUSES = ["none", "pending", "refunded"] as const;
+
+export const starPayments = sqliteTable(
+  "star_payments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    // telegram_payment_charge_id: the idempotency key of a payment.
+    chargeId: text("charge_id").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    telegramId: integer("telegram_id").notNull(),
+    topupId: integer("topup_id").references(() => topups.id),
+    stars: integer("stars").notNull(),
+    creditMinor: integer("credit_minor").notNull(),
+    entryId: integer("entry_id")
+      .notNull()
+      .references(() => ledgerEntries.id),
+    // How the payment reached us: the update, or the reconciliation job.
+    source: text("source", { enum: ["update", "reconciliation"] }).notNull(),
+    refundStatus: text("refund_status", { enum: STAR_REFUND_STATUSES }).notNull().default("none"),
+    refundHoldId: integer("refund_hold_id").references(() => holds.id),
+    paidAt: integer("paid_at").notNull(),
+    refundedAt: integer("refunded_at"),
+  },
+  (t) => [
+    uniqueIndex("star_payments_charge").on(t.chargeId),
+    index("star_payments_by_user").on(t.userId),
+    check("star_payments_stars", sql`typeof(${t.stars}) = 'integer' AND ${t.stars} > 0`),
+    check("star_payments_credit", sql`typeof(${t.creditMinor}) = 'integer' AND ${t.creditMinor} > 0`),
+    check("star_payments_refund_status", sql`${t.refundStatus} IN ('none', 'pending', 'refunded')`),
+    check("star_payments_source", sql`${t.source} IN ('update', 'reconciliation')`),
+  ],
+);

@@ -134,8 +134,11 @@ export class Ledger {
     });
   }
 
-  /** Turns an open hold into a purchase entry. Exactly once: a repeat returns the same entry. */
-  capture(holdId: number, memo?: string): CaptureResult {
+  /**
+   * Turns an open hold into a debit entry (a purchase unless `kind` says otherwise, e.g. a refund
+   * to the payment method). Exactly once: a repeat returns the same entry.
+   */
+  capture(holdId: number, memo?: string, kind: "purchase" | "payment_refund" = "purchase"): CaptureResult {
     return this.write((): CaptureResult => {
       const hold = this.db.select().from(holds).where(eq(holds.id, holdId)).get();
       if (!hold) return { ok: false, reason: "hold_not_found" };
@@ -156,7 +159,7 @@ export class Ledger {
         {
           userId: hold.userId,
           amount: hold.amount,
-          kind: "purchase",
+          kind,
           ref: { type: hold.refType, id: hold.refId },
           idempotencyKey: `capture:${holdId}`,
           ...(memo !== undefined ? { memo } : {}),
@@ -194,6 +197,10 @@ export class Ledger {
     }
     const base = { ...posting, kind: "adjustment" as const, amount: Math.abs(posting.amount) };
     return posting.amount > 0 ? this.credit(base) : this.debit(base);
+  }
+
+  entryById(entryId: number): LedgerEntry | undefined {
+    return this.db.select().from(ledgerEntries).where(eq(ledgerEntries.id, entryId)).get();
   }
 
   holdById(holdId: number): Hold | undefined {

@@ -94,3 +94,13 @@ export function parseServiceMarkups(text: string): Record<string, string> | null
   }
   return out;
 }
+
+/**
+ * What a payment of `stars` Telegram Stars adds to the balance: stars x rate (shop currency per
+ * Star), rounded DOWN to the minor unit — the shop never credits more than it was paid.
+ */
+export function starsToShopMinor(stars: number, ratePerStar: string, shopMinorDigits: number): number {
+  if (!Number.isSafeInteger(stars) || stars <= 0) throw new RangeError(`stars must be a positive integer, got ${stars}`);
+  const rate = scaled(ratePerStar, "stars rate");
+  return Number((BigInt(stars) * rate * 10n ** BigInt(shopMinorDigits)) / 10n ** BigInt(RATE_SCALE));
+}

@@ -59,3 +59,15 @@ describe("retail prices: cost converted at the rate, marked up, never below cost
     expect(parseServiceMarkups("tg=50")).toBeNull();
   });
 });
+
+describe("Stars to the shop currency", () => {
+  it("credits stars x rate, rounded down so the shop never credits more than it was paid", async () => {
+    const { starsToShopMinor } = await import("../../src/domain/pricing.ts");
+    expect(starsToShopMinor(100, "0.013", 2)).toBe(130);
+    expect(starsToShopMinor(1, "0.013", 2)).toBe(1); // 1.3 cents -> 1
+    expect(starsToShopMinor(77, "0.0199", 2)).toBe(153); // 153.23 -> 153
+    expect(starsToShopMinor(100, "1.5", 0)).toBe(150);
+    expect(() => starsToShopMinor(0, "0.013", 2)).toThrow(RangeError);
+    expect(() => starsToShopMinor(1.5, "0.013", 2)).toThrow(RangeError);
+  });
+});

@@ -157,3 +157,32 @@ cancel-nothing = There is nothing to cancel. /menu
 provider-balance-low = ⚠️ The balance at { $provider } is low: { $balance } (alert threshold { $threshold }). Top it up so that purchases do not fail.
 provider-balance-exhausted = 🛑 The balance at { $provider } has run out ({ $balance }). Purchases will fail until it is topped up.
 provider-balance-recovered = ✅ The balance at { $provider } is back above the threshold: { $balance }.
+
+topup-title =
+    💳 <b>Top up your balance</b>
+
+    You pay with Telegram Stars. Choose an amount — the button shows what you will receive:
+topup-button = { $stars } ⭐ → { $amount }
+topup-custom-button = ✏️ Another amount
+topup-ask-amount = How many Stars would you like to pay? Send a whole number from { $min } to { $max }. Send /cancel to stop.
+topup-not-whole = Please send a whole number of Stars, for example 150 — from { $min } to { $max }.
+topup-too-small = The smallest top-up is { $min } ⭐. Please send a larger number.
+topup-too-large = The largest top-up is { $max } ⭐. Please send a smaller number.
+topup-invoice-title = Balance top-up
+topup-invoice-description = { $amount } will be added to your balance.
+topup-invoice-label = Top-up of { $amount }
+topup-paid =
+    ✅ Payment received: { $stars } ⭐.
+    { $amount } has been added to your balance.
+    Balance: <b>{ $balance }</b>
+topup-paid-no-account = ✅ We received your payment, but could not find your account to credit it. Our team has been told and will sort it out; you can also write to /paysupport.
+precheckout-unknown = This invoice is not valid. Please open /topup and create a new one.
+precheckout-paid = This invoice has already been paid. Open /topup to create a new one.
+precheckout-expired = This invoice has expired. Open /topup to create a new one.
+precheckout-amount = The amount does not match the invoice. Open /topup to create a new one.
+stars-no-account = 🛑 Stars payment <code>{ $charge }</code> of { $stars } ⭐ from user <code>{ $telegramId }</code> could not be credited: no account. Credit it by hand or refund it.
+stars-unknown-payload = ⚠️ Stars payment <code>{ $charge }</code> of { $stars } ⭐ from user <code>{ $telegramId }</code> had an unknown invoice; { $amount } was credited at the current rate.
+stars-unexpected-currency = ⚠️ A payment from user <code>{ $telegramId }</code> came in { $currency } (charge <code>{ $charge }</code>); it was not credited.
+stars-reconcile-problem = ⚠️ Stars reconciliation: { $problem }
+unknown-message = I did not understand that. Open /menu to see what I can do, or /help.
+cancel-done = ✅ Stopped. Open /menu to continue.

@@ -157,3 +157,32 @@ cancel-nothing = Отменять нечего. /menu
 provider-balance-low = ⚠️ Баланс у { $provider } заканчивается: { $balance } (порог оповещения { $threshold }). Пополните его, чтобы покупки не срывались.
 provider-balance-exhausted = 🛑 Баланс у { $provider } закончился ({ $balance }). Покупки не пройдут, пока он не будет пополнен.
 provider-balance-recovered = ✅ Баланс у { $provider } снова выше порога: { $balance }.
+
+topup-title =
+    💳 <b>Пополнение баланса</b>
+
+    Оплата — в Telegram Stars. Выберите сумму — на кнопке указано, сколько поступит на баланс:
+topup-button = { $stars } ⭐ → { $amount }
+topup-custom-button = ✏️ Другая сумма
+topup-ask-amount = Сколько Stars вы хотите заплатить? Отправьте целое число от { $min } до { $max }. Чтобы выйти, отправьте /cancel.
+topup-not-whole = Отправьте целое число Stars, например 150, — от { $min } до { $max }.
+topup-too-small = Минимальное пополнение — { $min } ⭐. Отправьте число побольше.
+topup-too-large = Максимальное пополнение — { $max } ⭐. Отправьте число поменьше.
+topup-invoice-title = Пополнение баланса
+topup-invoice-description = На ваш баланс поступит { $amount }.
+topup-invoice-label = Пополнение на { $amount }
+topup-paid =
+    ✅ Платёж получен: { $stars } ⭐.
+    На баланс зачислено { $amount }.
+    Баланс: <b>{ $balance }</b>
+topup-paid-no-account = ✅ Мы получили ваш платёж, но не нашли аккаунт для зачисления. Команда уже знает об этом и всё исправит; можно также написать в /paysupport.
+precheckout-unknown = Этот счёт недействителен. Откройте /topup и создайте новый.
+precheckout-paid = Этот счёт уже оплачен. Откройте /topup, чтобы создать новый.
+precheckout-expired = Срок этого счёта истёк. Откройте /topup, чтобы создать новый.
+precheckout-amount = Сумма не совпадает со счётом. Откройте /topup, чтобы создать новый.
+stars-no-account = 🛑 Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> не зачислен: нет аккаунта. Зачислите вручную или верните платёж.
+stars-unknown-payload = ⚠️ Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> пришёл по неизвестному счёту; зачислено { $amount } по текущему курсу.
+stars-unexpected-currency = ⚠️ Платёж от пользователя <code>{ $telegramId }</code> пришёл в валюте { $currency } (платёж <code>{ $charge }</code>); он не зачислен.
+stars-reconcile-problem = ⚠️ Сверка Stars: { $problem }
+unknown-message = Я не понял сообщение. Откройте /menu, чтобы увидеть, что я умею, или /help.
+cancel-done = ✅ Остановлено. Откройте /menu, чтобы продолжить.
