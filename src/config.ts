@@ -91,6 +91,10 @@ const schema = z
     MIN_MARGIN: decimal("an amount in the shop currency").default("0.05"),
     DENY_SERVICES: z.string().default(""),
     DENY_COUNTRIES: z.string().default(""),
+    REMINDER_MINUTES: positiveInt("minutes").default(5),
+    ABUSE_CANCEL_LIMIT: positiveInt("cancellations").default(5),
+    ABUSE_WINDOW_MINUTES: positiveInt("minutes").default(60),
+    ABUSE_SUSPEND_MINUTES: positiveInt("minutes").default(120),
     STARS_RATE: decimal("shop currency per one Telegram Star").default("0.013"),
     TOPUP_STARS_OPTIONS: z
       .string()
@@ -164,6 +168,8 @@ export interface Config {
   denyLists: DenyLists;
   activationTtlMinutes: number;
   statusPollSeconds: number;
+  reminderMinutes: number;
+  abuse: { cancelLimit: number; windowMinutes: number; suspendMinutes: number };
   logLevel: (typeof LOG_LEVELS)[number];
   shopCurrency: string;
   simulator: { seed: number; smsDelaySeconds: number };
@@ -199,6 +205,8 @@ function toConfig(env: Env): Config {
     denyLists: { services: parseDenyList(env.DENY_SERVICES), countries: parseDenyList(env.DENY_COUNTRIES) },
     activationTtlMinutes: env.ACTIVATION_TTL_MINUTES,
     statusPollSeconds: env.STATUS_POLL_SECONDS,
+    reminderMinutes: env.REMINDER_MINUTES,
+    abuse: { cancelLimit: env.ABUSE_CANCEL_LIMIT, windowMinutes: env.ABUSE_WINDOW_MINUTES, suspendMinutes: env.ABUSE_SUSPEND_MINUTES },
     logLevel: env.LOG_LEVEL,
     shopCurrency: env.SHOP_CURRENCY,
     simulator: { seed: env.SIMULATOR_SEED, smsDelaySeconds: env.SIMULATOR_SMS_DELAY_SECONDS },

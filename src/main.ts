@@ -8,6 +8,7 @@ import type { BotDeps } from "./bot/context.ts";
 import { createBot, type BuiltBot } from "./bot/createBot.ts";
 import { KeyValue } from "./db/keyValue.ts";
 import { Accounts } from "./domain/accounts.ts";
+import { Activations } from "./domain/activations.ts";
 import { CatalogStore } from "./domain/catalog.ts";
 import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
@@ -55,6 +56,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const shopCurrency = currency(config.shopCurrency);
   const accounts = new Accounts(store.db, clock);
   const ledger = new Ledger(store.db, clock);
+  const catalog = new CatalogStore(store.db, clock, config.pricing, config.denyLists);
   const provider = options.provider ?? createProvider(config, new KeyValue(store.db, "simulator", clock), clock);
   const deps: BotDeps = {
     config,
@@ -63,7 +65,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ledger,
     currency: shopCurrency,
     stars: new StarsPayments(store.db, ledger, accounts, clock, config.topup, shopCurrency.minorDigits),
-    catalog: new CatalogStore(store.db, clock, config.pricing, config.denyLists),
+    activations: new Activations(store.db, ledger, catalog, provider, clock, {
+      ttlMs: config.activationTtlMinutes * 60_000,
+      reminderAfterMs: config.reminderMinutes * 60_000,
+      abuse: {
+        limit: config.abuse.cancelLimit,
+        windowMs: config.abuse.windowMinutes * 60_000,
+        suspendMs: config.abuse.suspendMinutes * 60_000,
+      },
+    }),
+    catalog,
     provider,
     clock,
     logger,

@@ -4,6 +4,7 @@ import type { Context } from "grammy";
 import type { Config } from "../config.ts";
 import type { Store } from "../db/open.ts";
 import type { Account, Accounts } from "../domain/accounts.ts";
+import type { Activations } from "../domain/activations.ts";
 import type { CatalogStore } from "../domain/catalog.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { Ledger } from "../domain/ledger.ts";
@@ -22,6 +23,7 @@ export interface BotDeps {
   catalog: CatalogStore;
   provider: NumberProvider;
   stars: StarsPayments;
+  activations: Activations;
   clock: Clock;
   logger: Logger;
 }

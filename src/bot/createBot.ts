@@ -6,6 +6,7 @@ import { KeyValue } from "../db/keyValue.ts";
 import type { BotContext, BotDeps, FlowContext } from "./context.ts";
 import { conversationStorage } from "./conversationStorage.ts";
 import { comingSoonFeature } from "./features/comingSoon.ts";
+import { historyFeature } from "./features/history.ts";
 import { infoFeature } from "./features/info.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { startFeature } from "./features/start.ts";
@@ -92,7 +93,7 @@ export function createBot(deps: BotDeps): BuiltBot {
   // meets a command leaves and passes it on.
   app.use(topupConversation);
 
-  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), comingSoonFeature);
+  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), historyFeature, comingSoonFeature);
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

@@ -260,3 +260,97 @@ export const starPayments = sqliteTable(
     check("star_payments_source", sql`${t.source} IN ('update', 'reconciliation')`),
   ],
 );
+
+/*
+ * One-time activations. A purchase is a state machine, never one transaction around a provider
+ * call: reserving (hold placed, provider asked) -> waiting (number issued) -> received (a code
+ * arrived, hold captured) -> finished; or from reserving/waiting to failed, cancelled, banned or
+ * expired with the hold voided (nothing charged). Every transition is a guarded UPDATE.
+ */
+export const ACTIVATION_STATES = ["reserving", "waiting", "cancelling", "received", "finished", "cancelled", "banned", "expired", "failed"] as const;
+export type ActivationState = (typeof ACTIVATION_STATES)[number];
+
+export const activations = sqliteTable(
+  "activations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    // The confirm button's key: pressing it twice, or a replayed update, finds this row.
+    orderKey: text("order_key").notNull(),
+    serviceCode: text("service_code").notNull(),
+    serviceName: text("service_name").notNull(),
+    countryCode: text("country_code").notNull(),
+    countryName: text("country_name").notNull(),
+    countryIso2: text("country_iso2"),
+    price: integer("price").notNull(),
+    costMicros: integer("cost_micros").notNull(),
+    holdId: integer("hold_id")
+      .notNull()
+      .references(() => holds.id),
+    provider: text("provider").notNull(),
+    providerId: text("provider_id"),
+    phone: text("phone"),
+    state: text("state", { enum: ACTIVATION_STATES }).notNull().default("reserving"),
+    // Why it failed or ended without a code (provider failure kind, "user", "expired"...).
+    endReason: text("end_reason"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at"),
+    firstCodeAt: integer("first_code_at"),
+    endedAt: integer("ended_at"),
+    remindedAt: integer("reminded_at"),
+    // Provider refused an early cancel: when it will accept one.
+    cancelAllowedAt: integer("cancel_allowed_at"),
+    cardChatId: integer("card_chat_id"),
+    cardMessageId: integer("card_message_id"),
+  },
+  (t) => [
+    uniqueIndex("activations_order_key").on(t.orderKey),
+    uniqueIndex("activations_hold").on(t.holdId),
+    uniqueIndex("activations_provider_id").on(t.provider, t.providerId).where(sql`provider_id IS NOT NULL`),
+    index("activations_open").on(t.state).where(sql`state IN ('reserving', 'waiting', 'cancelling', 'received')`),
+    index("activations_by_user").on(t.userId, t.id),
+    check(
+      "activations_state",
+      sql`${t.state} IN ('reserving', 'waiting', 'cancelling', 'received', 'finished', 'cancelled', 'banned', 'expired', 'failed')`,
+    ),
+    check("activations_price", sql`typeof(${t.price}) = 'integer' AND ${t.price} > 0`),
+    check("activations_issued", sql`${t.state} IN ('reserving', 'failed') OR (${t.providerId} IS NOT NULL AND ${t.phone} IS NOT NULL)`),
+  ],
+);
+
+export const activationSms = sqliteTable(
+  "activation_sms",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    activationId: integer("activation_id")
+      .notNull()
+      .references(() => activations.id),
+    providerSmsId: text("provider_sms_id").notNull(),
+    text: text("text").notNull(),
+    code: text("code"),
+    receivedAt: integer("received_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [
+    // A code seen twice is delivered once.
+    uniqueIndex("activation_sms_once").on(t.activationId, t.providerSmsId),
+    index("activation_sms_undelivered").on(t.activationId).where(sql`delivered_at IS NULL`),
+  ],
+);
+
+/** Cancellations without a code, for the abuse rule (POLICY A6). */
+export const buyingSuspensions = sqliteTable(
+  "buying_suspensions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    reason: text("reason").notNull(),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+  },
+  (t) => [index("buying_suspensions_by_user").on(t.userId, t.endsAt)],
+);

@@ -13,7 +13,6 @@ export const comingSoonFeature = new Composer<BotContext>();
 const ENTRIES: ReadonlyArray<{ command: string; data: string; label: string; needsTerms: boolean }> = [
   { command: "buy", data: MENU.buy, label: "menu-buy", needsTerms: true },
   { command: "rent", data: MENU.rent, label: "menu-rent", needsTerms: true },
-  { command: "history", data: MENU.history, label: "menu-history", needsTerms: false },
 ];
 
 async function notYet(ctx: FlowContext, label: string, needsTerms: boolean): Promise<void> {

@@ -186,3 +186,40 @@ stars-unexpected-currency = ⚠️ A payment from user <code>{ $telegramId }</co
 stars-reconcile-problem = ⚠️ Stars reconciliation: { $problem }
 unknown-message = I did not understand that. Open /menu to see what I can do, or /help.
 cancel-done = ✅ Stopped. Open /menu to continue.
+
+## Transaction history (POLICY B5)
+history-title =
+    📜 <b>Transaction history</b>
+    Newest first, times in UTC.
+history-page = Page { $page } of { $pages }
+history-empty =
+    📜 <b>Transaction history</b>
+
+    Nothing here yet. Your top-ups, purchases and refunds will appear here as soon as there are any.
+history-entry =
+    { $date } · <b>{ $amount }</b>
+    { $what } · balance { $balance }
+history-amount-in = +{ $amount }
+history-amount-out = −{ $amount }
+history-kind-topup = Top-up
+history-kind-purchase = Purchase
+history-kind-refund = Refund
+history-kind-adjustment = Adjustment by the shop
+history-kind-payment_refund = Refund to your payment method
+history-kind-forfeit = Balance forfeited
+history-what-memo = { $kind } — { $memo }
+history-prev-button = ◀
+history-next-button = ▶
+history-csv-button = ⬇️ CSV
+history-csv-caption = 📄 Your full transaction history: { $count ->
+        [one] { $count } entry
+       *[other] { $count } entries
+    }. Amounts are in { $currency }, times in UTC.
+history-csv-empty = Your history is empty, so there is nothing to download yet.
+history-csv-date = Date (UTC)
+history-csv-kind = Type
+history-csv-description = Description
+history-csv-amount = Amount
+history-csv-balanceAfter = Balance after
+history-csv-currency = Currency
+history-csv-entryId = Entry no.

@@ -186,3 +186,41 @@ stars-unexpected-currency = ⚠️ Платёж от пользователя <c
 stars-reconcile-problem = ⚠️ Сверка Stars: { $problem }
 unknown-message = Я не понял сообщение. Откройте /menu, чтобы увидеть, что я умею, или /help.
 cancel-done = ✅ Остановлено. Откройте /menu, чтобы продолжить.
+
+## История операций (POLICY B5)
+history-title =
+    📜 <b>История операций</b>
+    Сначала новые, время — по UTC.
+history-page = Страница { $page } из { $pages }
+history-empty =
+    📜 <b>История операций</b>
+
+    Здесь пока пусто. Пополнения, покупки и возвраты появятся здесь, как только они будут.
+history-entry =
+    { $date } · <b>{ $amount }</b>
+    { $what } · баланс { $balance }
+history-amount-in = +{ $amount }
+history-amount-out = −{ $amount }
+history-kind-topup = Пополнение
+history-kind-purchase = Покупка
+history-kind-refund = Возврат на баланс
+history-kind-adjustment = Корректировка баланса магазином
+history-kind-payment_refund = Возврат на ваш способ оплаты
+history-kind-forfeit = Баланс аннулирован
+history-what-memo = { $kind } — { $memo }
+history-prev-button = ◀
+history-next-button = ▶
+history-csv-button = ⬇️ CSV
+history-csv-caption = 📄 Вся ваша история операций: { $count ->
+        [one] { $count } запись
+        [few] { $count } записи
+       *[many] { $count } записей
+    }. Суммы — в { $currency }, время — по UTC.
+history-csv-empty = История пока пуста — скачивать нечего.
+history-csv-date = Дата (UTC)
+history-csv-kind = Тип
+history-csv-description = Описание
+history-csv-amount = Сумма
+history-csv-balanceAfter = Баланс после операции
+history-csv-currency = Валюта
+history-csv-entryId = № записи

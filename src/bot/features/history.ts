@@ -1,0 +1,124 @@
+import { Composer, InlineKeyboard, InputFile } from "grammy";
+import { allEntries, CSV_COLUMNS, historyCsv, historyPage, type CsvColumn } from "../../domain/history.ts";
+import type { LedgerEntry } from "../../domain/ledger.ts";
+import { formatMoney } from "../../domain/money.ts";
+import type { BotContext, FlowContext } from "../context.ts";
+import { escapeHtml } from "../html.ts";
+import { MENU } from "../keyboards.ts";
+import { acknowledge, showScreen } from "../respond.ts";
+
+/**
+ * The user's transaction history (POLICY B5): pages in the chat, the whole of it as CSV. It only
+ * reads, offers nothing that deletes, and needs no accepted rules (it is the user's own record).
+ */
+export const historyFeature = new Composer<BotContext>();
+
+/** Ten entries with memos capped below keep a page well under Telegram's 4096 characters. */
+const PAGE_SIZE = 10;
+/** Code points of a memo shown in the chat (the CSV has it whole). */
+const MEMO_MAX = 120;
+
+export const HISTORY_CSV = "hist:csv";
+export const historyPageData = (page: number) => `hist:p:${page}`;
+const PAGE_PICK = /^hist:p:(\d{1,9})$/;
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatDate(ms: number, language: string): string {
+  let format = dateFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone: "UTC" });
+    dateFormats.set(language, format);
+  }
+  return format.format(ms);
+}
+
+/** A memo on one line and of bounded length; cut on code points so no emoji is split. */
+function shortMemo(memo: string): string {
+  const flat = memo.replace(/\s+/g, " ").trim();
+  const chars = Array.from(flat);
+  return chars.length > MEMO_MAX ? `${chars.slice(0, MEMO_MAX).join("")}…` : flat;
+}
+
+/** What the entry was for: the kind's label, then the memo if there is one. `memo` is already safe for its target. */
+function describe(ctx: FlowContext, entry: LedgerEntry, memo: string | null): string {
+  const kind = ctx.t(`history-kind-${entry.kind}`);
+  return memo ? ctx.t("history-what-memo", { kind, memo }) : kind;
+}
+
+function entryText(ctx: FlowContext, entry: LedgerEntry, language: string): string {
+  const money = (minor: number) => formatMoney(minor, ctx.deps.currency, language);
+  const amount =
+    entry.amount > 0
+      ? ctx.t("history-amount-in", { amount: money(entry.amount) })
+      : ctx.t("history-amount-out", { amount: money(-entry.amount) });
+  const memo = entry.memo ? escapeHtml(shortMemo(entry.memo)) : null;
+  return ctx.t("history-entry", {
+    date: formatDate(entry.createdAt, language),
+    amount,
+    what: describe(ctx, entry, memo),
+    balance: money(entry.balanceAfter),
+  });
+}
+
+async function showHistory(ctx: FlowContext, requested: number): Promise<void> {
+  const account = ctx.account;
+  if (!account) return;
+  const { items, page, pages, total } = historyPage(ctx.deps.store.db, account.id, { page: requested, pageSize: PAGE_SIZE });
+  const keyboard = new InlineKeyboard();
+  if (total === 0) {
+    keyboard.text(ctx.t("menu-back"), MENU.home);
+    await showScreen(ctx, ctx.t("history-empty"), keyboard);
+    return;
+  }
+  const parts = [ctx.t("history-title")];
+  if (pages > 1) parts.push(ctx.t("history-page", { page, pages }));
+  parts.push(...items.map((entry) => entryText(ctx, entry, account.language)));
+
+  if (page > 1) keyboard.text(ctx.t("history-prev-button"), historyPageData(page - 1));
+  if (page < pages) keyboard.text(ctx.t("history-next-button"), historyPageData(page + 1));
+  if (pages > 1) keyboard.row();
+  keyboard.text(ctx.t("history-csv-button"), HISTORY_CSV).row().text(ctx.t("menu-back"), MENU.home);
+  await showScreen(ctx, parts.join("\n\n"), keyboard);
+}
+
+async function sendCsv(ctx: FlowContext): Promise<void> {
+  const account = ctx.account;
+  if (!account) return;
+  const entries = allEntries(ctx.deps.store.db, account.id);
+  if (entries.length === 0) {
+    await acknowledge(ctx, ctx.t("history-csv-empty"), true);
+    return;
+  }
+  await acknowledge(ctx);
+  const header = {} as Record<CsvColumn, string>;
+  for (const column of CSV_COLUMNS) header[column] = ctx.t(`history-csv-${column}`);
+  const csv = historyCsv(entries, {
+    currency: ctx.deps.currency,
+    header,
+    // Not HTML: the memo goes into the file as written, and the CSV escaping protects it.
+    describe: (entry) => describe(ctx, entry, entry.memo),
+  });
+  const day = new Date(ctx.deps.clock()).toISOString().slice(0, 10);
+  await ctx.replyWithDocument(new InputFile(Buffer.from(csv, "utf8"), `history-${day}.csv`), {
+    caption: ctx.t("history-csv-caption", { count: entries.length, currency: ctx.deps.currency.code }),
+  });
+}
+
+historyFeature.command("history", (ctx) => showHistory(ctx, 1));
+
+historyFeature.callbackQuery(MENU.history, async (ctx) => {
+  await acknowledge(ctx);
+  await showHistory(ctx, 1);
+});
+
+// A page number beyond the last (a stale or forged button) shows the last page; 0 shows the first.
+historyFeature.callbackQuery(PAGE_PICK, async (ctx) => {
+  await acknowledge(ctx);
+  await showHistory(ctx, Number(ctx.match[1]));
+});
+
+historyFeature.callbackQuery(HISTORY_CSV, sendCsv);
+
+// Anything else under our prefix was not made by this bot: a polite answer, nothing else.
+historyFeature.callbackQuery(/^hist:/, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
