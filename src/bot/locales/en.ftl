@@ -223,3 +223,6 @@ history-csv-amount = Amount
 history-csv-balanceAfter = Balance after
 history-csv-currency = Currency
 history-csv-entryId = Entry no.
+recovery-issued = 📱 Your { $service } number for { $country } is ready after a delay: <code>{ $phone }</code>. Open /orders to see it.
+recovery-failed = ↩️ Your { $service } number for { $country } could not be issued. Nothing was charged: { $amount } is available on your balance again.
+abuse-suspended-admin = 🚫 Buying suspended for account #{ $account } until { $until }: { $reason }.

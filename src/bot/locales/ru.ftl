@@ -224,3 +224,6 @@ history-csv-amount = Сумма
 history-csv-balanceAfter = Баланс после операции
 history-csv-currency = Валюта
 history-csv-entryId = № записи
+recovery-issued = 📱 Ваш номер { $service } ({ $country }) готов, хоть и с задержкой: <code>{ $phone }</code>. Откройте /orders, чтобы его увидеть.
+recovery-failed = ↩️ Номер { $service } ({ $country }) выдать не удалось. Ничего не списано: { $amount } снова доступно на балансе.
+abuse-suspended-admin = 🚫 Покупки для аккаунта #{ $account } приостановлены до { $until }: { $reason }.
