@@ -1,0 +1,158 @@
+/*
+ * `npm run bench`: figures, not assertions. Everything runs on 127.0.0.1: the real bot (startApp)
+ * against the fake Bot API server and the fake sms-activate server.
+ *
+ * 1. Provider requests per polling tick with 1,000 open activations (target: 1).
+ * 2. Time from the provider having a code to the user's message being sent (target: < 1 tick + 100 ms).
+ * 3. The bot's own time to handle a button press, with the network cut out.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Update } from "grammy/types";
+import { loadConfig } from "../src/config.ts";
+import { createBot } from "../src/bot/createBot.ts";
+import { startApp } from "../src/main.ts";
+import { startFakeSmsActivate } from "../test/fakes/smsActivateServer.ts";
+import { startFakeTelegram } from "../test/fakes/telegram.ts";
+
+const OPEN_ACTIVATIONS = Number(process.env["BENCH_ACTIVATIONS"] ?? 1_000);
+const CODES = 200;
+const TICK_SECONDS = 1;
+const PRESSES = 2_000;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-"));
+  const tg = await startFakeTelegram();
+  const provider = await startFakeSmsActivate({
+    balance: 1_000_000,
+    prices: [{ service: "tg", country: "0", cost: "25", count: OPEN_ACTIVATIONS * 2 }],
+  });
+  const loaded = loadConfig({
+    BOT_TOKEN: tg.token,
+    BOT_API_ROOT: tg.apiRoot,
+    DATABASE_PATH: join(dir, "bench.sqlite"),
+    LOG_LEVEL: "silent",
+    PROVIDER: "sms-activate",
+    PROVIDER_API_URL: provider.url,
+    PROVIDER_API_KEY: provider.apiKey,
+    STATUS_POLL_SECONDS: String(TICK_SECONDS),
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
+  const app = await startApp(loaded.config);
+  try {
+    await app.scheduler.runNow("catalog-sync");
+    const { accounts, ledger, activations } = app.deps;
+
+    // 1,000 users, each with one open activation.
+    const started = performance.now();
+    const owners: Array<{ telegramId: number; providerId: string }> = [];
+    for (let i = 0; i < OPEN_ACTIVATIONS; i++) {
+      const user = tg.user({ first_name: `Bench ${i}` });
+      const account = accounts.registerOrTouch({ id: user.id, first_name: `Bench ${i}` });
+      ledger.credit({ userId: account.id, amount: 10_000, kind: "topup", ref: { type: "bench", id: String(i) }, idempotencyKey: `bench:${i}` });
+      const reserved = activations.reserve({ userId: account.id, serviceCode: "tg", countryCode: "0", orderKey: `bench-${i}` });
+      if (!reserved.ok) throw new Error(`reserve ${i}: ${reserved.reason}`);
+      const bought = await activations.buy(reserved.activation.id);
+      if (!bought.ok) throw new Error(`buy ${i}: ${bought.reason}`);
+      owners.push({ telegramId: user.id, providerId: bought.activation.providerId ?? "" });
+    }
+    console.log(`set-up: ${OPEN_ACTIVATIONS} open activations in ${ms(performance.now() - started)}`);
+
+    // 1. Requests per tick.
+    provider.resetRequests();
+    const ticks = 5;
+    await sleep(ticks * TICK_SECONDS * 1000 + 200);
+    const requests = provider.requestCount();
+    const lists = provider.requestCount("getActiveActivations");
+    console.log(`provider requests per polling tick: ${(requests / ticks).toFixed(2)} (getActiveActivations: ${(lists / ticks).toFixed(2)}) over ${ticks} ticks of ${TICK_SECONDS} s`);
+
+    // 2. Code -> message latency, for codes arriving at random moments within a tick.
+    const sentAt = new Map<string, number>();
+    const pending = owners.slice(0, CODES).map((owner, i) => ({ ...owner, code: String(100_000 + i) }));
+    for (const item of pending) {
+      await sleep(Math.random() * 20);
+      provider.deliverSms(item.providerId, `Telegram code: ${item.code}`, item.code);
+      sentAt.set(item.code, Date.now());
+    }
+    const deadline = Date.now() + 15_000;
+    const latencies = new Map<string, number>();
+    while (latencies.size < pending.length && Date.now() < deadline) {
+      for (const call of tg.calls("sendMessage")) {
+        const text = String(call.params["text"] ?? "");
+        for (const item of pending) {
+          if (!latencies.has(item.code) && String(call.params["chat_id"]) === String(item.telegramId) && text.includes(item.code)) {
+            latencies.set(item.code, call.at - (sentAt.get(item.code) ?? call.at));
+          }
+        }
+      }
+      await sleep(100);
+    }
+    const values = [...latencies.values()];
+    console.log(
+      `code -> message: ${values.length}/${pending.length} delivered; median ${ms(percentile(values, 50))}, p99 ${ms(percentile(values, 99))}, max ${ms(Math.max(...values))} (target < ${TICK_SECONDS * 1000 + 100} ms)`,
+    );
+
+    // 3. A button press, network cut out: a second bot on the same services whose API answers from memory.
+    const { bot } = createBot(app.deps);
+    bot.botInfo = {
+      id: 1,
+      is_bot: true,
+      first_name: "Bench",
+      username: "bench_bot",
+      can_join_groups: false,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+    } as typeof bot.botInfo;
+    bot.api.config.use(async (_prev, method) => {
+      const result = method === "editMessageText" || method === "sendMessage" ? { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "" } : true;
+      return { ok: true, result } as never;
+    });
+    const presser = accounts.registerOrTouch({ id: 77, first_name: "Presser" });
+    accounts.acceptTerms(presser.id);
+    const press = (id: number): Update =>
+      ({
+        update_id: id,
+        callback_query: {
+          id: String(id),
+          from: { id: 77, is_bot: false, first_name: "Presser" },
+          chat_instance: "1",
+          data: "m:bal",
+          message: { message_id: 5, date: 0, chat: { id: 77, type: "private", first_name: "Presser" }, text: "menu" },
+        },
+      }) as Update;
+    for (let i = 0; i < 100; i++) await bot.handleUpdate(press(i)); // warm-up
+    const timings: number[] = [];
+    for (let i = 0; i < PRESSES; i++) {
+      const t0 = performance.now();
+      await bot.handleUpdate(press(1_000 + i));
+      timings.push(performance.now() - t0);
+    }
+    console.log(`button press (Balance), network cut out: median ${ms(percentile(timings, 50))}, p99 ${ms(percentile(timings, 99))} over ${PRESSES} presses`);
+  } finally {
+    await app.shutdown();
+  }
+
+  await provider.close();
+  await tg.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
