@@ -246,9 +246,14 @@ describe("history as CSV", () => {
     expect(rowsOf(historyCsv([], plain))).toEqual([["date_utc", "kind", "description", "amount", "balance_after", "currency", "entry_id"]]);
   });
 
+  // Any text, often led by a formula character or full of separators.
+  const memoArbitrary = fc
+    .tuple(fc.constantFrom("", "=", "+", "-", "@", "\t", "\r", "\n", '"', ","), fc.string({ unit: "binary", maxLength: 40 }))
+    .map(([lead, rest]) => lead + rest);
+
   it("any memo whatsoever reads back as one cell of one row, never as a formula", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "binary", maxLength: 40 }), { minLength: 1, maxLength: 5 }), (memos) => {
+      fc.property(fc.array(memoArbitrary, { minLength: 1, maxLength: 5 }), (memos) => {
         const entries = memos.map((memo, i) => entry({ id: i + 1, kind: "adjustment", amount: 1, balanceAfter: i + 1, memo }));
         const rows = rowsOf(historyCsv(entries, { currency: USD, describe: (e) => e.memo ?? "" }));
         expect(rows).toHaveLength(memos.length + 1);
