@@ -4,6 +4,8 @@ import { run } from "@grammyjs/runner";
 import { describeProblems, loadConfig, type Config } from "./config.ts";
 import { openStore } from "./db/open.ts";
 import { registerCommands } from "./bot/commands.ts";
+import { ActivationMessenger } from "./bot/features/buy/messenger.ts";
+import { translatorFor } from "./bot/i18n.ts";
 import type { BotDeps } from "./bot/context.ts";
 import { createBot, type BuiltBot } from "./bot/createBot.ts";
 import { KeyValue } from "./db/keyValue.ts";
@@ -13,8 +15,9 @@ import { CatalogStore } from "./domain/catalog.ts";
 import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { Ledger } from "./domain/ledger.ts";
-import { currency } from "./domain/money.ts";
+import { currency, formatMoney } from "./domain/money.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
+import { abuseAlertJob, expiryJob, pollJob, recoveryJob, reminderJob, type TellUser } from "./jobs/activationJobs.ts";
 import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
 import { starsReconcileJob } from "./jobs/starsReconcile.ts";
 import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
@@ -95,11 +98,24 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
 
   const balanceWatch = new ProviderBalanceWatch(new KeyValue(store.db, "provider", clock));
+  const notifyAdmins = (key: string, vars?: Record<string, string | number>) => built.notifier.notify(key, vars);
+  const messenger = new ActivationMessenger(bot.api, deps, (language, key, vars) => built.i18n.t(language, key, vars));
+  const tellUser: TellUser = async (userId, render) => {
+    const account = accounts.byId(userId);
+    if (!account || account.status === "deleted") return;
+    const t = translatorFor(built.i18n, account.language);
+    await bot.api.sendMessage(account.telegramId, render(t, (minor) => formatMoney(minor, shopCurrency, account.language)));
+  };
   const scheduler = startScheduler(
     [
+      pollJob(deps.activations, messenger, config.statusPollSeconds, logger),
+      expiryJob(deps.activations, messenger, logger),
+      reminderJob(deps.activations, messenger, logger),
+      recoveryJob(deps.activations, tellUser, logger),
+      abuseAlertJob(store.db, new KeyValue(store.db, "abuse", clock), notifyAdmins),
       catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
-      providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, (key, vars) => built.notifier.notify(key, vars), logger),
-      starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), (key, vars) => built.notifier.notify(key, vars), logger),
+      providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, notifyAdmins, logger),
+      starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), notifyAdmins, logger),
       sweepConversationsJob(built.conversationState),
     ],
     clock,

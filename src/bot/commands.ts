@@ -7,6 +7,7 @@ import type { BotContext } from "./context.ts";
 export const USER_COMMANDS = [
   "menu",
   "buy",
+  "orders",
   "rent",
   "topup",
   "balance",

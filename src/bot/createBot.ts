@@ -5,6 +5,9 @@ import { Bot, type MiddlewareFn } from "grammy";
 import { KeyValue } from "../db/keyValue.ts";
 import type { BotContext, BotDeps, FlowContext } from "./context.ts";
 import { conversationStorage } from "./conversationStorage.ts";
+import { cardFeature } from "./features/buy/card.ts";
+import { buyConversation, buyFeature } from "./features/buy/flow.ts";
+import { ordersFeature } from "./features/buy/orders.ts";
 import { comingSoonFeature } from "./features/comingSoon.ts";
 import { historyFeature } from "./features/history.ts";
 import { infoFeature } from "./features/info.ts";
@@ -79,6 +82,9 @@ export function createBot(deps: BotDeps): BuiltBot {
     }),
   );
 
+  // The number card's buttons work whatever flow is open in the chat (a flow would swallow them).
+  app.use(cardFeature);
+
   app.command("cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active());
     if (active.length === 0) {
@@ -92,8 +98,9 @@ export function createBot(deps: BotDeps): BuiltBot {
   // Flows see the updates of a chat they are active in before any command handler; a flow that
   // meets a command leaves and passes it on.
   app.use(topupConversation);
+  app.use(buyConversation);
 
-  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), historyFeature, comingSoonFeature);
+  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), historyFeature, buyFeature, ordersFeature, comingSoonFeature);
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

@@ -32,6 +32,8 @@ export type ReserveResult =
   | { ok: true; activation: Activation; duplicate: boolean }
   | { ok: false; reason: "insufficient_funds"; price: number; available: number; missing: number }
   | { ok: false; reason: "suspended"; until: number }
+  /** The price went up since the user saw it (a catalog refresh): they must agree again. */
+  | { ok: false; reason: "price_changed"; price: number }
   | { ok: false; reason: "not_offered" | "out_of_stock" | "account_not_active" };
 
 export type BuyOutcome =
@@ -118,7 +120,7 @@ export class Activations {
    * activation as `reserving`. Idempotent on `orderKey` (the confirm button): pressing it twice
    * finds the same activation and reserves nothing more.
    */
-  reserve(request: { userId: number; serviceCode: string; countryCode: string; orderKey: string }): ReserveResult {
+  reserve(request: { userId: number; serviceCode: string; countryCode: string; orderKey: string; maxPrice?: number }): ReserveResult {
     return this.ledger.write((): ReserveResult => {
       const existing = this.byOrderKey(request.orderKey);
       if (existing) {
@@ -135,6 +137,7 @@ export class Activations {
         return { ok: false, reason: "not_offered" };
       }
       if (offer.stock <= 0) return { ok: false, reason: "out_of_stock" };
+      if (request.maxPrice !== undefined && offer.price > request.maxPrice) return { ok: false, reason: "price_changed", price: offer.price };
       const hold = this.ledger.hold({
         userId: request.userId,
         amount: offer.price,

@@ -11,7 +11,6 @@ import { requireTerms } from "./start.ts";
 export const comingSoonFeature = new Composer<BotContext>();
 
 const ENTRIES: ReadonlyArray<{ command: string; data: string; label: string; needsTerms: boolean }> = [
-  { command: "buy", data: MENU.buy, label: "menu-buy", needsTerms: true },
   { command: "rent", data: MENU.rent, label: "menu-rent", needsTerms: true },
 ];
 

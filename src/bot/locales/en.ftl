@@ -226,3 +226,128 @@ history-csv-entryId = Entry no.
 recovery-issued = 📱 Your { $service } number for { $country } is ready after a delay: <code>{ $phone }</code>. Open /orders to see it.
 recovery-failed = ↩️ Your { $service } number for { $country } could not be issued. Nothing was charged: { $amount } is available on your balance again.
 abuse-suspended-admin = 🚫 Buying suspended for account #{ $account } until { $until }: { $reason }.
+
+## Buying a one-time number: the flow (buy-), the number card (card-), "My numbers" (orders-)
+buy-services-title =
+    🛒 <b>Buy a number</b> · step 1 of 3
+
+    Choose the service you need a code from, or type part of its name (for example <i>tele</i>).
+buy-search-results = Found for “{ $search }”: { $count }
+buy-search-none = Nothing found for “{ $search }”. Here are the most popular services:
+buy-all-services-button = ✖️ Show all services
+buy-type-hint = Type part of the service name, or choose one with the buttons above. /cancel to stop.
+buy-nothing-on-sale = 😕 No numbers are on sale right now. Please try again in a few minutes.
+buy-page = Page { $page } of { $pages }
+buy-prev-button = ◀
+buy-next-button = ▶
+buy-back-button = ⬅️ Back
+buy-countries-title =
+    🛒 <b>{ $service }</b> · step 2 of 3
+
+    Choose a country. Cheapest first; the number shows how many are available.
+buy-country-button = { $country } · { $price } · { $stock } pcs
+buy-service-sold-out = 😕 { $service } numbers have just run out. Please choose another service or try again later.
+buy-country-sold-out = 😕 Numbers for that country have just run out. Please choose another one.
+buy-confirm-title = 🛒 <b>Check your order</b> · step 3 of 3
+buy-confirm-details =
+    Service: <b>{ $service }</b>
+    Country: <b>{ $country }</b>
+    Price: <b>{ $price }</b>
+    Your balance: { $balance }
+buy-confirm-terms = The number works for { $ttl } minutes. If no code arrives, or you cancel before one does, the price goes back to your balance.
+buy-confirm-button = ✅ Confirm · { $price }
+buy-short-of-money = 💳 Not enough money on your balance: <b>{ $missing }</b> more is needed. Top up and come back.
+buy-topup-button = 💳 Top up
+buy-stale-button = This button belongs to an older list. Please use the latest message, or start again with /buy.
+buy-getting-number = Getting your number…
+buy-in-progress = ⏳ Getting your number from the provider…
+buy-already-placed = This order has already been placed.
+buy-pending =
+    ⏳ The provider is slow to answer. Your number is on its way: we will finish the purchase for you and send it here.
+    If it cannot be issued, the money goes back to your balance.
+buy-failed-earlier = This order could not be completed earlier; nothing was charged. Please start again with /buy.
+buy-no-money =
+    💳 <b>Not enough money</b>
+
+    The number costs { $price }, and { $balance } is available on your balance: <b>{ $missing }</b> more is needed.
+buy-out-of-stock = 😕 The numbers for this country have just run out. Your money was not taken. You can pick another country:
+buy-not-offered = 😕 This number is no longer offered. Your money was not taken. You can pick another country:
+buy-account-inactive = ⛔ Your account cannot buy numbers right now. If you think this is a mistake, write to /paysupport.
+buy-unavailable = 😕 Buying numbers is temporarily unavailable. Your money was not taken. Please try again later.
+buy-provider-timeout = 😕 The provider did not answer in time, so no number was issued. Your money was not taken. Please try again:
+buy-failed = 😕 The provider could not issue this number. Your money was not taken. You can pick another country:
+buy-other-countries-button = 🌍 Other countries
+buy-order-expired = ⌛ This confirmation is out of date: prices and stock may have changed. Please choose again.
+buy-price-changed = 💱 The price of this number has changed to { $price }. Nothing was charged. Please choose again to see the new price.
+buy-suspended =
+    ⛔ Buying numbers is paused for your account until { $until } UTC.
+    Reason: many numbers were cancelled without a code in a short time. Your balance is safe and you can still use your current numbers.
+buy-suspended-now =
+    ⛔ You have cancelled many numbers without a code in a short time, so buying is paused until { $until } UTC.
+    Your balance is safe; after that time you can buy again.
+
+card-title = 📱 <b>{ $service }</b> · { $country }
+card-number = Number: <code>{ $phone }</code>
+card-price = Price: { $price }
+card-state = Status: { $state }
+card-expires = Valid until { $time } UTC
+card-state-reserving = ⏳ being issued
+card-state-waiting = ⏳ waiting for SMS
+card-state-cancelling = ⏳ cancelling
+card-state-received = ✅ code received
+card-state-finished = ✔️ finished
+card-state-cancelled = ↩️ cancelled, money returned
+card-state-banned = 🚫 reported as used, money returned
+card-state-expired = ⌛ expired without a code, money returned
+card-state-failed = ❌ not issued, nothing charged
+card-sms-none = Enter this number in { $service } and ask for a code: the SMS will appear here.
+card-sms-title = <b>SMS received: { $count }</b>
+card-sms-earlier = (earlier ones are in the messages above)
+card-sms-with-code = 🔑 <code>{ $code }</code> — { $text }
+card-sms-text = ✉️ { $text }
+card-hint-received = Need another code? Press “📩 Another SMS”. Done? Press “✅ Finish”.
+card-cancel-button = ❌ Cancel
+card-ban-button = 🚫 Number already used
+card-another-button = 📩 Another SMS
+card-finish-button = ✅ Finish
+card-cancelled-refunded = ↩️ The number <code>{ $phone }</code> is cancelled. { $amount } is back on your balance.
+card-banned-refunded = 🚫 Thank you for reporting it: the number <code>{ $phone }</code> will not be given out again. { $amount } is back on your balance.
+card-expired-refunded = ⌛ No code came to <code>{ $phone }</code> ({ $service }) in time, so the number has ended. { $amount } is back on your balance.
+card-ended-refunded = ↩️ The provider ended the number <code>{ $phone }</code> ({ $service }) before a code arrived. { $amount } is back on your balance.
+card-not-found = This number is not in your orders. Open /orders to see yours.
+card-too-early = The provider allows cancelling this number from { $time } UTC. Please try again then.
+card-has-code = A code has already arrived for this number, so it counts as delivered and cannot be cancelled or refunded.
+card-ended = This number has already ended.
+card-busy = This number is being cancelled already. One moment…
+card-not-yet-issued = The number is still being issued. Please try again in a moment.
+card-temporary = The provider did not answer. Nothing has changed; please try again in a minute.
+card-no-code-yet = No code has arrived yet. If you do not need the number, you can cancel it for a full refund.
+card-another-requested = Asked for another SMS. It will appear here.
+card-another-refused = The provider did not accept the request for another SMS.
+card-finished = ✅ Finished. Thank you!
+card-finish-refused = The provider did not accept this. Please try again in a minute.
+card-reminder =
+    ⏳ No SMS has come to <code>{ $phone }</code> ({ $service }) yet.
+    If the service does not send the code, you can cancel the number: the full price goes back to your balance.
+card-sms-new = 📩 <b>New SMS</b> for <code>{ $phone }</code> · { $service }
+card-sms-new-code =
+    Code: <code>{ $code }</code>
+
+    { $text }
+card-sms-new-text = { $text }
+
+orders-title =
+    📱 <b>My numbers</b>
+    Newest first, times in UTC.
+orders-page = Page { $page } of { $pages }
+orders-empty =
+    📱 <b>My numbers</b>
+
+    You have not bought any numbers yet.
+orders-entry =
+    <b>{ $service }</b> · { $country } · { $date }
+    <code>{ $phone }</code> · { $state } · { $price }
+orders-codes = Codes: { $codes }
+orders-sms-count = SMS: { $count }
+orders-open-button = 📱 Open { $phone }
+cmd-orders = My numbers

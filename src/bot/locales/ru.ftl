@@ -227,3 +227,128 @@ history-csv-entryId = № записи
 recovery-issued = 📱 Ваш номер { $service } ({ $country }) готов, хоть и с задержкой: <code>{ $phone }</code>. Откройте /orders, чтобы его увидеть.
 recovery-failed = ↩️ Номер { $service } ({ $country }) выдать не удалось. Ничего не списано: { $amount } снова доступно на балансе.
 abuse-suspended-admin = 🚫 Покупки для аккаунта #{ $account } приостановлены до { $until }: { $reason }.
+
+## Покупка одноразового номера: выбор (buy-), карточка номера (card-), «Мои номера» (orders-)
+buy-services-title =
+    🛒 <b>Купить номер</b> · шаг 1 из 3
+
+    Выберите сервис, от которого нужен код, или напишите часть его названия (например, <i>теле</i>).
+buy-search-results = Найдено по запросу «{ $search }»: { $count }
+buy-search-none = По запросу «{ $search }» ничего не нашлось. Вот самые популярные сервисы:
+buy-all-services-button = ✖️ Показать все сервисы
+buy-type-hint = Напишите часть названия сервиса или выберите его кнопкой выше. /cancel — выйти.
+buy-nothing-on-sale = 😕 Сейчас номеров в продаже нет. Попробуйте через несколько минут.
+buy-page = Страница { $page } из { $pages }
+buy-prev-button = ◀
+buy-next-button = ▶
+buy-back-button = ⬅️ Назад
+buy-countries-title =
+    🛒 <b>{ $service }</b> · шаг 2 из 3
+
+    Выберите страну. Сначала самые дешёвые; число — сколько номеров есть в наличии.
+buy-country-button = { $country } · { $price } · { $stock } шт.
+buy-service-sold-out = 😕 Номера для { $service } только что закончились. Выберите другой сервис или попробуйте позже.
+buy-country-sold-out = 😕 Номера этой страны только что закончились. Выберите другую.
+buy-confirm-title = 🛒 <b>Проверьте заказ</b> · шаг 3 из 3
+buy-confirm-details =
+    Сервис: <b>{ $service }</b>
+    Страна: <b>{ $country }</b>
+    Цена: <b>{ $price }</b>
+    На балансе: { $balance }
+buy-confirm-terms = Номер работает { $ttl } мин. Если код не придёт или вы отмените номер до кода, деньги вернутся на баланс.
+buy-confirm-button = ✅ Подтвердить · { $price }
+buy-short-of-money = 💳 На балансе не хватает <b>{ $missing }</b>. Пополните его и возвращайтесь.
+buy-topup-button = 💳 Пополнить
+buy-stale-button = Эта кнопка из старого списка. Воспользуйтесь последним сообщением или начните заново: /buy.
+buy-getting-number = Получаем номер…
+buy-in-progress = ⏳ Получаем номер у поставщика…
+buy-already-placed = Этот заказ уже оформлен.
+buy-pending =
+    ⏳ Поставщик отвечает медленно. Номер уже в пути: мы завершим покупку сами и пришлём его сюда.
+    Если выдать номер не получится, деньги вернутся на баланс.
+buy-failed-earlier = Этот заказ не удалось выполнить, деньги не списаны. Начните заново: /buy.
+buy-no-money =
+    💳 <b>Не хватает денег</b>
+
+    Номер стоит { $price }, на балансе доступно { $balance }: не хватает <b>{ $missing }</b>.
+buy-out-of-stock = 😕 Номера этой страны только что закончились. Деньги не списаны. Можно выбрать другую страну:
+buy-not-offered = 😕 Этот номер больше не продаётся. Деньги не списаны. Можно выбрать другую страну:
+buy-account-inactive = ⛔ С вашего аккаунта сейчас нельзя покупать номера. Если это ошибка, напишите в /paysupport.
+buy-unavailable = 😕 Покупка номеров временно недоступна. Деньги не списаны. Попробуйте позже.
+buy-provider-timeout = 😕 Поставщик не ответил вовремя, номер не выдан. Деньги не списаны. Попробуйте ещё раз:
+buy-failed = 😕 Поставщик не смог выдать этот номер. Деньги не списаны. Можно выбрать другую страну:
+buy-other-countries-button = 🌍 Другие страны
+buy-order-expired = ⌛ Это подтверждение устарело: цены и наличие могли измениться. Выберите номер заново.
+buy-price-changed = 💱 Цена этого номера изменилась: теперь { $price }. Ничего не списано. Выберите номер заново, чтобы увидеть новую цену.
+buy-suspended =
+    ⛔ Покупка номеров для вашего аккаунта приостановлена до { $until } UTC.
+    Причина: слишком много номеров отменено без кода за короткое время. Баланс в сохранности, уже купленными номерами можно пользоваться.
+buy-suspended-now =
+    ⛔ Вы отменили много номеров без кода за короткое время, поэтому покупка приостановлена до { $until } UTC.
+    Баланс в сохранности; после этого времени покупать снова можно.
+
+card-title = 📱 <b>{ $service }</b> · { $country }
+card-number = Номер: <code>{ $phone }</code>
+card-price = Цена: { $price }
+card-state = Статус: { $state }
+card-expires = Действует до { $time } UTC
+card-state-reserving = ⏳ выдаётся
+card-state-waiting = ⏳ ждём SMS
+card-state-cancelling = ⏳ отменяется
+card-state-received = ✅ код получен
+card-state-finished = ✔️ завершён
+card-state-cancelled = ↩️ отменён, деньги возвращены
+card-state-banned = 🚫 отмечен как использованный, деньги возвращены
+card-state-expired = ⌛ истёк без кода, деньги возвращены
+card-state-failed = ❌ не выдан, ничего не списано
+card-sms-none = Введите этот номер в { $service } и запросите код: SMS появится здесь.
+card-sms-title = <b>Получено SMS: { $count }</b>
+card-sms-earlier = (более ранние — в сообщениях выше)
+card-sms-with-code = 🔑 <code>{ $code }</code> — { $text }
+card-sms-text = ✉️ { $text }
+card-hint-received = Нужен ещё один код? Нажмите «📩 Ещё SMS». Всё готово? Нажмите «✅ Завершить».
+card-cancel-button = ❌ Отменить
+card-ban-button = 🚫 Номер уже использован
+card-another-button = 📩 Ещё SMS
+card-finish-button = ✅ Завершить
+card-cancelled-refunded = ↩️ Номер <code>{ $phone }</code> отменён. На баланс возвращено { $amount }.
+card-banned-refunded = 🚫 Спасибо, что сообщили: номер <code>{ $phone }</code> больше не будет выдаваться. На баланс возвращено { $amount }.
+card-expired-refunded = ⌛ Код на <code>{ $phone }</code> ({ $service }) так и не пришёл, срок номера истёк. На баланс возвращено { $amount }.
+card-ended-refunded = ↩️ Поставщик закрыл номер <code>{ $phone }</code> ({ $service }) до прихода кода. На баланс возвращено { $amount }.
+card-not-found = Этого номера нет среди ваших заказов. Ваши номера — в /orders.
+card-too-early = Поставщик разрешает отменить этот номер с { $time } UTC. Попробуйте тогда.
+card-has-code = На этот номер уже пришёл код, поэтому он считается выданным: отменить его и вернуть деньги нельзя.
+card-ended = Этот номер уже завершён.
+card-busy = Номер уже отменяется. Минутку…
+card-not-yet-issued = Номер ещё выдаётся. Попробуйте через минуту.
+card-temporary = Поставщик не ответил. Ничего не изменилось — попробуйте через минуту.
+card-no-code-yet = Код ещё не пришёл. Если номер не нужен, его можно отменить с полным возвратом денег.
+card-another-requested = Запросили ещё одно SMS. Оно появится здесь.
+card-another-refused = Поставщик не принял запрос ещё одного SMS.
+card-finished = ✅ Готово. Спасибо!
+card-finish-refused = Поставщик не принял запрос. Попробуйте через минуту.
+card-reminder =
+    ⏳ На номер <code>{ $phone }</code> ({ $service }) пока не пришло ни одного SMS.
+    Если сервис так и не пришлёт код, номер можно отменить — вся сумма вернётся на баланс.
+card-sms-new = 📩 <b>Новое SMS</b> на <code>{ $phone }</code> · { $service }
+card-sms-new-code =
+    Код: <code>{ $code }</code>
+
+    { $text }
+card-sms-new-text = { $text }
+
+orders-title =
+    📱 <b>Мои номера</b>
+    Сначала новые, время в UTC.
+orders-page = Страница { $page } из { $pages }
+orders-empty =
+    📱 <b>Мои номера</b>
+
+    Вы ещё не покупали номеров.
+orders-entry =
+    <b>{ $service }</b> · { $country } · { $date }
+    <code>{ $phone }</code> · { $state } · { $price }
+orders-codes = Коды: { $codes }
+orders-sms-count = SMS: { $count }
+orders-open-button = 📱 Открыть { $phone }
+cmd-orders = Мои номера

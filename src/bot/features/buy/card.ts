@@ -1,0 +1,297 @@
+import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
+import type { Language } from "../../../domain/accounts.ts";
+import type { Activation, ActivationSmsRow, CodeActionOutcome, EndOutcome } from "../../../domain/activations.ts";
+import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
+import { formatMoney, type Currency } from "../../../domain/money.ts";
+import type { Logger } from "../../../logger.ts";
+import type { BotContext, FlowContext } from "../../context.ts";
+import { escapeHtml } from "../../html.ts";
+import { acknowledge, isNotModified } from "../../respond.ts";
+
+/**
+ * The number card: one message per activation, edited in place as the activation moves (never on
+ * a timer), with the buttons that fit its state. Also the handlers of those buttons. Rendering
+ * takes a translator rather than a context, so that the jobs (messenger.ts) draw the same card.
+ */
+
+export type TranslateFn = (key: string, variables?: Record<string, string | number>) => string;
+
+/** What rendering needs: the user's language, a translator in it, the shop's currency. */
+export interface CardView {
+  t: TranslateFn;
+  language: Language;
+  currency: Currency;
+}
+
+export function viewOf(ctx: FlowContext): CardView {
+  return { t: (key, variables) => ctx.t(key, variables), language: ctx.account?.language ?? "en", currency: ctx.deps.currency };
+}
+
+/** Callback data of the card buttons; each carries the activation id, checked against the presser. */
+export const cardData = {
+  cancel: (id: number) => `act:c:${id}`,
+  ban: (id: number) => `act:b:${id}`,
+  another: (id: number) => `act:r:${id}`,
+  finish: (id: number) => `act:f:${id}`,
+  /** Shows the card again as a new message (from "My numbers" and reminders). */
+  open: (id: number) => `act:v:${id}`,
+};
+const CARD_ACTION = /^act:([cbrfv]):(\d{1,15})$/;
+
+/** SMS shown on the card, newest last; older ones are counted, and every one was also sent as its own message. */
+const CARD_SMS_MAX = 5;
+/** Code points of one SMS text on the card. */
+const SMS_TEXT_MAX = 300;
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A clock time such as "12:20" / "12:20 PM", in UTC (the bot does not know the user's time zone; the texts say UTC). */
+export function clockTime(ms: number, language: Language): string {
+  let format = timeFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { timeStyle: "short", timeZone: "UTC" });
+    timeFormats.set(language, format);
+  }
+  return format.format(ms);
+}
+
+/** A date and time, in UTC, for moments that may be on another day (suspensions, the orders list). */
+export function dateTime(ms: number, language: Language): string {
+  let format = dateTimeFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone: "UTC" });
+    dateTimeFormats.set(language, format);
+  }
+  return format.format(ms);
+}
+
+/** Cut on code points, so that no emoji or surrogate pair is split. */
+export function clip(text: string, max: number): string {
+  const chars = Array.from(text.trim());
+  return chars.length > max ? `${chars.slice(0, max).join("")}…` : chars.join("");
+}
+
+export function phoneOf(activation: Activation): string {
+  return activation.phone ? `+${activation.phone}` : "—";
+}
+
+/** "Telegram" and "🇰🇿 Kazakhstan" in the user's language, escaped for HTML. */
+export function labelsOf(activation: Activation, language: Language): { service: string; country: string } {
+  const country = countryName({ name: activation.countryName, iso2: activation.countryIso2 }, language);
+  return {
+    service: escapeHtml(serviceName(activation.serviceName, language)),
+    country: `${flagOf(activation.countryIso2)} ${escapeHtml(country)}`,
+  };
+}
+
+export function stateLabel(activation: Activation, t: TranslateFn): string {
+  return t(`card-state-${activation.state}`);
+}
+
+/** One SMS: the code in <code> (one tap copies it), then the full text, escaped. */
+export function smsLine(sms: ActivationSmsRow, t: TranslateFn, max = SMS_TEXT_MAX): string {
+  const text = escapeHtml(clip(sms.text, max));
+  return sms.code ? t("card-sms-with-code", { code: escapeHtml(sms.code), text }) : t("card-sms-text", { text });
+}
+
+export function cardText(activation: Activation, sms: ActivationSmsRow[], view: CardView): string {
+  const { t, language } = view;
+  const labels = labelsOf(activation, language);
+  const lines = [
+    t("card-title", labels),
+    t("card-number", { phone: escapeHtml(phoneOf(activation)) }),
+    t("card-price", { price: formatMoney(activation.price, view.currency, language) }),
+    t("card-state", { state: stateLabel(activation, t) }),
+  ];
+  const open = activation.state === "waiting" || activation.state === "received" || activation.state === "cancelling";
+  if (open && activation.expiresAt !== null) lines.push(t("card-expires", { time: clockTime(activation.expiresAt, language) }));
+  const parts = [lines.join("\n")];
+  if (sms.length > 0) {
+    const shown = sms.slice(-CARD_SMS_MAX);
+    const smsLines = shown.map((row) => smsLine(row, t));
+    const header = t("card-sms-title", { count: sms.length });
+    const earlier = sms.length - shown.length;
+    parts.push([header, ...(earlier > 0 ? [t("card-sms-earlier", { count: earlier })] : []), ...smsLines].join("\n"));
+  } else if (activation.state === "waiting" || activation.state === "cancelling") {
+    parts.push(t("card-sms-none", { service: labels.service }));
+  }
+  if (activation.state === "received") parts.push(t("card-hint-received"));
+  return parts.join("\n\n");
+}
+
+/** Cancel / Ban before a code, Another SMS / Finish after one, nothing once it has ended. */
+export function cardKeyboard(activation: Activation, t: TranslateFn): InlineKeyboard | undefined {
+  if (activation.state === "waiting") {
+    return new InlineKeyboard().text(t("card-cancel-button"), cardData.cancel(activation.id)).text(t("card-ban-button"), cardData.ban(activation.id));
+  }
+  if (activation.state === "received") {
+    return new InlineKeyboard().text(t("card-another-button"), cardData.another(activation.id)).text(t("card-finish-button"), cardData.finish(activation.id));
+  }
+  return undefined;
+}
+
+export interface CardStore {
+  byId(id: number): Activation | undefined;
+  sms(activationId: number): ActivationSmsRow[];
+}
+
+/**
+ * Redraws the card where `setCard` stored it. "Message is not modified" is success; any other
+ * failure is logged and swallowed: the card is a convenience, the SMS went out as its own message.
+ */
+export async function refreshCard(api: Api, store: CardStore, activationId: number, view: CardView, logger: Logger): Promise<void> {
+  const activation = store.byId(activationId);
+  if (!activation || activation.cardChatId === null || activation.cardMessageId === null) return;
+  try {
+    await api.editMessageText(activation.cardChatId, activation.cardMessageId, cardText(activation, store.sms(activation.id), view), {
+      parse_mode: "HTML",
+      reply_markup: cardKeyboard(activation, view.t),
+    });
+  } catch (error) {
+    if (isNotModified(error)) return;
+    logger.warn({ err: error, activation: activation.id }, "could not update the number card");
+  }
+}
+
+/** Sends the card as a new message and remembers it as the one to keep up to date. */
+export async function sendCard(ctx: FlowContext, activation: Activation): Promise<void> {
+  const view = viewOf(ctx);
+  const sent = await ctx.reply(cardText(activation, ctx.deps.activations.sms(activation.id), view), {
+    reply_markup: cardKeyboard(activation, view.t),
+  });
+  ctx.deps.activations.setCard(activation.id, sent.chat.id, sent.message_id);
+}
+
+/**
+ * Turns the message a button was pressed on into the card (after Confirm), or sends a new one
+ * when that message cannot be edited, and remembers where it is.
+ */
+export async function placeCard(ctx: FlowContext, activation: Activation): Promise<void> {
+  const message = ctx.callbackQuery?.message;
+  if (!message) return sendCard(ctx, activation);
+  const view = viewOf(ctx);
+  try {
+    await ctx.editMessageText(cardText(activation, ctx.deps.activations.sms(activation.id), view), {
+      reply_markup: cardKeyboard(activation, view.t),
+    });
+  } catch (error) {
+    if (!isNotModified(error)) {
+      if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+      return sendCard(ctx, activation);
+    }
+  }
+  ctx.deps.activations.setCard(activation.id, message.chat.id, message.message_id);
+}
+
+// ---------------------------------------------------------------- the buttons
+
+/** The card and, when the button sat on another message (a reminder, an older copy), that message's buttons go. */
+async function redraw(ctx: BotContext, activationId: number): Promise<void> {
+  await refreshCard(ctx.api, ctx.deps.activations, activationId, viewOf(ctx), ctx.log);
+  const pressed = ctx.callbackQuery?.message;
+  const activation = ctx.deps.activations.byId(activationId);
+  if (!pressed || !activation) return;
+  if (pressed.message_id === activation.cardMessageId && pressed.chat.id === activation.cardChatId) return;
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+}
+
+async function onEnd(ctx: BotContext, id: number, kind: "cancel" | "ban", userId: number): Promise<void> {
+  const outcome: EndOutcome = await ctx.deps.activations.cancel(id, userId, kind);
+  const language = ctx.account?.language ?? "en";
+  if (outcome.ok) {
+    await acknowledge(ctx);
+    await redraw(ctx, id);
+    const amount = formatMoney(outcome.refunded, ctx.deps.currency, language);
+    await ctx.reply(ctx.t(kind === "ban" ? "card-banned-refunded" : "card-cancelled-refunded", { amount, phone: escapeHtml(phoneOf(outcome.activation)) }));
+    if (outcome.suspendedUntil !== undefined) {
+      await ctx.reply(ctx.t("buy-suspended-now", { until: dateTime(outcome.suspendedUntil, language) }));
+    }
+    return;
+  }
+  switch (outcome.reason) {
+    case "not_found":
+      // Not this user's number (or no such number): nothing is shown about it and nothing changes.
+      await acknowledge(ctx, ctx.t("card-not-found"), true);
+      return;
+    case "too_early":
+      await acknowledge(ctx, ctx.t("card-too-early", { time: clockTime(outcome.at, language) }), true);
+      return;
+    case "has_code":
+      await acknowledge(ctx, ctx.t("card-has-code"), true);
+      break;
+    case "ended":
+      await acknowledge(ctx, ctx.t("card-ended"), true);
+      break;
+    case "busy":
+      await acknowledge(ctx, ctx.t("card-busy"), true);
+      return;
+    case "not_yet_issued":
+      await acknowledge(ctx, ctx.t("card-not-yet-issued"), true);
+      return;
+    case "temporary":
+      await acknowledge(ctx, ctx.t("card-temporary"), true);
+      break;
+  }
+  // The refusal may come from a state the card does not show yet (a code that just arrived).
+  await redraw(ctx, id);
+}
+
+async function onCodeAction(ctx: BotContext, id: number, action: "another" | "finish", userId: number): Promise<void> {
+  const { activations } = ctx.deps;
+  const outcome: CodeActionOutcome = action === "another" ? await activations.requestAnotherSms(id, userId) : await activations.finish(id, userId);
+  if (outcome.ok) {
+    await acknowledge(ctx, ctx.t(action === "another" ? "card-another-requested" : "card-finished"));
+    await redraw(ctx, id);
+    return;
+  }
+  const key = {
+    not_found: "card-not-found",
+    no_code: "card-no-code-yet",
+    ended: "card-ended",
+    temporary: "card-temporary",
+    refused: action === "another" ? "card-another-refused" : "card-finish-refused",
+  }[outcome.reason];
+  await acknowledge(ctx, ctx.t(key), true);
+  if (outcome.reason !== "not_found") await redraw(ctx, id);
+}
+
+async function onOpen(ctx: BotContext, id: number, userId: number): Promise<void> {
+  const activation = ctx.deps.activations.byId(id);
+  if (!activation || activation.userId !== userId) {
+    await acknowledge(ctx, ctx.t("card-not-found"), true);
+    return;
+  }
+  await acknowledge(ctx);
+  // The old card keeps its text but loses its buttons: one place to act on a number.
+  if (activation.cardChatId !== null && activation.cardMessageId !== null) {
+    await ctx.api.editMessageReplyMarkup(activation.cardChatId, activation.cardMessageId, { reply_markup: undefined }).catch(() => undefined);
+  }
+  await sendCard(ctx, activation);
+}
+
+export const cardFeature = new Composer<BotContext>();
+
+cardFeature.callbackQuery(CARD_ACTION, async (ctx) => {
+  const id = Number(ctx.match[2]);
+  const account = ctx.account;
+  if (!account || !Number.isSafeInteger(id)) {
+    await acknowledge(ctx, ctx.t("button-expired"), true);
+    return;
+  }
+  switch (ctx.match[1]) {
+    case "c":
+      return onEnd(ctx, id, "cancel", account.id);
+    case "b":
+      return onEnd(ctx, id, "ban", account.id);
+    case "r":
+      return onCodeAction(ctx, id, "another", account.id);
+    case "f":
+      return onCodeAction(ctx, id, "finish", account.id);
+    default:
+      return onOpen(ctx, id, account.id);
+  }
+});
+
+// Anything else under the card's prefix was not made by this bot (or by an older version of it).
+cardFeature.callbackQuery(/^act:/, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

@@ -1,0 +1,475 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Activation } from "../../src/domain/activations.ts";
+import { createSimulatorProvider, type SimulatorControls } from "../../src/providers/simulator.ts";
+import type { NumberProvider } from "../../src/providers/types.ts";
+import type { FakeUser } from "../fakes/telegram.ts";
+import { startHarness, type Harness } from "../helpers/app.ts";
+import { testClock, type TestClock } from "../helpers/store.ts";
+
+/*
+ * Buying a one-time number, as the user lives it: the real bot over HTTP against the fake
+ * Telegram, with the simulator as the provider on a test clock. Numbers never get an SMS by
+ * themselves here (noSmsRate 1): each story delivers the SMS it needs, then runs the job that
+ * would have picked it up.
+ */
+
+const START = Date.UTC(2026, 0, 15, 12, 0, 0);
+/** Telegram in Kazakhstan, as the simulator's catalog prices it with the default pricing. */
+const KZ = /^🇰🇿 Kazakhstan · \$0\.60 · 2,468 pcs$/;
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  if (harness) expect(harness.app.deps.ledger.checkInvariants()).toEqual([]);
+  await harness?.close();
+  harness = undefined;
+});
+
+interface World {
+  h: Harness;
+  sim: NumberProvider & SimulatorControls;
+  clock: TestClock;
+}
+
+async function world(options: { earlyCancelMs?: number; env?: Record<string, string> } = {}): Promise<World> {
+  const clock = testClock(START);
+  let saved: string | null = null;
+  const sim = createSimulatorProvider({
+    seed: 42,
+    now: clock,
+    store: { load: () => saved, save: (json) => (saved = json) },
+    noSmsRate: 1,
+    earlyCancelMs: options.earlyCancelMs ?? 0,
+  });
+  const h = await startHarness({ clock, provider: sim, ...(options.env ? { env: options.env } : {}) });
+  harness = h;
+  await h.app.scheduler.runNow("catalog-sync");
+  return { h, sim, clock };
+}
+
+/** A user who accepted the rules and has `cents` on the balance. */
+async function customer(h: Harness, first_name: string, cents: number, language_code = "en") {
+  const user = h.tg.user({ first_name, language_code });
+  await user.send("/start");
+  await user.press(language_code === "ru" ? "✅ Принимаю правила" : "✅ I accept the rules");
+  const account = h.app.deps.accounts.findByTelegramId(user.id);
+  if (!account) throw new Error("no account");
+  if (cents > 0) {
+    h.app.deps.ledger.credit({ userId: account.id, amount: cents, kind: "topup", ref: { type: "test", id: first_name }, idempotencyKey: `test-topup:${first_name}` });
+  }
+  return { user, account };
+}
+
+/** Service -> Kazakhstan (on the second page of countries) -> the confirmation screen. */
+async function chooseTelegramInKazakhstan(user: FakeUser): Promise<void> {
+  await user.send("/buy");
+  await user.press("Telegram");
+  await user.press("▶");
+  await user.press(KZ);
+}
+
+async function buyTelegramInKazakhstan(w: World, user: FakeUser, accountId: number): Promise<Activation> {
+  await chooseTelegramInKazakhstan(user);
+  await user.press(/^✅ Confirm · \$0\.60$/);
+  const activation = w.h.app.deps.activations.ofUser(accountId)[0];
+  if (!activation) throw new Error("no activation");
+  return activation;
+}
+
+function latest(w: World, id: number): Activation {
+  const activation = w.h.app.deps.activations.byId(id);
+  if (!activation) throw new Error(`no activation ${id}`);
+  return activation;
+}
+
+/** The message the card lives in, as the user sees it now. */
+function card(user: FakeUser, activation: Activation) {
+  const message = user.botMessages().find((m) => m.id === activation.cardMessageId);
+  if (!message) throw new Error("no card in the chat");
+  return message;
+}
+
+function lastAnswer(user: FakeUser): string | undefined {
+  return user.callbackAnswers().at(-1)?.text;
+}
+
+describe("buying a one-time number", () => {
+  it("buys a Telegram number in Kazakhstan, receives two SMS as two messages, and the card shows both", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Anna", 500);
+    await chooseTelegramInKazakhstan(user);
+    const confirm = user.lastBotMessage();
+    expect(confirm?.text).toContain("Service: Telegram");
+    expect(confirm?.text).toContain("Country: 🇰🇿 Kazakhstan");
+    expect(confirm?.text).toContain("Price: $0.60");
+    expect(confirm?.text).toContain("Your balance: $5.00");
+    expect(confirm?.buttons).toEqual([["✅ Confirm · $0.60"], ["⬅️ Back"]]);
+
+    await user.press("✅ Confirm · $0.60");
+    const bought = latest(w, w.h.app.deps.activations.ofUser(account.id)[0]?.id ?? 0);
+    expect(bought).toMatchObject({ state: "waiting", serviceCode: "tg", countryCode: "kz", price: 60 });
+    const shown = card(user, bought);
+    expect(shown.html).toContain(`<code>+${bought.phone}</code>`);
+    expect(shown.text).toContain("Status: ⏳ waiting for SMS");
+    expect(shown.text).toContain("Valid until 12:20 PM UTC");
+    expect(shown.buttons).toEqual([["❌ Cancel", "🚫 Number already used"]]);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
+
+    const before = user.botMessages().length;
+    w.sim.deliverSms(bought.providerId ?? "", "Telegram code: 51234. Do not give it to anyone.");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    const first = user.lastBotMessage();
+    expect(user.botMessages().length).toBe(before + 1);
+    expect(first?.html).toContain("<code>51234</code>");
+    expect(first?.text).toContain("Telegram code: 51234. Do not give it to anyone.");
+    // The first code is the delivery (A4): the price is taken now.
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 440, held: 0, available: 440 });
+    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"]]);
+
+    await user.press("📩 Another SMS");
+    expect(lastAnswer(user)).toBe("Asked for another SMS. It will appear here.");
+    w.sim.deliverSms(bought.providerId ?? "", "Telegram code: 60717. Do not give it to anyone.");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    expect(user.botMessages().length).toBe(before + 2);
+    expect(user.lastBotMessage()?.html).toContain("<code>60717</code>");
+    const both = card(user, bought);
+    expect(both.html).toContain("<code>51234</code>");
+    expect(both.html).toContain("<code>60717</code>");
+    expect(both.text).toContain("SMS received: 2");
+
+    await user.press("✅ Finish");
+    expect(latest(w, bought.id).state).toBe("finished");
+    expect(card(user, bought).buttons).toEqual([]);
+    expect(card(user, bought).text).toContain("Status: ✔️ finished");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 440, held: 0, available: 440 });
+
+    await user.send("/orders");
+    expect(user.lastBotMessage()?.text).toContain("Codes: 51234, 60717");
+    expect(user.lastBotMessage()?.text).toContain(`+${bought.phone}`);
+  });
+
+  it("a user who blocked the bot does not stop the SMS of others, and their SMS counts as delivered", async () => {
+    const w = await world();
+    const { user: gone, account: goneAccount } = await customer(w.h, "Uma", 500);
+    const { user: here, account: hereAccount } = await customer(w.h, "Vic", 500);
+    const first = await buyTelegramInKazakhstan(w, gone, goneAccount.id);
+    const second = await buyTelegramInKazakhstan(w, here, hereAccount.id);
+    gone.blockBot();
+    w.sim.deliverSms(first.providerId ?? "", "Telegram code: 11111");
+    w.sim.deliverSms(second.providerId ?? "", "Telegram code: 22222");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    expect(here.lastBotMessage()?.html).toContain("<code>22222</code>");
+    expect(w.h.app.deps.activations.undelivered(first.id)).toEqual([]);
+    expect(w.h.app.deps.activations.undelivered(second.id)).toEqual([]);
+    // The code reached the provider's number: the purchase is delivered (A4) whether or not the chat was open.
+    expect(latest(w, first.id).state).toBe("received");
+  });
+
+  it("cancels before a code and gets the money back", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Boris", 500);
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    // Already choosing the next number: the card's buttons still work, and the flow goes on after.
+    await user.send("/buy");
+    const list = user.lastBotMessage();
+    await user.press("❌ Cancel");
+    expect(user.lastBotMessage()?.text).toBe(`↩️ The number +${bought.phone} is cancelled. $0.60 is back on your balance.`);
+    expect(latest(w, bought.id).state).toBe("cancelled");
+    expect(card(user, bought).text).toContain("Status: ↩️ cancelled, money returned");
+    expect(card(user, bought).buttons).toEqual([]);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+    expect(w.sim.snapshot().activations[0]?.state).toBe("cancelled");
+    await user.press("Telegram");
+    expect(user.botMessages().find((m) => m.id === list?.id)?.text).toContain("Telegram · step 2 of 3");
+  });
+
+  it('reports "number already used" (ban) before a code and gets the money back', async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Clara", 500);
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    await user.press("🚫 Number already used");
+    expect(user.lastBotMessage()?.text).toContain("$0.60 is back on your balance.");
+    expect(latest(w, bought.id).state).toBe("banned");
+    expect(w.sim.snapshot().activations[0]?.state).toBe("banned");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+  });
+
+  it("lets a number expire without a code and gets the money back automatically", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Dmitri", 500);
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    w.clock.advance(21 * 60_000);
+    await w.h.app.scheduler.runNow("activation-expiry");
+    await w.h.tg.settle();
+    expect(user.lastBotMessage()?.text).toBe(`⌛ No code came to +${bought.phone} (Telegram) in time, so the number has ended. $0.60 is back on your balance.`);
+    expect(latest(w, bought.id).state).toBe("expired");
+    expect(card(user, bought).text).toContain("expired without a code");
+    expect(card(user, bought).buttons).toEqual([]);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+  });
+
+  it("reminds after five minutes without an SMS that cancelling is free, and the reminder's Cancel refunds", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Elif", 500);
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    w.clock.advance(5 * 60_000 + 1_000);
+    await w.h.app.scheduler.runNow("activation-reminders");
+    await w.h.tg.settle();
+    expect(user.lastBotMessage()?.text).toContain(`No SMS has come to +${bought.phone} (Telegram) yet.`);
+    expect(user.lastBotMessage()?.buttons).toEqual([["❌ Cancel"]]);
+    await user.press("❌ Cancel");
+    expect(user.lastBotMessage()?.text).toContain("$0.60 is back on your balance.");
+    // Both the card and the reminder lose their buttons.
+    expect(user.botMessages().filter((m) => m.buttons.flat().includes("❌ Cancel"))).toEqual([]);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+  });
+
+  it("refuses to cancel once a code has arrived, even one the bot has not shown yet (A4)", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Femi", 500);
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    // The SMS is at the provider, but no poll has run: the card still offers Cancel.
+    w.sim.deliverSms(bought.providerId ?? "", "Telegram code: 44321");
+    await user.press("❌ Cancel");
+    expect(lastAnswer(user)).toBe("A code has already arrived for this number, so it counts as delivered and cannot be cancelled or refunded.");
+    expect(latest(w, bought.id).state).toBe("received");
+    expect(card(user, bought).html).toContain("<code>44321</code>");
+    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"]]);
+
+    // A forged Cancel on the card now is refused the same way.
+    await user.pressData(`act:c:${bought.id}`, bought.cardMessageId ?? undefined);
+    expect(lastAnswer(user)).toContain("cannot be cancelled or refunded");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 440, held: 0, available: 440 });
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    expect(user.lastBotMessage()?.html).toContain("<code>44321</code>");
+  });
+
+  it("says when the provider allows cancelling if the user cancels too early", async () => {
+    const w = await world({ earlyCancelMs: 2 * 60_000 });
+    const { user, account } = await customer(w.h, "Gus", 500);
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    await user.press("❌ Cancel");
+    expect(lastAnswer(user)).toBe("The provider allows cancelling this number from 12:02 PM UTC. Please try again then.");
+    expect(latest(w, bought.id).state).toBe("waiting");
+    w.clock.advance(2 * 60_000);
+    await user.press("❌ Cancel");
+    expect(latest(w, bought.id).state).toBe("cancelled");
+    expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(500);
+  });
+
+  it("with too little money says how much is missing and offers Top up", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Hana", 45);
+    await chooseTelegramInKazakhstan(user);
+    expect(user.lastBotMessage()?.text).toContain("Not enough money on your balance: $0.15 more is needed.");
+    expect(user.lastBotMessage()?.buttons).toEqual([["💳 Top up"], ["⬅️ Back"]]);
+    await user.press("💳 Top up");
+    expect(user.lastBotMessage()?.text).toContain("You pay with Telegram Stars");
+    expect(w.h.app.deps.activations.countOfUser(account.id)).toBe(0);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 45, held: 0, available: 45 });
+  });
+
+  it("when the provider has run out, takes no money and offers the other countries", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Ivan", 500);
+    await chooseTelegramInKazakhstan(user);
+    w.sim.setStock("tg", "kz", 0);
+    await user.press("✅ Confirm · $0.60");
+    expect(user.lastBotMessage()?.text).toContain("The numbers for this country have just run out. Your money was not taken.");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+    await user.press("🌍 Other countries");
+    expect(user.lastBotMessage()?.text).toContain("Telegram");
+    expect(user.lastBotMessage()?.text).toContain("Choose a country");
+    await user.press("▶");
+    expect(user.lastBotMessage()?.buttons.flat().some((label) => label.includes("Kazakhstan"))).toBe(false);
+    expect(user.lastBotMessage()?.buttons.flat().some((label) => label.includes("Russia"))).toBe(true);
+  });
+
+  it("when the provider's answer to the buy is lost, the number is still found and given", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Jon", 500);
+    w.sim.failNext("buy", { kind: "temporary", message: "timeout" }, 1, { lostAnswer: true });
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    expect(latest(w, bought.id).state).toBe("waiting");
+    expect(card(user, bought).html).toContain(`<code>+${latest(w, bought.id).phone}</code>`);
+    expect(w.sim.snapshot().activations).toHaveLength(1);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
+  });
+
+  it("when the provider times out before buying, the money is not taken", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Kim", 500);
+    w.sim.failNext("buy", { kind: "temporary", message: "timeout" }, 1, { lostAnswer: false });
+    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    expect(user.lastBotMessage()?.text).toContain("The provider did not answer in time, so no number was issued. Your money was not taken.");
+    expect(latest(w, bought.id).state).toBe("failed");
+    expect(w.sim.snapshot().activations).toHaveLength(0);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+    // The purchase-recovery sweep has nothing left to settle.
+    w.clock.advance(2 * 60_000);
+    await w.h.app.scheduler.runNow("purchase-recovery");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+  });
+
+  it("when the provider is out of money, says buying is unavailable and takes nothing", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Lea", 500);
+    w.sim.setBalance(0);
+    await buyTelegramInKazakhstan(w, user, account.id);
+    expect(user.lastBotMessage()?.text).toBe("😕 Buying numbers is temporarily unavailable. Your money was not taken. Please try again later.");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+  });
+
+  it("Confirm pressed twice buys one number and holds the price once", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Max", 500);
+    await chooseTelegramInKazakhstan(user);
+    await user.press("✅ Confirm · $0.60", { wait: false });
+    await user.press("✅ Confirm · $0.60", { wait: false });
+    await w.h.tg.settle();
+    await w.h.tg.settle();
+    expect(w.h.app.deps.activations.countOfUser(account.id)).toBe(1);
+    expect(w.sim.snapshot().activations).toHaveLength(1);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
+    expect(user.callbackAnswers().map((a) => a.text)).toContain("This order has already been placed.");
+    // The same Confirm pressed again later (a replayed update) changes nothing either.
+    const bought = latest(w, w.h.app.deps.activations.ofUser(account.id)[0]?.id ?? 0);
+    await user.pressData(`buy:ok:${bought.orderKey}`, bought.cardMessageId ?? undefined);
+    expect(w.h.app.deps.activations.countOfUser(account.id)).toBe(1);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
+  });
+
+  it("a forged Cancel for another user's number is refused and changes nothing", async () => {
+    const w = await world();
+    const { user: owner, account } = await customer(w.h, "Nina", 500);
+    const bought = await buyTelegramInKazakhstan(w, owner, account.id);
+    const ownerMessages = owner.botMessages().length;
+    const { user: intruder } = await customer(w.h, "Oleg", 0);
+    await intruder.pressData(`act:c:${bought.id}`);
+    expect(lastAnswer(intruder)).toBe("This number is not in your orders. Open /orders to see yours.");
+    await intruder.pressData(`act:f:${bought.id}`);
+    await intruder.pressData(`act:v:${bought.id}`);
+    await intruder.pressData("act:c:99999999999999999999");
+    expect(lastAnswer(intruder)).toBe("This button is no longer active. Open /menu to continue.");
+    await intruder.pressData(`buy:ok:${bought.orderKey}`);
+    expect(latest(w, bought.id).state).toBe("waiting");
+    expect(w.sim.snapshot().activations[0]?.state).toBe("waiting");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
+    expect(owner.botMessages().length).toBe(ownerMessages);
+    expect(w.h.tg.unansweredCallbackQueries()).toEqual([]);
+  });
+
+  it("finds a service by typing part of its name", async () => {
+    const w = await world();
+    const { user } = await customer(w.h, "Pia", 500);
+    await user.send("/buy");
+    await user.send("whats");
+    expect(user.lastBotMessage()?.text).toContain("Found for “whats”: 1");
+    expect(user.lastBotMessage()?.buttons).toEqual([["WhatsApp"], ["✖️ Show all services"], ["⬅️ Main menu"]]);
+    await user.press("WhatsApp");
+    expect(user.lastBotMessage()?.text).toContain("WhatsApp · step 2 of 3");
+
+    // Typing again at any step searches again; nothing found shows the popular list.
+    await user.send("zzqx");
+    expect(user.lastBotMessage()?.text).toContain("Nothing found for “zzqx”.");
+    expect(user.lastBotMessage()?.buttons[0]).toEqual(["Telegram", "WhatsApp"]);
+  });
+
+  it("pages through services and countries, and Back returns step by step to the main menu", async () => {
+    const w = await world();
+    const { user } = await customer(w.h, "Quinn", 500);
+    await user.press("🛒 Buy a number");
+    expect(user.lastBotMessage()?.text).toContain("Page 1 of 6");
+    expect(user.lastBotMessage()?.buttons.at(-2)).toEqual(["▶"]);
+    await user.press("▶");
+    expect(user.lastBotMessage()?.text).toContain("Page 2 of 6");
+    expect(user.lastBotMessage()?.buttons.at(-2)).toEqual(["◀", "▶"]);
+    await user.press("◀");
+    expect(user.lastBotMessage()?.text).toContain("Page 1 of 6");
+    await user.press("Telegram");
+    // Cheapest first.
+    expect(user.lastBotMessage()?.buttons[0]?.[0]).toMatch(/^🇰🇪 Kenya · \$0\.28 · 2,297 pcs$/);
+    await user.press("▶");
+    expect(user.lastBotMessage()?.text).toContain("Page 2 of 3");
+    await user.press(KZ);
+    expect(user.lastBotMessage()?.text).toContain("Check your order");
+    await user.press("⬅️ Back");
+    expect(user.lastBotMessage()?.text).toContain("Page 2 of 3");
+    await user.press("⬅️ Back");
+    expect(user.lastBotMessage()?.text).toContain("Page 1 of 6");
+    await user.press("⬅️ Main menu");
+    expect(user.lastBotMessage()?.text).toContain("Main menu");
+    // The whole way was one message, edited in place.
+    expect(user.botMessages().filter((m) => m.text.includes("Buy a number"))).toHaveLength(0);
+  });
+
+  it("a restart of the bot in the middle of choosing keeps the user's place", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Theo", 500);
+    await user.send("/buy");
+    await user.press("Telegram");
+    await user.press("▶");
+    await w.h.restart();
+    await user.press(KZ);
+    expect(user.lastBotMessage()?.text).toContain("Check your order");
+    await user.press("✅ Confirm · $0.60");
+    expect(w.h.app.deps.activations.countOfUser(account.id)).toBe(1);
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
+  });
+
+  it("an old list from a flow that was left gets a polite answer, and /cancel leaves the flow", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Rita", 500);
+    await user.send("/buy");
+    const oldList = user.lastBotMessage();
+    await user.send("/cancel");
+    expect(user.lastBotMessage()?.text).toBe("✅ Stopped. Open /menu to continue.");
+    await user.press("Telegram");
+    expect(lastAnswer(user)).toBe("This button belongs to an older list. Please use the latest message, or start again with /buy.");
+    expect(user.lastBotMessage()?.id).toBe(user.botMessages().at(-1)?.id);
+    // A new flow does not accept the old flow's buttons either.
+    await user.send("/buy");
+    await user.pressData(oldList?.inlineKeyboard[0]?.[0]?.callback_data ?? "", oldList?.id);
+    expect(lastAnswer(user)).toContain("older list");
+    // Forged data on the current list: a polite answer, the flow goes on.
+    const current = user.lastBotMessage()?.inlineKeyboard[0]?.[0]?.callback_data ?? "";
+    await user.pressData(current.replace(/:s:\d+$/, ":s:99"));
+    expect(lastAnswer(user)).toBe("This button is no longer active. Open /menu to continue.");
+    await user.press("Telegram");
+    expect(user.lastBotMessage()?.text).toContain("Telegram · step 2 of 3");
+    expect(w.h.app.deps.activations.countOfUser(account.id)).toBe(0);
+  });
+
+  it("many cancellations without a code pause buying, and the user is told until when (A6)", async () => {
+    const w = await world({ env: { ABUSE_CANCEL_LIMIT: "2" } });
+    const { user, account } = await customer(w.h, "Sam", 500);
+    await buyTelegramInKazakhstan(w, user, account.id);
+    await user.press("❌ Cancel");
+    await buyTelegramInKazakhstan(w, user, account.id);
+    await user.press("❌ Cancel");
+    expect(user.lastBotMessage()?.text).toContain("buying is paused until 1/15/26, 2:00 PM UTC");
+    await user.send("/buy");
+    expect(user.lastBotMessage()?.text).toContain("Buying numbers is paused for your account until 1/15/26, 2:00 PM UTC.");
+    expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+  });
+
+  it("speaks Russian to a Russian-speaking user, card included", async () => {
+    const w = await world();
+    const { user, account } = await customer(w.h, "Вера", 500, "ru");
+    await user.send("/buy");
+    expect(user.lastBotMessage()?.text).toContain("Выберите сервис");
+    await user.send("теле");
+    await user.send("tele");
+    await user.press("Telegram");
+    expect(user.lastBotMessage()?.buttons[0]?.[0]).toMatch(/^🇰🇪 Кения · 0,28\s\$ · 2\s?297 шт\.$/);
+    await user.press(/Кения/);
+    await user.press(/^✅ Подтвердить/);
+    const bought = w.h.app.deps.activations.ofUser(account.id)[0];
+    if (!bought) throw new Error("no activation");
+    expect(card(user, bought).text).toContain("Статус: ⏳ ждём SMS");
+    expect(card(user, bought).buttons).toEqual([["❌ Отменить", "🚫 Номер уже использован"]]);
+  });
+});

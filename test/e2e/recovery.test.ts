@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createSimulatorProvider } from "../../src/providers/simulator.ts";
+import { startHarness, type Harness } from "../helpers/app.ts";
+import { testClock } from "../helpers/store.ts";
+
+/*
+ * The bot killed between reserving the money and hearing back from the provider. The database is
+ * left exactly as the dead process left it (a `reserving` activation with its hold); the restarted
+ * bot settles it at start-up: matched with the provider's open activations, or voided.
+ */
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  if (harness) expect(harness.app.deps.ledger.checkInvariants()).toEqual([]);
+  await harness?.close();
+  harness = undefined;
+});
+
+async function setUp() {
+  const clock = testClock(Date.UTC(2026, 0, 15, 12, 0, 0));
+  let saved: string | null = null;
+  const sim = createSimulatorProvider({ seed: 5, now: clock, store: { load: () => saved, save: (json) => (saved = json) }, noSmsRate: 1 });
+  harness = await startHarness({ clock, provider: sim });
+  await harness.app.scheduler.runNow("catalog-sync");
+  const user = harness.tg.user({ first_name: "Rosa" });
+  await user.send("/start");
+  await user.press("✅ I accept the rules");
+  const account = harness.app.deps.accounts.findByTelegramId(user.id);
+  if (!account) throw new Error("no account");
+  harness.app.deps.ledger.credit({ userId: account.id, amount: 1_000, kind: "topup", ref: { type: "test", id: "1" }, idempotencyKey: "seed" });
+  // What the process did before it died: the price reserved, the activation recorded.
+  const reserved = harness.app.deps.activations.reserve({ userId: account.id, serviceCode: "tg", countryCode: "kz", orderKey: "killed-order" });
+  if (!reserved.ok) throw new Error(`reserve failed: ${reserved.reason}`);
+  return { h: harness, sim, clock, user, account, activation: reserved.activation };
+}
+
+describe("the bot killed in the middle of a purchase and restarted", () => {
+  it("killed before the provider was asked: the restarted bot voids the reservation and tells the user", async () => {
+    const { h, clock, user, account, activation } = await setUp();
+    expect(h.app.deps.ledger.balanceOf(account.id).held).toBe(activation.price);
+    clock.advance(61_000);
+    await h.restart();
+    await h.app.scheduler.runNow("purchase-recovery");
+    expect(h.app.deps.activations.byId(activation.id)?.state).toBe("failed");
+    expect(h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 1_000, held: 0, available: 1_000 });
+    await user.waitForMessage(/could not be issued\. Nothing was charged/);
+  });
+
+  it("killed after the provider sold the number: the restarted bot finds it and gives it to the user", async () => {
+    const { h, sim, clock, user, account, activation } = await setUp();
+    // The provider sold the number, but the answer died with the process.
+    const sold = await sim.buy({ service: "tg", country: "kz", orderId: activation.orderKey });
+    if (!sold.ok) throw new Error("simulator refused");
+    clock.advance(61_000);
+    await h.restart();
+    await h.app.scheduler.runNow("purchase-recovery");
+    const recovered = h.app.deps.activations.byId(activation.id);
+    expect(recovered).toMatchObject({ state: "waiting", providerId: sold.value.id, phone: sold.value.phone });
+    expect(h.app.deps.ledger.balanceOf(account.id).held).toBe(activation.price);
+    await user.waitForMessage(new RegExp(`\\+${sold.value.phone}`));
+    // Bought once: the provider has exactly one activation.
+    expect(sim.snapshot().activations).toHaveLength(1);
+  });
+});
