@@ -277,6 +277,17 @@ export class Activations {
     const byId = new Map<string, ProviderActivation>();
     if (listed.ok && listed.value) for (const remote of listed.value) byId.set(remote.id, remote);
     if (!listed.ok) failures++;
+    // SMS already stored per activation, in one query: an activation with nothing new costs no write.
+    const known = new Map(
+      this.db
+        .select({ id: activationSms.activationId, n: sql<number>`count(*)` })
+        .from(activationSms)
+        .innerJoin(activations, eq(activations.id, activationSms.activationId))
+        .where(inArray(activations.state, ["waiting", "received"]))
+        .groupBy(activationSms.activationId)
+        .all()
+        .map((row) => [row.id, row.n]),
+    );
     const updates: ActivationUpdate[] = [];
     for (const local of open) {
       if (local.providerId === null) continue;
@@ -295,6 +306,8 @@ export class Activations {
         } else remote = single.value;
       }
       if (!remote) continue;
+      const stillOpen = remote.state === "waiting" || remote.state === "received";
+      if (stillOpen && remote.sms.length <= (known.get(local.id) ?? 0)) continue;
       const update = this.apply(local, remote);
       if (update) updates.push(update);
     }

@@ -25,14 +25,23 @@ export function everySeconds(seconds: number): string {
   return `0 */${Math.max(1, Math.min(59, Math.round(seconds / 60)))} * * * *`;
 }
 
+/** Users told at once; one activation's messages stay in order (each update is one activation). */
+const DELIVERY_CONCURRENCY = 16;
+
 async function deliverAll(updates: ActivationUpdate[], messages: ActivationMessages, logger: Logger): Promise<void> {
-  for (const update of updates) {
-    try {
-      await messages.deliver(update);
-    } catch (error) {
-      logger.error({ err: error, activation: update.activation.id }, "could not tell the user about an activation");
+  let next = 0;
+  const worker = async () => {
+    while (next < updates.length) {
+      const update = updates[next++];
+      if (!update) break;
+      try {
+        await messages.deliver(update);
+      } catch (error) {
+        logger.error({ err: error, activation: update.activation.id }, "could not tell the user about an activation");
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, updates.length) }, worker));
 }
 
 /** Every STATUS_POLL_SECONDS: one request for all open activations, new SMS to their users (A2). */

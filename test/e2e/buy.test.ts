@@ -454,6 +454,13 @@ describe("buying a one-time number", () => {
     await user.send("/buy");
     expect(user.lastBotMessage()?.text).toContain("Buying numbers is paused for your account until 1/15/26, 2:00 PM UTC.");
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+    // The admins are told, once.
+    const admin = w.h.tg.user({ id: 900_001, first_name: "Admin" });
+    await w.h.app.scheduler.runNow("abuse-alerts");
+    await w.h.app.scheduler.runNow("abuse-alerts");
+    const alerts = admin.botMessages().filter((m) => m.text.includes(`Buying suspended for account #${account.id}`));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.text).toContain("2026-01-15 14:00 UTC");
   });
 
   it("speaks Russian to a Russian-speaking user, card included", async () => {
