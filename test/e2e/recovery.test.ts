@@ -62,3 +62,17 @@ describe("the bot killed in the middle of a purchase and restarted", () => {
     expect(sim.snapshot().activations).toHaveLength(1);
   });
 });
+
+describe("two jobs telling the same user at once", () => {
+  it("an SMS is sent once even when the poll and the expiry sweep deliver the same activation together", async () => {
+    const { h, sim, clock, user, activation } = await setUp();
+    const bought = await h.app.deps.activations.buy(activation.id);
+    if (!bought.ok) throw new Error("buy failed");
+    sim.deliverSms(bought.activation.providerId ?? "", "Telegram code: 424242", "424242");
+    clock.advance(20 * 60_000 + 1);
+    await Promise.all([h.app.scheduler.runNow("activation-poll"), h.app.scheduler.runNow("activation-expiry")]);
+    await h.tg.settle();
+    const sends = h.tg.calls("sendMessage").filter((c) => c.params["chat_id"] === user.id && String(c.params["text"]).includes("424242"));
+    expect(sends).toHaveLength(1);
+  });
+});

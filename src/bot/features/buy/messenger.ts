@@ -24,7 +24,22 @@ export class ActivationMessenger {
     private readonly translate: TranslateIn,
   ) {}
 
-  async deliver(update: ActivationUpdate): Promise<void> {
+  /** One delivery at a time per activation, so that two jobs (poll, expiry) never send an SMS twice. */
+  private readonly queues = new Map<number, Promise<void>>();
+
+  deliver(update: ActivationUpdate): Promise<void> {
+    const id = update.activation.id;
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous.then(() => this.deliverNow(update));
+    const settled = next.catch(() => undefined);
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return next;
+  }
+
+  private async deliverNow(update: ActivationUpdate): Promise<void> {
     const { activations } = this.deps;
     const activationId = update.activation.id;
     const account = this.deps.accounts.byId(update.activation.userId);
