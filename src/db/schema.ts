@@ -32,6 +32,8 @@ export const users = sqliteTable(
     createdAt: integer("created_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull(),
     deletedAt: integer("deleted_at"),
+    // Set when the bot can no longer write to the user (they blocked it): broadcasts skip them.
+    botBlockedAt: integer("bot_blocked_at"),
   },
   (t) => [
     // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
@@ -353,4 +355,79 @@ export const buyingSuspensions = sqliteTable(
     endsAt: integer("ends_at").notNull(),
   },
   (t) => [index("buying_suspensions_by_user").on(t.userId, t.endsAt)],
+);
+
+/** Every admin action: who, what, whom, amount, reason, when. Append-only like the ledger. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    adminTelegramId: integer("admin_telegram_id").notNull(),
+    action: text("action").notNull(),
+    targetUserId: integer("target_user_id").references(() => users.id),
+    targetRef: text("target_ref"),
+    amount: integer("amount"),
+    reason: text("reason"),
+    details: text("details"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("audit_log_by_time").on(t.createdAt), index("audit_log_by_target").on(t.targetUserId)],
+);
+
+export const BROADCAST_STATUSES = ["running", "cancelled", "done"] as const;
+
+export const broadcasts = sqliteTable(
+  "broadcasts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    adminTelegramId: integer("admin_telegram_id").notNull(),
+    // Either a text, or a message to copy (the admin replied to it).
+    text: text("text"),
+    fromChatId: integer("from_chat_id"),
+    fromMessageId: integer("from_message_id"),
+    status: text("status", { enum: BROADCAST_STATUSES }).notNull().default("running"),
+    createdAt: integer("created_at").notNull(),
+    finishedAt: integer("finished_at"),
+    progressChatId: integer("progress_chat_id"),
+    progressMessageId: integer("progress_message_id"),
+  },
+  (t) => [check("broadcasts_status", sql`${t.status} IN ('running', 'cancelled', 'done')`)],
+);
+
+export const BROADCAST_DELIVERY_STATUSES = ["pending", "sent", "blocked", "failed"] as const;
+
+/** One row per recipient, written when the broadcast starts: a restart never sends anyone the same broadcast twice. */
+export const broadcastDeliveries = sqliteTable(
+  "broadcast_deliveries",
+  {
+    broadcastId: integer("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    status: text("status", { enum: BROADCAST_DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    updatedAt: integer("updated_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.userId] }),
+    index("broadcast_deliveries_pending").on(t.broadcastId).where(sql`status = 'pending'`),
+    check("broadcast_deliveries_status", sql`${t.status} IN ('pending', 'sent', 'blocked', 'failed')`),
+  ],
+);
+
+/** Warnings before an inactive account is deleted (POLICY B3): one row per account and warning. */
+export const inactivityWarnings = sqliteTable(
+  "inactivity_warnings",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    // Days before deletion the warning was for (30, 7); tied to the last_seen it was computed from.
+    daysBefore: integer("days_before").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    sentAt: integer("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.daysBefore, t.lastSeenAt] })],
 );
