@@ -497,6 +497,18 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
   }
 
   /** Why an activation cannot be cancelled or banned now, or null when it can. */
+  /** Cancel or ban before a code: the operator gets the cost back; a banned (used) number is not sold again. */
+  function endBeforeCode(id: string, to: "cancelled" | "banned", time: number): ProviderResult<void> {
+    const activation = findActivation(id);
+    if (!activation) return fail("not_found", `no activation ${id}`);
+    const refusal = cancelRefusal(activation, time);
+    if (refusal) return refusal;
+    endActivation(activation, to, time);
+    state.balanceMicros += activation.costMicros;
+    if (to === "cancelled") addStock(activation.service, activation.country, 1);
+    return ok(undefined);
+  }
+
   function cancelRefusal(activation: SimActivation, time: number): ProviderResult<void> | null {
     if (!isOpen(activation)) return fail("invalid_state", `activation ${activation.id} has already ended (${activation.state})`);
     if (activation.state === "received") return fail("invalid_state", `activation ${activation.id} already received a code`);
@@ -652,29 +664,11 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
     },
 
     cancel(id: string): Promise<ProviderResult<void>> {
-      return call("cancel", (time) => {
-        const activation = findActivation(id);
-        if (!activation) return fail("not_found", `no activation ${id}`);
-        const refusal = cancelRefusal(activation, time);
-        if (refusal) return refusal;
-        endActivation(activation, "cancelled", time);
-        state.balanceMicros += activation.costMicros;
-        addStock(activation.service, activation.country, 1);
-        return ok(undefined);
-      });
+      return call("cancel", (time) => endBeforeCode(id, "cancelled", time));
     },
 
     ban(id: string): Promise<ProviderResult<void>> {
-      return call("ban", (time) => {
-        const activation = findActivation(id);
-        if (!activation) return fail("not_found", `no activation ${id}`);
-        const refusal = cancelRefusal(activation, time);
-        if (refusal) return refusal;
-        // A used number is not sold again: the stock stays down.
-        endActivation(activation, "banned", time);
-        state.balanceMicros += activation.costMicros;
-        return ok(undefined);
-      });
+      return call("ban", (time) => endBeforeCode(id, "banned", time));
     },
 
     getRentOffers(): Promise<ProviderResult<RentOffer[]>> {
