@@ -3,7 +3,7 @@ import type { Db } from "../db/open.ts";
 import { catalogCountries, catalogOffers, catalogServices } from "../db/schema.ts";
 import type { Catalog } from "../providers/types.ts";
 import type { Clock } from "./clock.ts";
-import { popularityRank } from "./catalogNames.ts";
+import { popularityRank, searchTerms } from "./catalogNames.ts";
 import { retailPrice, type PricingRules } from "./pricing.ts";
 import { isCountryForbidden, isServiceForbidden, type DenyLists } from "./prohibited.ts";
 
@@ -98,10 +98,15 @@ export class CatalogStore {
   /** Services with stock, most popular first, then best stocked; optionally filtered by a typed name. */
   services(options: { search?: string; page?: number; pageSize?: number } = {}): Page<CatalogService> {
     const pageSize = options.pageSize ?? 8;
-    const search = options.search?.trim().toLowerCase();
+    const terms = searchTerms(options.search ?? "");
     const where = and(
       gt(catalogServices.totalStock, 0),
-      search ? or(like(sql`lower(${catalogServices.name})`, `%${escapeLike(search)}%`), eq(catalogServices.code, search)) : undefined,
+      terms.length > 0
+        ? or(
+            ...terms.map((term) => like(sql`lower(${catalogServices.name})`, `%${escapeLike(term)}%`)),
+            eq(catalogServices.code, terms[0] ?? ""),
+          )
+        : undefined,
     );
     const total = this.db.select({ n: sql<number>`count(*)` }).from(catalogServices).where(where).get()?.n ?? 0;
     const pages = Math.max(1, Math.ceil(total / pageSize));

@@ -101,3 +101,53 @@ export function popularityRank(name: string): number {
   const byFirstWord = POPULAR.indexOf(first);
   return byFirstWord >= 0 ? byFirstWord : UNRANKED;
 }
+
+/**
+ * What Russian speakers type for popular brands, mapped to the provider's (English) names, so that
+ * "телеграм" or "ватсап" finds the service. Matched on prefixes: "теле" is enough.
+ */
+const RUSSIAN_SEARCH: ReadonlyArray<[string, string]> = [
+  ["телеграм", "telegram"],
+  ["телега", "telegram"],
+  ["ватсап", "whatsapp"],
+  ["вотсап", "whatsapp"],
+  ["вацап", "whatsapp"],
+  ["гугл", "google"],
+  ["ютуб", "youtube"],
+  ["инстаграм", "instagram"],
+  ["инста", "instagram"],
+  ["фейсбук", "facebook"],
+  ["тикток", "tiktok"],
+  ["дискорд", "discord"],
+  ["твиттер", "twitter"],
+  ["вконтакте", "vk"],
+  ["вк", "vk"],
+  ["яндекс", "yandex"],
+  ["авито", "avito"],
+  ["озон", "ozon"],
+  ["вайлдберриз", "wildberries"],
+  ["вайбер", "viber"],
+  ["вичат", "wechat"],
+  ["стим", "steam"],
+  ["тиндер", "tinder"],
+  ["убер", "uber"],
+  ["амазон", "amazon"],
+  ["майкрософт", "microsoft"],
+  ["эпл", "apple"],
+  ["чатгпт", "openai"],
+  ["другое", "other"],
+];
+
+/** The English names a typed search may mean: the text itself, plus brands whose Russian name starts with it. */
+export function searchTerms(query: string): string[] {
+  const text = query.trim().toLowerCase();
+  if (text === "") return [];
+  const terms = new Set([text]);
+  for (const [russian, english] of RUSSIAN_SEARCH) {
+    if (text.length >= 2 && (russian.startsWith(text) || text.startsWith(russian))) terms.add(english);
+  }
+  for (const [english, russian] of Object.entries(SERVICE_NAMES_RU)) {
+    if (russian.toLowerCase().startsWith(text)) terms.add(english);
+  }
+  return [...terms];
+}

@@ -179,3 +179,15 @@ describe("provider balance alerts: once per crossing, never on every tick", () =
     expect(sent).toEqual(["provider-balance-low", "provider-balance-exhausted", "provider-balance-recovered"]);
   });
 });
+
+describe("searching in Russian", () => {
+  it("finds brands by what Russian speakers type, even a prefix", () => {
+    const catalog = catalogStore();
+    catalog.replace(snapshot);
+    expect(catalog.services({ search: "телеграм" }).items.map((s) => s.code)).toEqual(["tg"]);
+    expect(catalog.services({ search: "теле" }).items.map((s) => s.code)).toEqual(["tg"]);
+    expect(catalog.services({ search: "Ватсап" }).items.map((s) => s.code)).toEqual(["wa"]);
+    expect(catalog.services({ search: "дискорд" }).total).toBe(0); // Discord has no stock here
+    expect(catalog.services({ search: "я" }).total).toBe(0);
+  });
+});
