@@ -75,6 +75,7 @@ export class Accounts {
           existing.firstName !== profile.first_name ||
           existing.lastName !== (profile.last_name ?? null) ||
           existing.language !== language ||
+          existing.botBlockedAt !== null ||
           now - existing.lastSeenAt >= LAST_SEEN_RESOLUTION_MS;
         if (!changed) return existing;
         return this.db
@@ -85,6 +86,8 @@ export class Accounts {
             lastName: profile.last_name ?? null,
             language,
             lastSeenAt: now,
+            // Writing to the bot means they can hear from it again.
+            botBlockedAt: null,
           })
           .where(eq(users.id, existing.id))
           .returning()
@@ -109,6 +112,15 @@ export class Accounts {
 
   setNewsOptOut(userId: number, optOut: boolean): void {
     this.db.update(users).set({ newsOptOut: optOut }).where(eq(users.id, userId)).run();
+  }
+
+  /** The user blocked the bot (a 403, or Telegram's my_chat_member "kicked"), or unblocked it (null). */
+  setBotBlocked(telegramId: number, at: number | null): void {
+    this.db
+      .update(users)
+      .set({ botBlockedAt: at })
+      .where(and(eq(users.telegramId, telegramId), ne(users.status, "deleted")))
+      .run();
   }
 
   /** POLICY B2: a block stops buying, topping up and withdrawing; `freeze` keeps the balance untouchable. */
