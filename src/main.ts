@@ -21,6 +21,10 @@ import { abuseAlertJob, expiryJob, pollJob, recoveryJob, reminderJob, type TellU
 import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
 import { starsReconcileJob } from "./jobs/starsReconcile.ts";
 import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
+import { broadcastSenderJob } from "./jobs/broadcastJob.ts";
+import { inactivityJob } from "./jobs/inactivityJob.ts";
+import { AccountDeletion } from "./domain/accountDeletion.ts";
+import { Broadcasts } from "./domain/broadcasts.ts";
 import { StarsPayments } from "./payments/stars.ts";
 import { createProvider } from "./providers/index.ts";
 import type { NumberProvider } from "./providers/types.ts";
@@ -89,7 +93,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     await bot.init();
     // Long polling: a webhook left over from another deployment would make getUpdates fail.
     await bot.api.deleteWebhook();
-    await registerCommands(bot.api, built.i18n).catch((error: unknown) =>
+    await registerCommands(bot.api, built.i18n, config.adminIds, logger).catch((error: unknown) =>
       logger.warn({ err: error }, "could not register the command menu; continuing"),
     );
   } catch (error) {
@@ -115,8 +119,18 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       abuseAlertJob(store.db, new KeyValue(store.db, "abuse", clock), notifyAdmins),
       catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
       providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, notifyAdmins, logger),
-      starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), notifyAdmins, logger),
+      starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), notifyAdmins, tellUser, logger),
       sweepConversationsJob(built.conversationState),
+      broadcastSenderJob({
+        store,
+        broadcasts: new Broadcasts(store.db, clock),
+        accounts,
+        api: bot.api,
+        translatorFor: (adminId) => translatorFor(built.i18n, accounts.findByTelegramId(adminId)?.language ?? "en"),
+        logger,
+        now: clock,
+      }),
+      inactivityJob(new AccountDeletion(store.db, ledger, clock), tellUser, logger),
     ],
     clock,
     logger,

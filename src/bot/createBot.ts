@@ -5,10 +5,14 @@ import { Bot, type MiddlewareFn } from "grammy";
 import { KeyValue } from "../db/keyValue.ts";
 import type { BotContext, BotDeps, FlowContext } from "./context.ts";
 import { conversationStorage } from "./conversationStorage.ts";
+import { accountFeature } from "./features/account.ts";
+import { broadcastFeature } from "./features/broadcast.ts";
+import { adminFeature } from "./features/admin.ts";
 import { cardFeature } from "./features/buy/card.ts";
 import { buyConversation, buyFeature } from "./features/buy/flow.ts";
 import { ordersFeature } from "./features/buy/orders.ts";
 import { comingSoonFeature } from "./features/comingSoon.ts";
+import { membershipFeature } from "./features/membership.ts";
 import { historyFeature } from "./features/history.ts";
 import { infoFeature } from "./features/info.ts";
 import { settingsFeature } from "./features/settings.ts";
@@ -62,6 +66,8 @@ export function createBot(deps: BotDeps): BuiltBot {
   app.use(stopBlocked);
   // Payments first: Telegram gives 10 seconds for a pre-checkout answer and a payment must never be swallowed.
   app.use(paymentsFeature(notifier));
+  // "The user blocked the bot" is recorded, never handed to a flow.
+  app.use(membershipFeature);
 
   // Conversations build their own Api and context: give them the same transformers and context.
   const flowPlugins: MiddlewareFn<FlowContext>[] = [
@@ -84,6 +90,9 @@ export function createBot(deps: BotDeps): BuiltBot {
 
   // The number card's buttons work whatever flow is open in the chat (a flow would swallow them).
   app.use(cardFeature);
+  // Admin commands next: an admin inside a flow must still reach them.
+  app.use(adminFeature(notifier));
+  app.use(broadcastFeature);
 
   app.command("cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active());
@@ -100,7 +109,7 @@ export function createBot(deps: BotDeps): BuiltBot {
   app.use(topupConversation);
   app.use(buyConversation);
 
-  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), historyFeature, buyFeature, ordersFeature, comingSoonFeature);
+  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), historyFeature, buyFeature, ordersFeature, accountFeature, comingSoonFeature);
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

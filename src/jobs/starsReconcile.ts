@@ -1,6 +1,7 @@
 import type { KeyValue } from "../db/keyValue.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsApi, StarsPayments } from "../payments/stars.ts";
+import type { TellUser } from "./activationJobs.ts";
 import type { NotifyAdmins } from "./providerJobs.ts";
 import type { Job } from "./scheduler.ts";
 
@@ -9,7 +10,14 @@ import type { Job } from "./scheduler.ts";
  * received (through the same idempotent path as the update). What does not add up goes to the admins.
  * The position in the list is kept, so each run reads only what is new.
  */
-export function starsReconcileJob(stars: StarsPayments, api: StarsApi, state: KeyValue, notify: NotifyAdmins, logger: Logger): Job {
+export function starsReconcileJob(
+  stars: StarsPayments,
+  api: StarsApi,
+  state: KeyValue,
+  notify: NotifyAdmins,
+  tellUser: TellUser,
+  logger: Logger,
+): Job {
   return {
     name: "stars-reconcile",
     schedule: "45 */15 * * * *",
@@ -19,7 +27,12 @@ export function starsReconcileJob(stars: StarsPayments, api: StarsApi, state: Ke
       const result = await stars.reconcile(api, Number.isSafeInteger(from) && from >= 0 ? from : 0);
       state.set("offset", String(result.nextOffset));
       for (const record of result.credited) {
-        if (record.status !== "no_account") logger.warn({ charge: record.payment.chargeId }, "credited a Stars payment found by reconciliation");
+        if (record.status !== "credited") continue;
+        logger.warn({ charge: record.payment.chargeId }, "credited a Stars payment found by reconciliation");
+        // The user never saw a confirmation for this payment: tell them now.
+        await tellUser(record.userId, (t, money) => t("topup-found-later", { stars: record.payment.stars, amount: money(record.creditMinor) })).catch(
+          (error: unknown) => logger.warn({ err: error, charge: record.payment.chargeId }, "could not tell the user about a reconciled payment"),
+        );
       }
       for (const problem of result.problems) await notify("stars-reconcile-problem", { problem });
       return { credited: result.credited.length, problems: result.problems.length, offset: result.nextOffset };

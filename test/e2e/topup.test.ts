@@ -147,6 +147,8 @@ describe("topping up with Telegram Stars", () => {
     await harness.app.scheduler.runNow("stars-reconcile");
     expect(harness.app.deps.ledger.balanceOf(account.id).posted).toBe(325);
     expect(harness.app.deps.stars.paymentByCharge("lost-charge-1")).toMatchObject({ source: "reconciliation", topupId: expect.any(Number) });
+    await user.waitForMessage("We found your payment of 250 ⭐");
+    expect(user.botMessages().filter((m) => m.text.includes("We found your payment"))).toHaveLength(1);
   });
 
   it("a payment of an unknown invoice found by reconciliation is credited and reported to the admins", async () => {

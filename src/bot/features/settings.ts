@@ -19,6 +19,7 @@ async function showSettings(ctx: FlowContext): Promise<void> {
     .row()
     .text(ctx.t(account.newsOptOut ? "settings-news-turn-on" : "settings-news-turn-off"), account.newsOptOut ? "set:news:on" : "set:news:off")
     .row()
+    .text(ctx.t("account-delete-button"), "acc:del").row()
     .text(ctx.t("menu-back"), MENU.home);
   await showScreen(ctx, ctx.t("settings-title", { language, news }), keyboard);
 }

@@ -351,3 +351,142 @@ orders-codes = Codes: { $codes }
 orders-sms-count = SMS: { $count }
 orders-open-button = 📱 Open { $phone }
 cmd-orders = My numbers
+
+broadcast-usage = Send <code>/broadcast your text</code>, or reply <code>/broadcast</code> to a message to copy it to every subscriber.
+broadcast-started = 📣 Broadcast #{ $id } started: { $total } recipients ({ $skipped } skipped: opted out of news or blocked the bot).
+broadcast-progress = 📣 Broadcast: sent { $sent } / { $total } (blocked { $blocked }, failed { $failed })
+broadcast-cancel-button = ✖️ Cancel the broadcast
+broadcast-report-done =
+    ✅ <b>Broadcast finished</b>
+    Sent: { $sent } / { $total }
+    Blocked the bot: { $blocked }
+    Failed: { $failed }
+    Skipped: { $skipped }
+broadcast-report-cancelled =
+    ✖️ <b>Broadcast cancelled</b>
+    Sent: { $sent } / { $total }
+    Not sent: { $unsent }
+    Blocked the bot: { $blocked }
+    Failed: { $failed }
+    Skipped: { $skipped }
+broadcast-not-running = This broadcast has already ended.
+broadcast-cancelled = Broadcast cancelled.
+account-delete-button = 🗑 Delete my account
+account-delete-confirm =
+    🗑 <b>Delete your account?</b>
+
+    Your balance of { $balance } will be forfeited: it cannot be restored or refunded.
+    Your payment and activation history is kept, as the rules require, but your name and username are removed.
+    If you write to the bot again later, you will start with a new, empty account.
+account-delete-confirm-button = 🗑 Yes, delete my account
+account-delete-keep-button = ⬅️ No, keep it
+account-delete-open-holds = You have numbers in progress. Finish or cancel your numbers first, then delete the account.
+account-delete-done = Your account has been deleted. { $forfeited } was forfeited. Thank you for using the bot.
+account-delete-gone = This account no longer exists.
+inactivity-warning =
+    ⏳ You have not used the bot for a long time. Unused accounts are deleted after 9 months.
+    Your account will be deleted on { $date }, in { $days } days, and its balance of { $balance } will be forfeited.
+    To keep it, just open /menu before then.
+
+## Admin commands (admin-): only admins see these
+admin-cmd-refund = Refund an activation
+admin-cmd-credit = Credit a user's balance
+admin-cmd-debit = Debit a user's balance
+admin-cmd-block = Block a user (balance frozen)
+admin-cmd-unblock = Unblock a user
+admin-cmd-user = Look up a user
+admin-cmd-order = Everything about an activation
+admin-cmd-stats = Statistics
+admin-cmd-ledger = Check the ledger
+admin-cmd-audit = Last admin actions
+admin-usage-refund = Usage: <code>/refund ACTIVATION_ID reason</code> — the reason is required.
+admin-usage-credit = Usage: <code>/credit USER AMOUNT reason</code>, e.g. <code>/credit @alice 2.50 compensation</code>. USER is an account id (#12), a Telegram id or @username.
+admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/debit 12 1.00 correction</code>. USER is an account id (#12), a Telegram id or @username.
+admin-usage-block = Usage: <code>/block USER reason</code> — blocks the account and freezes its balance.
+admin-usage-unblock = Usage: <code>/unblock USER</code>
+admin-usage-user = Usage: <code>/user USER</code> — an account id (#12), a Telegram id or @username.
+admin-usage-order = Usage: <code>/order ACTIVATION_ID</code>
+admin-usage-stats = Usage: <code>/stats</code>
+admin-usage-ledger = Usage: <code>/ledger</code>
+admin-usage-audit = Usage: <code>/audit</code> or <code>/audit N</code> (1 to 100 entries, 20 by default).
+admin-user-label = #{ $id } ({ $name }, tg <code>{ $telegramId }</code>)
+admin-user-not-found = No user { $ref }.
+admin-user-ambiguous = { $ref } names two different users (an account id and a Telegram id). Write <code>#{ $ref }</code> for the account id, or use the @username.
+admin-account-deleted = That account is deleted: nothing was changed.
+admin-duplicate = This command was already carried out; nothing changed.
+admin-user-not-told = (The user could not be told: the bot cannot write to them.)
+admin-order-not-found = No activation #{ $id }.
+admin-refund-released = ✅ Activation #{ $id } ended before a code: its reservation of { $amount } is released to { $user }.
+admin-refund-done = ✅ Activation #{ $id } refunded: { $amount } returned to { $user }.
+admin-refund-already = Activation #{ $id } was already refunded; nothing changed.
+admin-refund-not-charged = Activation #{ $id } ended without a code, so nothing was charged and there is nothing to refund.
+admin-refund-busy = Activation #{ $id } is changing right now. Try again in a moment.
+admin-credit-done = ✅ Credited { $amount } to { $user }. Available now: { $available }.
+admin-debit-done = ✅ Debited { $amount } from { $user }. Available now: { $available }.
+admin-debit-short = ❌ Not debited: { $user } has { $available } available, { $missing } short.
+admin-block-done = ⛔ { $user } is blocked and the balance is frozen. Reason: { $reason }
+admin-block-already = { $user } is already blocked; nothing changed.
+admin-unblock-done = ✅ { $user } is unblocked.
+admin-unblock-not-blocked = { $user } is not blocked; nothing changed.
+admin-notice-refunded =
+    ↩️ The shop refunded { $amount } for your { $service } number { $phone }.
+    Reason: { $reason }
+    Balance: <b>{ $balance }</b>
+admin-notice-credited =
+    💰 The shop added { $amount } to your balance.
+    Reason: { $reason }
+    Balance: <b>{ $balance }</b>
+admin-notice-debited =
+    💰 The shop took { $amount } from your balance.
+    Reason: { $reason }
+    Balance: <b>{ $balance }</b>
+admin-notice-unblocked = ✅ Your account is unblocked: you can buy numbers and top up again. /menu
+admin-user-card =
+    👤 <b>User</b> { $user }
+    Name: { $name } · language { $language } · status <b>{ $status }</b>
+    Registered { $created } · last seen { $seen } (UTC)
+    Balance: posted { $posted } · held { $held } · available <b>{ $available }</b>
+    All time: top-ups { $topups } · purchases { $purchases } · refunds { $refunds } · adjustments { $adjustments }
+    Activations: { $activations }
+admin-user-blocked = ⛔ Blocked: { $reason }
+admin-user-frozen = ❄️ The balance is frozen.
+admin-user-activations-title = <b>Last activations</b>
+admin-user-activation-line = #{ $id } · { $date } · { $service } · { $country } · { $state } · { $price }
+admin-user-payments-title = <b>Last payments</b>
+admin-user-payment-line = { $date } · { $stars } ⭐ → { $amount } · refund: { $refund }
+admin-order-card =
+    🧾 <b>Activation #{ $id }</b> · <b>{ $state }</b>
+    User: { $user }
+    { $service } · { $country } · <code>{ $phone }</code>
+    Provider: { $provider } · id <code>{ $providerId }</code>
+    Price { $price } · provider cost { $cost }
+    Hold: { $hold }
+    Created { $created } · expires { $expires } · ended { $ended } (UTC)
+    End reason: { $endReason }
+admin-order-sms-title = <b>SMS: { $count }</b>
+admin-order-sms-line = ✉️ { $date } · code { $code } · { $text }
+admin-order-money-title = <b>Money</b>
+admin-order-entry = entry { $id } · { $date } · { $kind } · { $amount } · { $memo }
+admin-stats-title = 📊 <b>Statistics</b> (UTC)
+admin-stats-today = Today
+admin-stats-week = Last 7 days
+admin-stats-month = Last 30 days
+admin-stats-period =
+    <b>{ $title }</b>
+    Top-ups: { $topups } ({ $topupCount })
+    Sales: { $sales } ({ $salesCount })
+    Refunds: { $refunds } ({ $refundCount })
+    Provider cost: { $cost } · margin <b>{ $margin }</b>
+    Activations: { $outcomes }
+    Success: { $rate } ({ $withCode } of { $issued } numbers got a code)
+    Active users: { $active } · new: { $newUsers }
+admin-stats-provider-balance = Provider balance ({ $provider }): { $balance }
+admin-stats-provider-unavailable = Provider balance ({ $provider }): unavailable ({ $reason })
+admin-ledger-ok = ✅ Ledger OK: every balance matches its entries and holds.
+admin-ledger-problems = ❌ Ledger problems: { $count }
+admin-audit-title = 🗒 <b>Last admin actions: { $count }</b> (UTC, newest first)
+admin-audit-empty = No admin actions yet.
+admin-audit-line = { $id }. { $date } · admin <code>{ $admin }</code> · <b>{ $action }</b> · { $target } · { $amount } · { $reason }
+admin-debit-frozen = ❄️ Not debited: the balance of { $user } is frozen while the account is blocked. It can be credited, not debited.
+admin-cmd-broadcast = Message every subscriber
+topup-found-later = ✅ We found your payment of { $stars } ⭐ that had not reached us: { $amount } has been added to your balance.

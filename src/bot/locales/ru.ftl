@@ -352,3 +352,142 @@ orders-codes = Коды: { $codes }
 orders-sms-count = SMS: { $count }
 orders-open-button = 📱 Открыть { $phone }
 cmd-orders = Мои номера
+
+broadcast-usage = Отправьте <code>/broadcast текст</code> или ответьте <code>/broadcast</code> на сообщение, чтобы разослать его копию всем подписчикам.
+broadcast-started = 📣 Рассылка #{ $id } запущена: получателей { $total } (пропущено { $skipped }: отказались от новостей или заблокировали бота).
+broadcast-progress = 📣 Рассылка: отправлено { $sent } / { $total } (заблокировали { $blocked }, ошибок { $failed })
+broadcast-cancel-button = ✖️ Отменить рассылку
+broadcast-report-done =
+    ✅ <b>Рассылка завершена</b>
+    Отправлено: { $sent } / { $total }
+    Заблокировали бота: { $blocked }
+    Ошибок: { $failed }
+    Пропущено: { $skipped }
+broadcast-report-cancelled =
+    ✖️ <b>Рассылка отменена</b>
+    Отправлено: { $sent } / { $total }
+    Не отправлено: { $unsent }
+    Заблокировали бота: { $blocked }
+    Ошибок: { $failed }
+    Пропущено: { $skipped }
+broadcast-not-running = Эта рассылка уже закончилась.
+broadcast-cancelled = Рассылка отменена.
+account-delete-button = 🗑 Удалить мой аккаунт
+account-delete-confirm =
+    🗑 <b>Удалить аккаунт?</b>
+
+    Ваш баланс { $balance } сгорит: его нельзя будет восстановить или вернуть.
+    История платежей и активаций сохраняется, как того требуют правила, но ваше имя и username удаляются.
+    Если вы снова напишете боту, у вас будет новый, пустой аккаунт.
+account-delete-confirm-button = 🗑 Да, удалить аккаунт
+account-delete-keep-button = ⬅️ Нет, оставить
+account-delete-open-holds = У вас есть номера в работе. Сначала завершите или отмените их, затем удалите аккаунт.
+account-delete-done = Ваш аккаунт удалён. Сгорело: { $forfeited }. Спасибо, что пользовались ботом.
+account-delete-gone = Этот аккаунт больше не существует.
+inactivity-warning =
+    ⏳ Вы давно не пользовались ботом. Неиспользуемые аккаунты удаляются через 9 месяцев.
+    Ваш аккаунт будет удалён { $date }, через { $days } дн., а его баланс { $balance } сгорит.
+    Чтобы сохранить его, просто откройте /menu до этого срока.
+
+## Команды администраторов (admin-): их видят только администраторы
+admin-cmd-refund = Вернуть деньги за активацию
+admin-cmd-credit = Начислить на баланс
+admin-cmd-debit = Списать с баланса
+admin-cmd-block = Заблокировать (баланс заморожен)
+admin-cmd-unblock = Разблокировать
+admin-cmd-user = Найти пользователя
+admin-cmd-order = Всё об активации
+admin-cmd-stats = Статистика
+admin-cmd-ledger = Проверить учёт
+admin-cmd-audit = Последние действия администраторов
+admin-usage-refund = Формат: <code>/refund ID_АКТИВАЦИИ причина</code> — причина обязательна.
+admin-usage-credit = Формат: <code>/credit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/credit @alice 2.50 компенсация</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
+admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/debit 12 1.00 исправление</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
+admin-usage-block = Формат: <code>/block ПОЛЬЗОВАТЕЛЬ причина</code> — блокирует аккаунт и замораживает баланс.
+admin-usage-unblock = Формат: <code>/unblock ПОЛЬЗОВАТЕЛЬ</code>
+admin-usage-user = Формат: <code>/user ПОЛЬЗОВАТЕЛЬ</code> — id аккаунта (#12), Telegram id или @username.
+admin-usage-order = Формат: <code>/order ID_АКТИВАЦИИ</code>
+admin-usage-stats = Формат: <code>/stats</code>
+admin-usage-ledger = Формат: <code>/ledger</code>
+admin-usage-audit = Формат: <code>/audit</code> или <code>/audit N</code> (от 1 до 100 записей, по умолчанию 20).
+admin-user-label = #{ $id } ({ $name }, tg <code>{ $telegramId }</code>)
+admin-user-not-found = Пользователь { $ref } не найден.
+admin-user-ambiguous = { $ref } указывает на двух разных пользователей (id аккаунта и Telegram id). Напишите <code>#{ $ref }</code> для id аккаунта или используйте @username.
+admin-account-deleted = Этот аккаунт удалён: ничего не изменено.
+admin-duplicate = Эта команда уже выполнена; ничего не изменилось.
+admin-user-not-told = (Пользователю не удалось сообщить: бот не может ему писать.)
+admin-order-not-found = Активации #{ $id } нет.
+admin-refund-released = ✅ Активация #{ $id } завершена до кода: резерв { $amount } освобождён для { $user }.
+admin-refund-done = ✅ Деньги за активацию #{ $id } возвращены: { $amount } для { $user }.
+admin-refund-already = За активацию #{ $id } деньги уже возвращены; ничего не изменилось.
+admin-refund-not-charged = Активация #{ $id } завершилась без кода: ничего не списано, возвращать нечего.
+admin-refund-busy = Активация #{ $id } сейчас меняется. Попробуйте через минуту.
+admin-credit-done = ✅ Начислено { $amount } для { $user }. Доступно: { $available }.
+admin-debit-done = ✅ Списано { $amount } у { $user }. Доступно: { $available }.
+admin-debit-short = ❌ Не списано: у { $user } доступно { $available }, не хватает { $missing }.
+admin-block-done = ⛔ { $user } заблокирован, баланс заморожен. Причина: { $reason }
+admin-block-already = { $user } уже заблокирован; ничего не изменилось.
+admin-unblock-done = ✅ { $user } разблокирован.
+admin-unblock-not-blocked = { $user } не заблокирован; ничего не изменилось.
+admin-notice-refunded =
+    ↩️ Магазин вернул { $amount } за номер { $phone } ({ $service }).
+    Причина: { $reason }
+    Баланс: <b>{ $balance }</b>
+admin-notice-credited =
+    💰 Магазин начислил на ваш баланс { $amount }.
+    Причина: { $reason }
+    Баланс: <b>{ $balance }</b>
+admin-notice-debited =
+    💰 Магазин списал с вашего баланса { $amount }.
+    Причина: { $reason }
+    Баланс: <b>{ $balance }</b>
+admin-notice-unblocked = ✅ Ваш аккаунт разблокирован: вы снова можете покупать номера и пополнять баланс. /menu
+admin-user-card =
+    👤 <b>Пользователь</b> { $user }
+    Имя: { $name } · язык { $language } · статус <b>{ $status }</b>
+    Регистрация { $created } · последний визит { $seen } (UTC)
+    Баланс: проведено { $posted } · в резерве { $held } · доступно <b>{ $available }</b>
+    За всё время: пополнения { $topups } · покупки { $purchases } · возвраты { $refunds } · корректировки { $adjustments }
+    Активаций: { $activations }
+admin-user-blocked = ⛔ Заблокирован: { $reason }
+admin-user-frozen = ❄️ Баланс заморожен.
+admin-user-activations-title = <b>Последние активации</b>
+admin-user-activation-line = #{ $id } · { $date } · { $service } · { $country } · { $state } · { $price }
+admin-user-payments-title = <b>Последние платежи</b>
+admin-user-payment-line = { $date } · { $stars } ⭐ → { $amount } · возврат: { $refund }
+admin-order-card =
+    🧾 <b>Активация #{ $id }</b> · <b>{ $state }</b>
+    Пользователь: { $user }
+    { $service } · { $country } · <code>{ $phone }</code>
+    Поставщик: { $provider } · id <code>{ $providerId }</code>
+    Цена { $price } · себестоимость { $cost }
+    Резерв: { $hold }
+    Создана { $created } · истекает { $expires } · завершена { $ended } (UTC)
+    Причина завершения: { $endReason }
+admin-order-sms-title = <b>SMS: { $count }</b>
+admin-order-sms-line = ✉️ { $date } · код { $code } · { $text }
+admin-order-money-title = <b>Деньги</b>
+admin-order-entry = запись { $id } · { $date } · { $kind } · { $amount } · { $memo }
+admin-stats-title = 📊 <b>Статистика</b> (UTC)
+admin-stats-today = Сегодня
+admin-stats-week = 7 дней
+admin-stats-month = 30 дней
+admin-stats-period =
+    <b>{ $title }</b>
+    Пополнения: { $topups } ({ $topupCount })
+    Продажи: { $sales } ({ $salesCount })
+    Возвраты: { $refunds } ({ $refundCount })
+    Себестоимость: { $cost } · маржа <b>{ $margin }</b>
+    Активации: { $outcomes }
+    Успешность: { $rate } (код пришёл на { $withCode } из { $issued } номеров)
+    Активные пользователи: { $active } · новые: { $newUsers }
+admin-stats-provider-balance = Баланс у поставщика ({ $provider }): { $balance }
+admin-stats-provider-unavailable = Баланс у поставщика ({ $provider }): недоступен ({ $reason })
+admin-ledger-ok = ✅ Учёт в порядке: каждый баланс сходится с записями и резервами.
+admin-ledger-problems = ❌ Ошибки в учёте: { $count }
+admin-audit-title = 🗒 <b>Последние действия администраторов: { $count }</b> (UTC, новые сверху)
+admin-audit-empty = Действий администраторов пока нет.
+admin-audit-line = { $id }. { $date } · админ <code>{ $admin }</code> · <b>{ $action }</b> · { $target } · { $amount } · { $reason }
+admin-debit-frozen = ❄️ Не списано: баланс { $user } заморожен, пока аккаунт заблокирован. Начислять можно, списывать нельзя.
+admin-cmd-broadcast = Рассылка всем подписчикам
+topup-found-later = ✅ Мы нашли ваш платёж на { $stars } ⭐, который до нас не дошёл: на баланс зачислено { $amount }.

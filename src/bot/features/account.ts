@@ -1,0 +1,47 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { AccountDeletion } from "../../domain/accountDeletion.ts";
+import { formatMoney } from "../../domain/money.ts";
+import type { BotContext } from "../context.ts";
+import { MENU } from "../keyboards.ts";
+import { acknowledge, showScreen } from "../respond.ts";
+
+/**
+ * Deleting the account at the user's request (POLICY B2, B5): the balance is forfeited, the
+ * history stays, names go. Reached from Settings; the confirmation names the amount at stake.
+ */
+export const accountFeature = new Composer<BotContext>();
+
+export const ACCOUNT_DELETE = "acc:del";
+const ACCOUNT_DELETE_CONFIRM = /^acc:del:yes:(\d+)$/;
+
+accountFeature.callbackQuery(ACCOUNT_DELETE, async (ctx) => {
+  const account = ctx.account;
+  if (!account) return;
+  await acknowledge(ctx);
+  const balance = formatMoney(ctx.deps.ledger.balanceOf(account.id).available, ctx.deps.currency, account.language);
+  // The account id in the button: a confirmation from an older account can never delete a newer one.
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t("account-delete-confirm-button"), `acc:del:yes:${account.id}`)
+    .row()
+    .text(ctx.t("account-delete-keep-button"), MENU.settings);
+  await showScreen(ctx, ctx.t("account-delete-confirm", { balance }), keyboard);
+});
+
+accountFeature.callbackQuery(ACCOUNT_DELETE_CONFIRM, async (ctx) => {
+  const account = ctx.account;
+  if (!account || Number(ctx.match[1]) !== account.id) {
+    await acknowledge(ctx, ctx.t("account-delete-gone"), true);
+    return;
+  }
+  const deletion = new AccountDeletion(ctx.deps.store.db, ctx.deps.ledger, ctx.deps.clock);
+  const result = deletion.delete(account.id, "request");
+  if (!result.ok) {
+    const key = result.reason === "open_holds" ? "account-delete-open-holds" : "account-delete-gone";
+    await acknowledge(ctx, ctx.t(key), true);
+    return;
+  }
+  ctx.log.info({ account: account.id, forfeited: result.forfeited }, "account deleted at the user's request");
+  await acknowledge(ctx);
+  const forfeited = formatMoney(result.forfeited, ctx.deps.currency, account.language);
+  await showScreen(ctx, ctx.t("account-delete-done", { forfeited }));
+});
