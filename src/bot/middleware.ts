@@ -1,8 +1,13 @@
 import type { MiddlewareFn } from "grammy";
 import { GrammyError, HttpError } from "grammy";
 import { escapeHtml } from "./html.ts";
-import type { BotContext, BotDeps } from "./context.ts";
+import type { BotContext, BotDeps, FlowContext } from "./context.ts";
 import { acknowledge } from "./respond.ts";
+
+/** The shop's admins are the Telegram ids in ADMIN_IDS. Every admin feature checks this one function. */
+export function isAdmin(ctx: FlowContext): boolean {
+  return ctx.from !== undefined && ctx.deps.config.adminIds.includes(ctx.from.id);
+}
 
 /** Gives each update its dependencies and a child logger that carries the update id and user. */
 export function withDeps(deps: BotDeps): MiddlewareFn<BotContext> {

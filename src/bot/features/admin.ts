@@ -1,4 +1,5 @@
 import type { I18n } from "@grammyjs/i18n";
+import { isAdmin } from "../middleware.ts";
 import { Composer, type Api } from "grammy";
 import { z } from "zod";
 import { LANGUAGES, type Account, type Language } from "../../domain/accounts.ts";
@@ -63,10 +64,6 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T | undefined {
 }
 
 // ---------------------------------------------------------------- helpers
-
-function isAdmin(ctx: BotContext): boolean {
-  return ctx.from !== undefined && ctx.deps.config.adminIds.includes(ctx.from.id);
-}
 
 function ops(ctx: FlowContext): AdminOps {
   const { deps } = ctx;

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { isAdmin } from "../middleware.ts";
 import { AuditLog } from "../../domain/audit.ts";
 import { Broadcasts, type BroadcastContent } from "../../domain/broadcasts.ts";
 import { cancelKeyboard, reportText, runBroadcasts, type BroadcastSenderDeps } from "../../jobs/broadcastJob.ts";
@@ -13,10 +14,6 @@ import { acknowledge } from "../respond.ts";
 export const broadcastFeature = new Composer<BotContext>();
 
 const CANCEL = /^bc:cancel:(\d+)$/;
-
-function isAdmin(ctx: FlowContext): boolean {
-  return ctx.from !== undefined && ctx.deps.config.adminIds.includes(ctx.from.id);
-}
 
 function senderDeps(ctx: FlowContext, broadcasts: Broadcasts): BroadcastSenderDeps {
   const t = ctx.t.bind(ctx);
