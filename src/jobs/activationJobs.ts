@@ -3,6 +3,7 @@ import type { KeyValue } from "../db/keyValue.ts";
 import type { Db } from "../db/open.ts";
 import { buyingSuspensions } from "../db/schema.ts";
 import type { Activation, ActivationUpdate, Activations, BuyOutcome } from "../domain/activations.ts";
+import { utcMinute } from "../domain/clock.ts";
 import type { Logger } from "../logger.ts";
 import type { NotifyAdmins } from "./providerJobs.ts";
 import type { Job } from "./scheduler.ts";
@@ -133,7 +134,7 @@ export function abuseAlertJob(db: Db, cursor: KeyValue, notify: NotifyAdmins): J
         await notify("abuse-suspended-admin", {
           account: suspension.userId,
           reason: suspension.reason,
-          until: new Date(suspension.endsAt).toISOString().slice(0, 16).replace("T", " ") + " UTC",
+          until: `${utcMinute(suspension.endsAt)} UTC`,
         });
         cursor.set("last-id", String(suspension.id));
       }

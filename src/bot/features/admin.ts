@@ -6,6 +6,7 @@ import { LANGUAGES, type Account, type Language } from "../../domain/accounts.ts
 import { AdminOps, type PeriodStats } from "../../domain/admin.ts";
 import { AuditLog } from "../../domain/audit.ts";
 import { formatMoney, parseMoney, type Currency } from "../../domain/money.ts";
+import { utcMinute } from "../../domain/clock.ts";
 import { formatScaled } from "../../domain/decimal.ts";
 import { costInShopMinor } from "../../domain/pricing.ts";
 import type { Logger } from "../../logger.ts";
@@ -82,7 +83,7 @@ function ops(ctx: FlowContext): AdminOps {
 const money = (ctx: FlowContext, minor: number, language = ctx.account?.language ?? "en") => formatMoney(minor, ctx.deps.currency, language);
 
 /** Admin screens show times in UTC, sortable. */
-const time = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOString().slice(0, 16).replace("T", " "));
+const time = (ms: number | null) => (ms === null ? "—" : utcMinute(ms));
 
 /** User text on one line, cut to a length, escaped. */
 function clip(text: string | null | undefined, max = LINE_MAX): string {

@@ -3,6 +3,8 @@ import { allEntries, CSV_COLUMNS, historyCsv, historyPage, type CsvColumn } from
 import type { LedgerEntry } from "../../domain/ledger.ts";
 import { formatMoney } from "../../domain/money.ts";
 import type { BotContext, FlowContext } from "../context.ts";
+import type { Language } from "../../domain/accounts.ts";
+import { dateTime } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import { MENU } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
@@ -22,17 +24,6 @@ export const HISTORY_CSV = "hist:csv";
 export const historyPageData = (page: number) => `hist:p:${page}`;
 const PAGE_PICK = /^hist:p:(\d{1,9})$/;
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-function formatDate(ms: number, language: string): string {
-  let format = dateFormats.get(language);
-  if (!format) {
-    format = new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone: "UTC" });
-    dateFormats.set(language, format);
-  }
-  return format.format(ms);
-}
-
 /** A memo on one line and of bounded length; cut on code points so no emoji is split. */
 function shortMemo(memo: string): string {
   const flat = memo.replace(/\s+/g, " ").trim();
@@ -46,7 +37,7 @@ function describe(ctx: FlowContext, entry: LedgerEntry, memo: string | null): st
   return memo ? ctx.t("history-what-memo", { kind, memo }) : kind;
 }
 
-function entryText(ctx: FlowContext, entry: LedgerEntry, language: string): string {
+function entryText(ctx: FlowContext, entry: LedgerEntry, language: Language): string {
   const money = (minor: number) => formatMoney(minor, ctx.deps.currency, language);
   const amount =
     entry.amount > 0
@@ -54,7 +45,7 @@ function entryText(ctx: FlowContext, entry: LedgerEntry, language: string): stri
       : ctx.t("history-amount-out", { amount: money(-entry.amount) });
   const memo = entry.memo ? escapeHtml(shortMemo(entry.memo)) : null;
   return ctx.t("history-entry", {
-    date: formatDate(entry.createdAt, language),
+    date: dateTime(entry.createdAt, language),
     amount,
     what: describe(ctx, entry, memo),
     balance: money(entry.balanceAfter),

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
-import { formatMoney } from "../../domain/money.ts";
 import type { BotContext, FlowContext } from "../context.ts";
+import { userMoney } from "../format.ts";
 import { backToMenuKeyboard, MENU } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
 
@@ -15,7 +15,7 @@ async function showBalance(ctx: FlowContext): Promise<void> {
   const account = ctx.account;
   if (!account) return;
   const { available, held } = ctx.deps.ledger.balanceOf(account.id);
-  const money = (amount: number) => formatMoney(amount, ctx.deps.currency, account.language);
+  const money = (amount: number) => userMoney(ctx, amount);
   const lines = [ctx.t("balance-text", { available: money(available) })];
   if (held > 0) lines.push(ctx.t("balance-held", { held: money(held) }));
   if (account.balanceFrozen) lines.push(ctx.t("balance-frozen"));

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
-import { formatMoney } from "../../domain/money.ts";
 import type { BotContext, FlowContext } from "../context.ts";
+import { userMoney } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import { mainMenuKeyboard, MENU, TERMS_ACCEPT, termsKeyboard } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
@@ -30,7 +30,7 @@ export async function showMenu(ctx: FlowContext, options: { fresh?: boolean } = 
   }
   const account = ctx.account;
   const available = account ? ctx.deps.ledger.balanceOf(account.id).available : 0;
-  const balance = formatMoney(available, ctx.deps.currency, account?.language ?? "en");
+  const balance = userMoney(ctx, available);
   await showScreen(ctx, ctx.t("menu-title", { balance }), mainMenuKeyboard(ctx), options);
 }
 

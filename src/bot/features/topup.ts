@@ -3,6 +3,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { formatMoney } from "../../domain/money.ts";
 import type { Topup } from "../../payments/stars.ts";
 import type { BotContext, FlowContext } from "../context.ts";
+import { userMoney } from "../format.ts";
 import { MENU } from "../keyboards.ts";
 import type { AdminNotifier } from "../notifier.ts";
 import { acknowledge, showScreen } from "../respond.ts";
@@ -18,16 +19,12 @@ const PRESET = /^top:s:(\d{1,9})$/;
 const CUSTOM = "top:custom";
 const CONVERSATION = "topup-amount";
 
-function money(ctx: FlowContext, minor: number): string {
-  return formatMoney(minor, ctx.deps.currency, ctx.account?.language ?? "en");
-}
-
 async function showTopup(ctx: FlowContext): Promise<void> {
   if (!(await requireTerms(ctx))) return;
   const { stars } = ctx.deps;
   const keyboard = new InlineKeyboard();
   stars.settings.presets.forEach((amount, i) => {
-    keyboard.text(ctx.t("topup-button", { stars: amount, amount: money(ctx, stars.quote(amount)) }), `top:s:${amount}`);
+    keyboard.text(ctx.t("topup-button", { stars: amount, amount: userMoney(ctx, stars.quote(amount)) }), `top:s:${amount}`);
     if (i % 2 === 1) keyboard.row();
   });
   keyboard.row().text(ctx.t("topup-custom-button"), CUSTOM).row().text(ctx.t("menu-back"), MENU.home);
@@ -36,7 +33,7 @@ async function showTopup(ctx: FlowContext): Promise<void> {
 
 /** Sends the Stars invoice for an open top-up. */
 async function sendInvoice(ctx: FlowContext, topup: Topup): Promise<void> {
-  const amount = money(ctx, topup.creditMinor);
+  const amount = userMoney(ctx, topup.creditMinor);
   await ctx.replyWithInvoice(
     ctx.t("topup-invoice-title"),
     ctx.t("topup-invoice-description", { amount, stars: topup.stars }),
@@ -165,7 +162,7 @@ export function paymentsFeature(notifier: AdminNotifier): Composer<BotContext> {
     }
     const balance = ctx.deps.ledger.balanceOf(record.userId).available;
     await ctx.reply(
-      ctx.t("topup-paid", { stars: paid.total_amount, amount: money(ctx, record.creditMinor), balance: money(ctx, balance) }),
+      ctx.t("topup-paid", { stars: paid.total_amount, amount: userMoney(ctx, record.creditMinor), balance: userMoney(ctx, balance) }),
     );
   });
 

@@ -1,5 +1,6 @@
 import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
 import type { Language } from "../../../domain/accounts.ts";
+import { clockTime, dateTime } from "../../format.ts";
 import type { Activation, ActivationSmsRow, CodeActionOutcome, EndOutcome } from "../../../domain/activations.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
 import { formatMoney, type Currency } from "../../../domain/money.ts";
@@ -42,29 +43,6 @@ const CARD_ACTION = /^act:([cbrfv]):(\d{1,15})$/;
 const CARD_SMS_MAX = 5;
 /** Code points of one SMS text on the card. */
 const SMS_TEXT_MAX = 300;
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** A clock time such as "12:20" / "12:20 PM", in UTC (the bot does not know the user's time zone; the texts say UTC). */
-export function clockTime(ms: number, language: Language): string {
-  let format = timeFormats.get(language);
-  if (!format) {
-    format = new Intl.DateTimeFormat(language, { timeStyle: "short", timeZone: "UTC" });
-    timeFormats.set(language, format);
-  }
-  return format.format(ms);
-}
-
-/** A date and time, in UTC, for moments that may be on another day (suspensions, the orders list). */
-export function dateTime(ms: number, language: Language): string {
-  let format = dateTimeFormats.get(language);
-  if (!format) {
-    format = new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone: "UTC" });
-    dateTimeFormats.set(language, format);
-  }
-  return format.format(ms);
-}
 
 /** Cut on code points, so that no emoji or surrogate pair is split. */
 export function clip(text: string, max: number): string {

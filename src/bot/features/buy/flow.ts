@@ -6,13 +6,13 @@ import { KeyValue } from "../../../db/keyValue.ts";
 import type { Language } from "../../../domain/accounts.ts";
 import type { Activation, BuyOutcome, ReserveResult } from "../../../domain/activations.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
-import { formatMoney } from "../../../domain/money.ts";
 import type { BotContext, BotDeps, FlowContext } from "../../context.ts";
 import { escapeHtml } from "../../html.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
 import { requireTerms } from "../start.ts";
-import { dateTime, placeCard, refreshCard, viewOf } from "./card.ts";
+import { placeCard, refreshCard, viewOf } from "./card.ts";
+import { dateTime, userMoney } from "../../format.ts";
 
 /**
  * Buying a one-time number: service -> country -> confirmation, as a conversation, then the
@@ -196,10 +196,6 @@ function languageOf(ctx: FlowContext): Language {
   return ctx.account?.language ?? "en";
 }
 
-function money(ctx: FlowContext, minor: number): string {
-  return formatMoney(minor, ctx.deps.currency, languageOf(ctx));
-}
-
 function countryLabel(ctx: FlowContext, country: { name: string; iso2: string | null }): string {
   return `${flagOf(country.iso2)} ${countryName(country, languageOf(ctx))}`;
 }
@@ -332,7 +328,7 @@ async function buyFlow(conversation: FlowConversation, ctx: FlowContext, start?:
       const service: ServiceItem = data.service;
       const keyboard = new InlineKeyboard();
       data.items.forEach((offer, i) => {
-        const label = view.t("buy-country-button", { country: countryLabel(view, offer), price: money(view, offer.price), stock: offer.stock });
+        const label = view.t("buy-country-button", { country: countryLabel(view, offer), price: userMoney(view, offer.price), stock: offer.stock });
         keyboard.text(label, `buy:${token}:c:${i}`).row();
       });
       pager(keyboard, view, token, data.page, data.pages);
@@ -366,17 +362,17 @@ async function buyFlow(conversation: FlowConversation, ctx: FlowContext, start?:
       view.t("buy-confirm-details", {
         service: escapeHtml(serviceName(order.service.name, languageOf(view))),
         country: escapeHtml(countryLabel(view, order.country)),
-        price: money(view, order.price),
-        balance: money(view, order.available),
+        price: userMoney(view, order.price),
+        balance: userMoney(view, order.available),
       }),
     ];
     const keyboard = new InlineKeyboard();
     if (order.orderKey === null) {
-      lines.push(view.t("buy-short-of-money", { missing: money(view, order.missing) }));
+      lines.push(view.t("buy-short-of-money", { missing: userMoney(view, order.missing) }));
       keyboard.text(view.t("buy-topup-button"), MENU.topup).row();
     } else {
       lines.push(view.t("buy-confirm-terms", { ttl: view.deps.config.activationTtlMinutes }));
-      keyboard.text(view.t("buy-confirm-button", { price: money(view, order.price) }), confirmData(order.orderKey)).row();
+      keyboard.text(view.t("buy-confirm-button", { price: userMoney(view, order.price) }), confirmData(order.orderKey)).row();
     }
     keyboard.text(view.t("buy-back-button"), `buy:${token}:back`);
     await showScreen(view, lines.join("\n\n"), keyboard);
@@ -439,9 +435,9 @@ async function explainReserveFailure(ctx: BotContext, result: Exclude<ReserveRes
     case "insufficient_funds": {
       const keyboard = new InlineKeyboard().text(ctx.t("buy-topup-button"), MENU.topup).row().text(ctx.t("menu-back"), MENU.home);
       const text = ctx.t("buy-no-money", {
-        price: formatMoney(result.price, ctx.deps.currency, language),
-        balance: formatMoney(result.available, ctx.deps.currency, language),
-        missing: formatMoney(result.missing, ctx.deps.currency, language),
+        price: userMoney(ctx, result.price),
+        balance: userMoney(ctx, result.available),
+        missing: userMoney(ctx, result.missing),
       });
       return showScreen(ctx, text, keyboard);
     }
@@ -456,7 +452,7 @@ async function explainReserveFailure(ctx: BotContext, result: Exclude<ReserveRes
     case "price_changed":
       return showScreen(
         ctx,
-        ctx.t("buy-price-changed", { price: formatMoney(result.price, ctx.deps.currency, language) }),
+        ctx.t("buy-price-changed", { price: userMoney(ctx, result.price) }),
         new InlineKeyboard().text(ctx.t("menu-buy"), MENU.buy),
       );
   }
@@ -521,7 +517,7 @@ async function confirmPurchase(ctx: BotContext, orderKey: string): Promise<void>
   const offer = catalog.offer(pending.serviceCode, pending.countryCode);
   if (offer && offer.price > pending.price) {
     await acknowledge(ctx);
-    await showScreen(ctx, ctx.t("buy-price-changed", { price: formatMoney(offer.price, ctx.deps.currency, account.language) }), restart);
+    await showScreen(ctx, ctx.t("buy-price-changed", { price: userMoney(ctx, offer.price) }), restart);
     return;
   }
 

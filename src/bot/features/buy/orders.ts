@@ -5,7 +5,8 @@ import type { BotContext, FlowContext } from "../../context.ts";
 import { escapeHtml } from "../../html.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
-import { cardData, dateTime, labelsOf, phoneOf, stateLabel } from "./card.ts";
+import { dateTime } from "../../format.ts";
+import { cardData, labelsOf, phoneOf, stateLabel } from "./card.ts";
 
 /**
  * "My numbers": the user's activations, newest first, a page at a time, with the codes received.
