@@ -2,6 +2,7 @@ import { z } from "zod";
 import { currency, isKnownCurrency } from "./domain/money.ts";
 import { parseServiceMarkups, validatePricingRules, type PricingRules } from "./domain/pricing.ts";
 import { parseDenyList, type DenyLists } from "./domain/prohibited.ts";
+import type { StarsSettings } from "./payments/stars.ts";
 import { parseScaled } from "./domain/decimal.ts";
 
 /**
@@ -176,14 +177,6 @@ export interface Config {
   topup: StarsSettings;
 }
 
-export interface StarsSettings {
-  /** Shop currency per Star, exact decimal text. */
-  rate: string;
-  presets: number[];
-  minStars: number;
-  maxStars: number;
-  invoiceTtlMs: number;
-}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 

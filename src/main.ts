@@ -1,34 +1,39 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { run } from "@grammyjs/runner";
+import { systemClock, type Clock } from "./clock.ts";
 import { describeProblems, loadConfig, type Config } from "./config.ts";
-import { openStore } from "./db/open.ts";
-import { registerCommands } from "./bot/commands.ts";
-import { ActivationMessenger } from "./bot/features/buy/messenger.ts";
-import { translatorFor } from "./bot/i18n.ts";
-import type { BotDeps } from "./bot/context.ts";
-import { createBot, type BuiltBot } from "./bot/createBot.ts";
 import { KeyValue } from "./db/keyValue.ts";
+import { openStore, type Store } from "./db/open.ts";
+import { registerCommands } from "./bot/commands.ts";
+import type { BotDeps, BotSettings } from "./bot/context.ts";
+import { createBot, type BuiltBot } from "./bot/createBot.ts";
+import { createDelivery } from "./bot/outbox/delivery.ts";
+import { OutboxSender } from "./bot/outbox/sender.ts";
+import { AccountDeletion } from "./domain/accountDeletion.ts";
 import { Accounts } from "./domain/accounts.ts";
 import { Activations } from "./domain/activations.ts";
+import { AdminActions } from "./domain/adminActions.ts";
+import { AdminReports } from "./domain/adminReports.ts";
+import { AuditLog } from "./domain/audit.ts";
+import { Broadcasts } from "./domain/broadcasts.ts";
 import { CatalogStore } from "./domain/catalog.ts";
-import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
-import { systemClock, type Clock } from "./domain/clock.ts";
+import { History } from "./domain/history.ts";
 import { Ledger } from "./domain/ledger.ts";
-import { currency, formatMoney } from "./domain/money.ts";
-import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
-import { abuseAlertJob, expiryJob, pollJob, recoveryJob, reminderJob, type TellUser } from "./jobs/activationJobs.ts";
+import { currency } from "./domain/money.ts";
+import type { NumberProvider } from "./domain/numberProvider.ts";
+import { Outbox } from "./domain/outbox.ts";
+import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
+import { expiryJob, pollJob, recoveryJob, reminderJob } from "./jobs/activationJobs.ts";
+import { broadcastProgressJob } from "./jobs/broadcastJob.ts";
+import { inactivityJob } from "./jobs/inactivityJob.ts";
 import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
+import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { starsReconcileJob } from "./jobs/starsReconcile.ts";
 import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
-import { broadcastSenderJob } from "./jobs/broadcastJob.ts";
-import { inactivityJob } from "./jobs/inactivityJob.ts";
-import { AccountDeletion } from "./domain/accountDeletion.ts";
-import { Broadcasts } from "./domain/broadcasts.ts";
-import { StarsPayments } from "./payments/stars.ts";
-import { createProvider } from "./providers/index.ts";
-import type { NumberProvider } from "./providers/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { StarsPayments } from "./payments/stars.ts";
+import { createProvider, type ProviderSettings } from "./providers/index.ts";
 
 /*
  * The composition root, read top to bottom: config -> store -> domain services -> bot -> jobs ->
@@ -41,8 +46,12 @@ const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_
 export interface App {
   built: BuiltBot;
   deps: BotDeps;
+  /** The database; only main.ts and tests hold it (the bot gets services). */
+  store: Store;
   scheduler: Scheduler;
-  /** Stops jobs, then polling, then closes the database. Safe to call more than once. */
+  /** Sends what the outbox holds; tests call `drain()` to send what is due now. */
+  sender: OutboxSender;
+  /** Stops jobs, then the outbox sender, then polling, then closes the database. Safe to call more than once. */
   shutdown(): Promise<void>;
   /** Settles when polling ends: `"stopped"` after shutdown, `"died"` if it ended by itself. */
   finished: Promise<"stopped" | "died">;
@@ -55,24 +64,34 @@ export interface StartOptions {
   provider?: NumberProvider;
 }
 
-export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
+function botSettings(config: Config): BotSettings {
+  return {
+    botToken: config.botToken,
+    botApiRoot: config.botApiRoot,
+    adminIds: config.adminIds,
+    activationTtlMinutes: config.activationTtlMinutes,
+    pricing: config.pricing,
+  };
+}
 
-  const store = openStore(config.databasePath);
+/** Every service, built once, over one database. Nothing else constructs a service. */
+function buildServices(config: Config, store: Store, clock: Clock, logger: Logger, provider?: NumberProvider): BotDeps {
+  const { db } = store;
   const shopCurrency = currency(config.shopCurrency);
-  const accounts = new Accounts(store.db, clock);
-  const ledger = new Ledger(store.db, clock);
-  const catalog = new CatalogStore(store.db, clock, config.pricing, config.denyLists);
-  const provider = options.provider ?? createProvider(config, new KeyValue(store.db, "simulator", clock), clock);
-  const deps: BotDeps = {
-    config,
-    store,
-    accounts,
+  const outbox = new Outbox(db, clock, { adminChatIds: config.adminIds });
+  const accounts = new Accounts(db, clock);
+  const ledger = new Ledger(db, clock);
+  const catalog = new CatalogStore(db, clock, config.pricing, config.denyLists);
+  const providerSettings: ProviderSettings = { provider: config.provider, simulator: config.simulator, activationTtlMinutes: config.activationTtlMinutes };
+  const numberProvider = provider ?? createProvider(providerSettings, new KeyValue(db, "simulator", clock), clock);
+  const activations = new Activations({
+    db,
     ledger,
-    currency: shopCurrency,
-    stars: new StarsPayments(store.db, ledger, accounts, clock, config.topup, shopCurrency.minorDigits),
-    activations: new Activations(store.db, ledger, catalog, provider, clock, {
+    catalog,
+    provider: numberProvider,
+    outbox,
+    clock,
+    settings: {
       ttlMs: config.activationTtlMinutes * 60_000,
       reminderAfterMs: config.reminderMinutes * 60_000,
       abuse: {
@@ -80,12 +99,39 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         windowMs: config.abuse.windowMinutes * 60_000,
         suspendMs: config.abuse.suspendMinutes * 60_000,
       },
-    }),
+    },
+  });
+  const audit = new AuditLog(db, clock);
+  return {
+    settings: botSettings(config),
+    accounts,
+    ledger,
+    history: new History(db),
+    currency: shopCurrency,
     catalog,
-    provider,
+    provider: numberProvider,
+    stars: new StarsPayments(db, ledger, accounts, outbox, clock, config.topup, shopCurrency.minorDigits),
+    activations,
+    purchases: activations.purchases,
+    outbox,
+    broadcasts: new Broadcasts(db, outbox, audit, clock),
+    audit,
+    adminActions: new AdminActions({ db, ledger, accounts, activations, audit, outbox, provider: numberProvider, clock }),
+    adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
+    accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
+    conversationState: new KeyValue(db, "conversation", clock),
     clock,
     logger,
   };
+}
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+
+  const store = openStore(config.databasePath);
+  const deps = buildServices(config, store, clock, logger, options.provider);
+  const { outbox, activations, provider } = deps;
 
   const built = createBot(deps);
   const { bot } = built;
@@ -101,36 +147,37 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     throw error;
   }
 
-  const balanceWatch = new ProviderBalanceWatch(new KeyValue(store.db, "provider", clock));
-  const notifyAdmins = (key: string, vars?: Record<string, string | number>) => built.notifier.notify(key, vars);
-  const messenger = new ActivationMessenger(bot.api, deps, (language, key, vars) => built.i18n.t(language, key, vars));
-  const tellUser: TellUser = async (userId, render) => {
-    const account = accounts.byId(userId);
-    if (!account || account.status === "deleted") return;
-    const t = translatorFor(built.i18n, account.language);
-    await bot.api.sendMessage(account.telegramId, render(t, (minor) => formatMoney(minor, shopCurrency, account.language)));
-  };
+  // Everything the bot says on its own goes through the outbox and this one sender.
+  const sender = new OutboxSender(
+    outbox,
+    createDelivery({
+      token: config.botToken,
+      apiRoot: config.botApiRoot,
+      accounts: deps.accounts,
+      activations,
+      broadcasts: deps.broadcasts,
+      currency: deps.currency,
+      translate: (language, key, variables) => built.i18n.t(language, key, variables),
+      clock,
+    }),
+    clock,
+    logger,
+  );
+  sender.start();
+
+  const balanceWatch = new ProviderBalanceWatch(new KeyValue(store.db, "provider", clock), outbox, (fn) => deps.ledger.write(fn));
   const scheduler = startScheduler(
     [
-      pollJob(deps.activations, messenger, config.statusPollSeconds, logger),
-      expiryJob(deps.activations, messenger, logger),
-      reminderJob(deps.activations, messenger, logger),
-      recoveryJob(deps.activations, tellUser, logger),
-      abuseAlertJob(store.db, new KeyValue(store.db, "abuse", clock), notifyAdmins),
+      pollJob(activations, config.statusPollSeconds),
+      expiryJob(activations),
+      reminderJob(activations),
+      recoveryJob(activations),
       catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
-      providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, notifyAdmins, logger),
-      starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), notifyAdmins, tellUser, logger),
-      sweepConversationsJob(built.conversationState),
-      broadcastSenderJob({
-        store,
-        broadcasts: new Broadcasts(store.db, clock),
-        accounts,
-        api: bot.api,
-        translatorFor: (adminId) => translatorFor(built.i18n, accounts.findByTelegramId(adminId)?.language ?? "en"),
-        logger,
-        now: clock,
-      }),
-      inactivityJob(new AccountDeletion(store.db, ledger, clock), tellUser, logger),
+      providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, logger),
+      starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), outbox, logger),
+      sweepConversationsJob(deps.conversationState),
+      broadcastProgressJob(deps.broadcasts),
+      inactivityJob(deps.accountDeletion, logger),
     ],
     clock,
     logger,
@@ -153,12 +200,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     shuttingDown = true;
     logger.info("shutting down");
     await scheduler.stop();
+    // The sender stops before polling does (which can take a long-poll's time): what is not sent
+    // stays in the outbox for the next start.
+    await sender.stop();
     if (runner.isRunning()) await runner.stop();
     store.close();
     logger.info("stopped");
   };
 
-  return { built, deps, scheduler, shutdown, finished };
+  return { built, deps, store, scheduler, sender, shutdown, finished };
 }
 
 /** `npm start`: read .env, validate settings, start, and stop cleanly on SIGINT/SIGTERM. */

@@ -1,29 +1,56 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
-import type { Config } from "../config.ts";
-import type { Store } from "../db/open.ts";
+import type { Clock } from "../clock.ts";
+import type { KeyValue } from "../db/keyValue.ts";
 import type { Account, Accounts } from "../domain/accounts.ts";
+import type { AccountDeletion } from "../domain/accountDeletion.ts";
 import type { Activations } from "../domain/activations.ts";
+import type { AdminActions } from "../domain/adminActions.ts";
+import type { AdminReports } from "../domain/adminReports.ts";
+import type { AuditLog } from "../domain/audit.ts";
+import type { Broadcasts } from "../domain/broadcasts.ts";
 import type { CatalogStore } from "../domain/catalog.ts";
-import type { Clock } from "../domain/clock.ts";
+import type { History } from "../domain/history.ts";
 import type { Ledger } from "../domain/ledger.ts";
 import type { Currency } from "../domain/money.ts";
+import type { NumberProvider } from "../domain/numberProvider.ts";
+import type { Outbox } from "../domain/outbox.ts";
+import type { PricingRules } from "../domain/pricing.ts";
+import type { Purchases } from "../domain/purchases.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsPayments } from "../payments/stars.ts";
-import type { NumberProvider } from "../providers/types.ts";
 
-/** Everything the bot's features use, built once in main.ts and passed in. */
+/** The settings the chat needs; main.ts maps the app's config onto them. */
+export interface BotSettings {
+  botToken: string;
+  botApiRoot: string;
+  adminIds: readonly number[];
+  activationTtlMinutes: number;
+  /** For showing the provider's cost of an order to admins in the shop's currency. */
+  pricing: PricingRules;
+}
+
+/** Every service the bot's features use, built once in main.ts and passed in. No database handle. */
 export interface BotDeps {
-  config: Config;
-  store: Store;
+  settings: BotSettings;
   accounts: Accounts;
   ledger: Ledger;
+  history: History;
   currency: Currency;
   catalog: CatalogStore;
   provider: NumberProvider;
   stars: StarsPayments;
   activations: Activations;
+  purchases: Purchases;
+  outbox: Outbox;
+  broadcasts: Broadcasts;
+  audit: AuditLog;
+  adminActions: AdminActions;
+  adminReports: AdminReports;
+  accountDeletion: AccountDeletion;
+  /** Where conversation state is kept (survives restarts). */
+  conversationState: KeyValue;
   clock: Clock;
   logger: Logger;
 }

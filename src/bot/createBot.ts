@@ -1,15 +1,15 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type MiddlewareFn } from "grammy";
-import { KeyValue } from "../db/keyValue.ts";
+import { Bot, Composer, type MiddlewareFn } from "grammy";
 import type { BotContext, BotDeps, FlowContext } from "./context.ts";
 import { conversationStorage } from "./conversationStorage.ts";
 import { accountFeature } from "./features/account.ts";
 import { broadcastFeature } from "./features/broadcast.ts";
-import { adminFeature } from "./features/admin.ts";
+import { adminFeature } from "./features/admin/index.ts";
 import { cardFeature } from "./features/buy/card.ts";
-import { buyConversation, buyFeature } from "./features/buy/flow.ts";
+import { buyConversation } from "./features/buy/flow.ts";
+import { buyFeature } from "./features/buy/purchase.ts";
 import { ordersFeature } from "./features/buy/orders.ts";
 import { comingSoonFeature } from "./features/comingSoon.ts";
 import { membershipFeature } from "./features/membership.ts";
@@ -21,7 +21,6 @@ import { supportFeature } from "./features/support.ts";
 import { paymentsFeature, topupConversation, topupFeature } from "./features/topup.ts";
 import { createI18n } from "./i18n.ts";
 import { loadAccount, reportError, stopBlocked, withDeps } from "./middleware.ts";
-import { AdminNotifier } from "./notifier.ts";
 import { acknowledge, htmlByDefault } from "./respond.ts";
 
 /** Bump when a conversation's steps change, so that old replay logs are discarded, not misread. */
@@ -32,8 +31,6 @@ const retryOnFloodLimits = () => autoRetry({ maxRetryAttempts: 5, maxDelaySecond
 export interface BuiltBot {
   bot: Bot<BotContext>;
   i18n: ReturnType<typeof createI18n>;
-  notifier: AdminNotifier;
-  conversationState: KeyValue;
 }
 
 /**
@@ -42,30 +39,27 @@ export interface BuiltBot {
  * the catch-all for stale buttons comes last.
  */
 export function createBot(deps: BotDeps): BuiltBot {
-  const bot = new Bot<BotContext>(deps.config.botToken, { client: { apiRoot: deps.config.botApiRoot } });
+  const bot = new Bot<BotContext>(deps.settings.botToken, { client: { apiRoot: deps.settings.botApiRoot } });
   bot.api.config.use(retryOnFloodLimits());
   bot.api.config.use(htmlByDefault);
 
   const i18n = createI18n();
-  const notifier = new AdminNotifier(
-    bot.api,
-    deps.config.adminIds,
-    (language, key, variables) => i18n.t(language, key, variables),
-    (telegramId) => (deps.accounts.findByTelegramId(telegramId)?.language) ?? "en",
-    deps.logger,
-  );
-  const conversationState = new KeyValue(deps.store.db, "conversation", deps.clock);
 
   // Updates of one chat are handled in order; different chats in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(withDeps(deps));
 
-  const app = bot.errorBoundary((error) => reportError(error.ctx, error.error));
+  const boundary = bot.errorBoundary((error) => reportError(error.ctx, error.error));
+  // The shop works in private chats only; a pre-checkout query comes without a chat.
+  const app = new Composer<BotContext>();
+  boundary.on("pre_checkout_query", app);
+  boundary.chatType("private").use(app);
+
   app.use(loadAccount);
   app.use(i18n);
   app.use(stopBlocked);
   // Payments first: Telegram gives 10 seconds for a pre-checkout answer and a payment must never be swallowed.
-  app.use(paymentsFeature(notifier));
+  app.use(paymentsFeature());
   // "The user blocked the bot" is recorded, never handed to a flow.
   app.use(membershipFeature);
 
@@ -83,7 +77,7 @@ export function createBot(deps: BotDeps): BuiltBot {
   ];
   app.use(
     conversations<BotContext, FlowContext>({
-      storage: { type: "key", version: CONVERSATION_VERSION, adapter: conversationStorage(conversationState) },
+      storage: { type: "key", version: CONVERSATION_VERSION, adapter: conversationStorage(deps.conversationState) },
       plugins: flowPlugins,
     }),
   );
@@ -91,7 +85,7 @@ export function createBot(deps: BotDeps): BuiltBot {
   // The number card's buttons work whatever flow is open in the chat (a flow would swallow them).
   app.use(cardFeature);
   // Admin commands next: an admin inside a flow must still reach them.
-  app.use(adminFeature(notifier));
+  app.use(adminFeature);
   app.use(broadcastFeature);
 
   app.command("cancel", async (ctx) => {
@@ -109,7 +103,7 @@ export function createBot(deps: BotDeps): BuiltBot {
   app.use(topupConversation);
   app.use(buyConversation);
 
-  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature(notifier), historyFeature, buyFeature, ordersFeature, accountFeature, comingSoonFeature);
+  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature, historyFeature, buyFeature, ordersFeature, accountFeature, comingSoonFeature);
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
@@ -117,5 +111,5 @@ export function createBot(deps: BotDeps): BuiltBot {
   app.on("message", (ctx) => ctx.reply(ctx.t("unknown-message")));
 
   bot.catch((error) => deps.logger.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"));
-  return { bot, i18n, notifier, conversationState };
+  return { bot, i18n };
 }

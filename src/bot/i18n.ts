@@ -23,7 +23,10 @@ export function createI18n(): I18n<BotContext> {
   return i18n;
 }
 
+/** A translator for one reader: the one translator type of the chat code. */
 export type Translate = (key: string, variables?: Record<string, string | number>) => string;
+/** Translates into any language (for messages rendered outside an update). */
+export type TranslateIn = (language: Language, key: string, variables?: Record<string, string | number>) => string;
 
 /** A translator for one language, for messages sent outside an update (jobs, admin notices). */
 export function translatorFor(i18n: I18n<BotContext>, language: Language): Translate {

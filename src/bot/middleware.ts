@@ -6,7 +6,7 @@ import { acknowledge } from "./respond.ts";
 
 /** The shop's admins are the Telegram ids in ADMIN_IDS. Every admin feature checks this one function. */
 export function isAdmin(ctx: FlowContext): boolean {
-  return ctx.from !== undefined && ctx.deps.config.adminIds.includes(ctx.from.id);
+  return ctx.from !== undefined && ctx.deps.settings.adminIds.includes(ctx.from.id);
 }
 
 /** Gives each update its dependencies and a child logger that carries the update id and user. */
@@ -18,12 +18,8 @@ export function withDeps(deps: BotDeps): MiddlewareFn<BotContext> {
   };
 }
 
-/**
- * Registers or refreshes the sender's account. Updates from groups and channels are ignored: the
- * shop works in private chats only.
- */
+/** Registers or refreshes the sender's account (createBot lets only private chats this far). */
 export const loadAccount: MiddlewareFn<BotContext> = (ctx, next) => {
-  if (ctx.chat && ctx.chat.type !== "private") return;
   if (ctx.from && !ctx.from.is_bot) {
     ctx.account = ctx.deps.accounts.registerOrTouch(ctx.from);
   }

@@ -1,5 +1,5 @@
 import { and, eq, lt } from "drizzle-orm";
-import type { Clock } from "../domain/clock.ts";
+import type { Clock } from "../clock.ts";
 import type { Db } from "./open.ts";
 import { kvStore } from "./schema.ts";
 

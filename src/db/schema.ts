@@ -338,7 +338,6 @@ export const activationSms = sqliteTable(
   (t) => [
     // A code seen twice is delivered once.
     uniqueIndex("activation_sms_once").on(t.activationId, t.providerSmsId),
-    index("activation_sms_undelivered").on(t.activationId).where(sql`delivered_at IS NULL`),
   ],
 );
 
@@ -394,26 +393,70 @@ export const broadcasts = sqliteTable(
   (t) => [check("broadcasts_status", sql`${t.status} IN ('running', 'cancelled', 'done')`)],
 );
 
-export const BROADCAST_DELIVERY_STATUSES = ["pending", "sent", "blocked", "failed"] as const;
+/*
+ * The outbox: everything the bot tells people on its own (an SMS, a refund, an expiry, a payment
+ * found later, an admin alert, a broadcast) is a row here, written in the same transaction as the
+ * change that causes it. One sender (src/bot/outbox/) drains it in order per chat, paced and
+ * retried. `payload` is JSON whose shape depends on `kind`; the text is rendered in the
+ * recipient's language when it is sent.
+ */
+export const OUTBOX_STATUSES = ["pending", "sending", "sent", "blocked", "failed", "dropped", "cancelled"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-/** One row per recipient, written when the broadcast starts: a restart never sends anyone the same broadcast twice. */
-export const broadcastDeliveries = sqliteTable(
-  "broadcast_deliveries",
+export const outbox = sqliteTable(
+  "outbox",
   {
-    broadcastId: integer("broadcast_id")
-      .notNull()
-      .references(() => broadcasts.id),
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    chatId: integer("chat_id").notNull(),
+    // The account the message is for, when it is a user's (language, the bot-blocked marker).
+    userId: integer("user_id").references(() => users.id),
+    kind: text("kind").notNull(),
+    payload: text("payload").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    // 0: personal messages (SMS, refunds, alerts) go first; 1: bulk (broadcasts).
+    priority: integer("priority").notNull().default(0),
+    // At most once (broadcasts): a message in flight during a crash is written off, never repeated.
+    // Otherwise at least once: it is sent again after a crash during the send itself.
+    atMostOnce: integer("at_most_once", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    // What the message belongs to, e.g. "broadcast:12", for counting and cancelling.
+    ref: text("ref"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    settledAt: integer("settled_at"),
+  },
+  (t) => [
+    uniqueIndex("outbox_dedupe").on(t.dedupeKey),
+    index("outbox_due").on(t.priority, t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
+    index("outbox_open_by_chat").on(t.chatId, t.id).where(sql`status IN ('pending', 'sending')`),
+    index("outbox_by_ref").on(t.ref, t.status),
+    check("outbox_status", sql`${t.status} IN ('pending', 'sending', 'sent', 'blocked', 'failed', 'dropped', 'cancelled')`),
+    check("outbox_settled_when_closed", sql`(${t.status} IN ('pending', 'sending')) = (${t.settledAt} IS NULL)`),
+  ],
+);
+
+/*
+ * What the user saw on the confirmation screen of a purchase: the service, the country and the
+ * price they agreed to, under a random order key that the Confirm button carries. Confirm turns a
+ * quote into an activation (domain/purchases.ts).
+ */
+export const purchaseQuotes = sqliteTable(
+  "purchase_quotes",
+  {
+    orderKey: text("order_key").primaryKey(),
     userId: integer("user_id")
       .notNull()
       .references(() => users.id),
-    status: text("status", { enum: BROADCAST_DELIVERY_STATUSES }).notNull().default("pending"),
-    attempts: integer("attempts").notNull().default(0),
-    updatedAt: integer("updated_at"),
+    serviceCode: text("service_code").notNull(),
+    countryCode: text("country_code").notNull(),
+    price: integer("price").notNull(),
+    createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.broadcastId, t.userId] }),
-    index("broadcast_deliveries_pending").on(t.broadcastId).where(sql`status = 'pending'`),
-    check("broadcast_deliveries_status", sql`${t.status} IN ('pending', 'sent', 'blocked', 'failed')`),
+    index("purchase_quotes_created").on(t.createdAt),
+    check("purchase_quotes_price", sql`typeof(${t.price}) = 'integer' AND ${t.price} > 0`),
   ],
 );
 

@@ -2,8 +2,9 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { holds, inactivityWarnings, users } from "../db/schema.ts";
 import type { Account } from "./accounts.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 import type { Ledger } from "./ledger.ts";
+import type { Outbox } from "./outbox.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -38,6 +39,7 @@ export class AccountDeletion {
   constructor(
     private readonly db: Db,
     private readonly ledger: Ledger,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
   ) {}
 
@@ -104,6 +106,30 @@ export class AccountDeletion {
       due.push({ account, daysBefore, deleteAt, available: this.ledger.balanceOf(account.id).available });
     }
     return due;
+  }
+
+  /**
+   * Records a due warning and queues it for the user, in one transaction: the warning is sent once
+   * (a user who blocked the bot is still warned as far as the rule goes, and deleted on time).
+   */
+  warn(warning: DueWarning, now: number): void {
+    const { account } = warning;
+    this.ledger.write(() => {
+      this.recordWarning(account.id, warning.daysBefore, account.lastSeenAt, now);
+      this.outbox.toUser(
+        account.id,
+        {
+          kind: "notice",
+          key: "inactivity-warning",
+          vars: {
+            date: new Date(warning.deleteAt).toISOString().slice(0, 10),
+            days: Math.max(1, Math.round((warning.deleteAt - now) / DAY_MS)),
+            balance: { money: warning.available },
+          },
+        },
+        `inactivity-warning:${account.id}:${account.lastSeenAt}:${warning.daysBefore}`,
+      );
+    });
   }
 
   /** Remembers a warning (whether or not Telegram delivered it: a user who blocked the bot is still deleted). */

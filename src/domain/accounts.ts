@@ -1,7 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { balances, users } from "../db/schema.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 
 export type Account = typeof users.$inferSelect;
 export type Language = "en" | "ru";

@@ -1,7 +1,7 @@
 import { desc } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { auditLog } from "../db/schema.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 
 /** The admins' audit trail: who did what to whom, how much, why, when. Rows are only ever added. */
 

@@ -1,18 +1,18 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
-import { broadcastDeliveries, broadcasts, users } from "../db/schema.ts";
-import type { Clock } from "./clock.ts";
+import { broadcasts, outbox as outboxTable, users } from "../db/schema.ts";
+import type { AuditLog } from "./audit.ts";
+import type { Outbox } from "./outbox.ts";
 
 /**
- * Broadcasts to every account that may hear news (POLICY B6). The recipients are fixed when the
- * broadcast starts (one `pending` delivery row each, in one transaction). A delivery is claimed
- * (attempts >= 1) before anything is sent: a row still `pending` with attempts > 0 when a sender
- * starts was in flight during a crash or restart, and is written off as failed rather than sent
- * again. So a message may be lost in a crash, but nobody ever gets the same broadcast twice.
+ * Broadcasts to every account that may hear news (POLICY B6). Starting one queues one outbox
+ * message per recipient, in the same transaction as the broadcast and its audit entry; the outbox
+ * sends them paced, after every personal message, and at most once each: a message in flight during
+ * a crash is written off rather than risked twice. Cancelling withdraws what is not sent yet.
  */
 
 export type Broadcast = typeof broadcasts.$inferSelect;
-export type DeliveryStatus = (typeof broadcastDeliveries.$inferSelect)["status"];
 
 export type BroadcastContent = { kind: "text"; text: string } | { kind: "copy"; fromChatId: number; fromMessageId: number };
 
@@ -26,18 +26,17 @@ export interface BroadcastCounts {
   skipped: number;
 }
 
-export interface Recipient {
-  userId: number;
-  telegramId: number;
-}
+const refOf = (id: number) => `broadcast:${id}`;
 
 export class Broadcasts {
   constructor(
     private readonly db: Db,
+    private readonly outbox: Outbox,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
-  /** Creates the broadcast and all of its delivery rows at once. */
+  /** Creates the broadcast and queues a message for each recipient, at once. */
   start(adminTelegramId: number, content: BroadcastContent): { broadcast: Broadcast; recipients: number } {
     const now = this.clock();
     return this.db.transaction(
@@ -53,11 +52,18 @@ export class Broadcasts {
           })
           .returning()
           .get();
-        const inserted = this.db.run(sql`
-          INSERT INTO broadcast_deliveries (broadcast_id, user_id, status, attempts)
-          SELECT ${broadcast.id}, id, 'pending', 0 FROM users
-          WHERE status = 'active' AND news_opt_out = 0 AND bot_blocked_at IS NULL`);
-        return { broadcast, recipients: inserted.changes };
+        const recipients = this.outbox.enqueueToUsers(
+          sql`${users.status} = 'active' AND ${users.newsOptOut} = 0 AND ${users.botBlockedAt} IS NULL`,
+          { kind: "broadcast", broadcastId: broadcast.id },
+          { dedupePrefix: `${refOf(broadcast.id)}:`, ref: refOf(broadcast.id), bulk: true },
+        );
+        this.audit.write({
+          adminTelegramId,
+          action: "broadcast",
+          targetRef: refOf(broadcast.id),
+          details: content.kind === "text" ? content.text : "copy",
+        });
+        return { broadcast, recipients };
       },
       { behavior: "immediate" },
     );
@@ -75,109 +81,80 @@ export class Broadcasts {
     this.db.update(broadcasts).set({ progressChatId: chatId, progressMessageId: messageId }).where(eq(broadcasts.id, id)).run();
   }
 
-  /** Stops a running broadcast; undefined when it had already ended. */
-  cancel(id: number): Broadcast | undefined {
-    return this.db
-      .update(broadcasts)
-      .set({ status: "cancelled", finishedAt: this.clock() })
-      .where(and(eq(broadcasts.id, id), eq(broadcasts.status, "running")))
-      .returning()
-      .get();
-  }
-
-  /** Ends a broadcast with nothing left to send; undefined when it was not running (e.g. cancelled). */
-  finish(id: number): Broadcast | undefined {
-    return this.db
-      .update(broadcasts)
-      .set({ status: "done", finishedAt: this.clock() })
-      .where(and(eq(broadcasts.id, id), eq(broadcasts.status, "running")))
-      .returning()
-      .get();
-  }
-
-  /** Deliveries claimed by a sender that never reported back (crash, restart): never sent again. */
-  writeOffInFlight(broadcastId: number): number {
-    return this.db
-      .update(broadcastDeliveries)
-      .set({ status: "failed", updatedAt: this.clock() })
-      .where(
-        and(eq(broadcastDeliveries.broadcastId, broadcastId), eq(broadcastDeliveries.status, "pending"), gt(broadcastDeliveries.attempts, 0)),
-      )
-      .run().changes;
-  }
-
-  /**
-   * Takes the next unsent recipient and marks it claimed (attempts = 1) before anything is sent.
-   * A recipient who opted out, blocked the bot or lost the account since the start is skipped
-   * (closed as failed with zero attempts). Undefined when nothing is left.
-   */
-  claimNext(broadcastId: number): Recipient | undefined {
+  /** Stops a running broadcast and withdraws what is not sent; undefined when it had already ended. */
+  cancel(id: number, adminTelegramId: number): Broadcast | undefined {
     return this.db.transaction(
-      (): Recipient | undefined => {
-        for (;;) {
-          const row = this.db
-            .select({ userId: users.id, telegramId: users.telegramId, status: users.status, optOut: users.newsOptOut, botBlockedAt: users.botBlockedAt })
-            .from(broadcastDeliveries)
-            .innerJoin(users, eq(users.id, broadcastDeliveries.userId))
-            .where(
-              and(eq(broadcastDeliveries.broadcastId, broadcastId), eq(broadcastDeliveries.status, "pending"), eq(broadcastDeliveries.attempts, 0)),
-            )
-            .orderBy(broadcastDeliveries.userId)
-            .limit(1)
-            .get();
-          if (!row) return undefined;
-          const stillWanted = row.status === "active" && !row.optOut && row.botBlockedAt === null;
-          this.db
-            .update(broadcastDeliveries)
-            .set(stillWanted ? { attempts: 1, updatedAt: this.clock() } : { status: "failed", updatedAt: this.clock() })
-            .where(and(eq(broadcastDeliveries.broadcastId, broadcastId), eq(broadcastDeliveries.userId, row.userId)))
-            .run();
-          if (stillWanted) return { userId: row.userId, telegramId: row.telegramId };
-        }
+      () => {
+        const cancelled = this.db
+          .update(broadcasts)
+          .set({ status: "cancelled", finishedAt: this.clock() })
+          .where(and(eq(broadcasts.id, id), eq(broadcasts.status, "running")))
+          .returning()
+          .get();
+        if (!cancelled) return undefined;
+        this.outbox.cancelRef(refOf(id));
+        this.audit.write({ adminTelegramId, action: "broadcast-cancel", targetRef: refOf(id) });
+        return cancelled;
       },
       { behavior: "immediate" },
     );
   }
 
-  /** Another try for a claimed recipient after an error that was not a flood limit. */
-  recordAttempt(broadcastId: number, userId: number, attempts: number): void {
-    this.db
-      .update(broadcastDeliveries)
-      .set({ attempts, updatedAt: this.clock() })
-      .where(and(eq(broadcastDeliveries.broadcastId, broadcastId), eq(broadcastDeliveries.userId, userId), eq(broadcastDeliveries.status, "pending")))
-      .run();
-  }
-
-  settle(broadcastId: number, userId: number, status: Exclude<DeliveryStatus, "pending">): void {
-    this.db
-      .update(broadcastDeliveries)
-      .set({ status, updatedAt: this.clock() })
-      .where(and(eq(broadcastDeliveries.broadcastId, broadcastId), eq(broadcastDeliveries.userId, userId), eq(broadcastDeliveries.status, "pending")))
-      .run();
+  /**
+   * The admin's progress message: for each running broadcast, a redraw when something was sent
+   * since the last one, and the final report once nothing is left (the broadcast is then done).
+   * Returns how many broadcasts finished.
+   */
+  reportProgress(): number {
+    let finished = 0;
+    for (const broadcast of this.running()) {
+      this.db.transaction(
+        () => {
+          const counts = this.counts(broadcast.id);
+          const settled = counts.sent + counts.blocked + counts.failed + counts.skipped;
+          if (counts.pending === 0) {
+            const done = this.db
+              .update(broadcasts)
+              .set({ status: "done", finishedAt: this.clock() })
+              .where(and(eq(broadcasts.id, broadcast.id), eq(broadcasts.status, "running")))
+              .returning()
+              .get();
+            if (done) {
+              finished++;
+              this.outbox.enqueue({ chatId: broadcast.adminTelegramId, dedupeKey: `broadcast-report:${broadcast.id}` }, { kind: "broadcast-progress", broadcastId: broadcast.id });
+            }
+          } else if (settled > 0 && broadcast.progressMessageId !== null) {
+            this.outbox.enqueue(
+              { chatId: broadcast.adminTelegramId, dedupeKey: `broadcast-progress:${broadcast.id}:${settled}` },
+              { kind: "broadcast-progress", broadcastId: broadcast.id },
+            );
+          }
+        },
+        { behavior: "immediate" },
+      );
+    }
+    return finished;
   }
 
   counts(broadcastId: number): BroadcastCounts {
-    const rows = this.db
-      .select({ status: broadcastDeliveries.status, attempts: broadcastDeliveries.attempts, n: sql<number>`count(*)` })
-      .from(broadcastDeliveries)
-      .where(eq(broadcastDeliveries.broadcastId, broadcastId))
-      .groupBy(broadcastDeliveries.status, sql`${broadcastDeliveries.attempts} = 0`)
-      .all();
-    const counts: BroadcastCounts = { total: 0, pending: 0, sent: 0, blocked: 0, failed: 0, skipped: 0 };
-    for (const row of rows) {
-      counts.total += row.n;
-      if (row.status === "failed" && row.attempts === 0) counts.skipped += row.n;
-      else counts[row.status] += row.n;
-    }
+    const byStatus = this.outbox.countsByRef(refOf(broadcastId));
+    const counts: BroadcastCounts = {
+      total: 0,
+      // Withdrawn by a cancel: never sent, counted as unsent.
+      pending: byStatus.pending + byStatus.sending + byStatus.cancelled,
+      sent: byStatus.sent,
+      blocked: byStatus.blocked,
+      failed: byStatus.failed,
+      skipped: byStatus.dropped,
+    };
+    counts.total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
     // Accounts that existed at the start but were left out of it (opted out, blocked the bot).
     const broadcast = this.byId(broadcastId);
     if (broadcast) {
-      const left = this.db
-        .select({ n: sql<number>`count(*)` })
-        .from(users)
-        .leftJoin(broadcastDeliveries, and(eq(broadcastDeliveries.userId, users.id), eq(broadcastDeliveries.broadcastId, broadcastId)))
-        .where(and(eq(users.status, "active"), sql`${users.createdAt} <= ${broadcast.createdAt}`, isNull(broadcastDeliveries.userId)))
-        .get();
+      const left = this.db.get<{ n: number }>(sql`
+        SELECT count(*) AS n FROM ${users}
+        WHERE ${users.status} = 'active' AND ${users.createdAt} <= ${broadcast.createdAt}
+          AND NOT EXISTS (SELECT 1 FROM ${outboxTable} WHERE ${outboxTable.ref} = ${refOf(broadcastId)} AND ${outboxTable.userId} = ${users.id})`);
       counts.skipped += left?.n ?? 0;
     }
     return counts;

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, like, or, sql } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { catalogCountries, catalogOffers, catalogServices } from "../db/schema.ts";
-import type { Catalog } from "../providers/types.ts";
-import type { Clock } from "./clock.ts";
+import type { Catalog } from "./numberProvider.ts";
+import type { Clock } from "../clock.ts";
 import { popularityRank, searchTerms } from "./catalogNames.ts";
 import { retailPrice, type PricingRules } from "./pricing.ts";
 import { isCountryForbidden, isServiceForbidden, type DenyLists } from "./prohibited.ts";

@@ -121,3 +121,16 @@ export function historyCsv(entries: readonly LedgerEntry[], options: HistoryCsvO
   }
   return BOM + lines.join(EOL) + EOL;
 }
+
+/** A user's ledger for the chat (POLICY B5), built once over the database. */
+export class History {
+  constructor(private readonly db: Db) {}
+
+  page(userId: number, options: { page: number; pageSize: number }): HistoryPage {
+    return historyPage(this.db, userId, options);
+  }
+
+  all(userId: number): LedgerEntry[] {
+    return allEntries(this.db, userId);
+  }
+}

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { balances, holds, ledgerEntries, users, type LedgerKind } from "../db/schema.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 
 /**
  * The one place money moves. Every operation is one synchronous IMMEDIATE transaction (never an

@@ -1,4 +1,5 @@
 import type { KeyValue } from "../db/keyValue.ts";
+import type { Outbox } from "./outbox.ts";
 
 /**
  * The operator's balance at the provider, watched so that admins hear about it once per crossing
@@ -24,17 +25,36 @@ export function alertFor(previous: BalanceLevel, current: BalanceLevel): Balance
 }
 
 export class ProviderBalanceWatch {
-  constructor(private readonly state: KeyValue) {}
+  constructor(
+    private readonly state: KeyValue,
+    private readonly outbox: Outbox,
+    /** One write transaction (the ledger's): the new level and its alert are stored together. */
+    private readonly write: <T>(fn: () => T) => T,
+  ) {}
 
   get level(): BalanceLevel {
     const stored = this.state.get("balance-level");
     return stored === "low" || stored === "exhausted" ? stored : "ok";
   }
 
-  /** Records the new level and returns the alert it calls for (null when nothing changed that matters). */
-  observe(current: BalanceLevel): BalanceAlert | null {
-    const alert = alertFor(this.level, current);
-    if (current !== this.level) this.state.set("balance-level", current);
-    return alert;
+  /**
+   * Records the new level and queues the alert it calls for to the admins, in one transaction;
+   * returns the alert (null when nothing changed that matters).
+   */
+  observe(current: BalanceLevel, vars: { provider: string; balance: string; threshold: string }): BalanceAlert | null {
+    return this.write(() => {
+      const previous = this.level;
+      const alert = alertFor(previous, current);
+      if (current !== previous) this.state.set("balance-level", current);
+      if (alert) this.outbox.toAdmins({ kind: "notice", key: alert, vars }, `${alert}:${this.bumpSequence()}`);
+      return alert;
+    });
+  }
+
+  /** A counter per alert, so that each crossing is its own message. */
+  private bumpSequence(): number {
+    const next = Number(this.state.get("alert-sequence") ?? "0") + 1;
+    this.state.set("alert-sequence", String(next));
+    return next;
   }
 }

@@ -2,10 +2,8 @@ import type { CatalogStore } from "../domain/catalog.ts";
 import { formatScaled } from "../domain/decimal.ts";
 import { levelOf, type ProviderBalanceWatch } from "../domain/providerBalance.ts";
 import type { Logger } from "../logger.ts";
-import type { NumberProvider } from "../providers/types.ts";
+import type { NumberProvider } from "../domain/numberProvider.ts";
 import type { Job } from "./scheduler.ts";
-
-export type NotifyAdmins = (key: string, variables?: Record<string, string | number>) => Promise<unknown>;
 
 /** Copies the provider's catalog into SQLite (at start-up and then on a schedule). */
 export function catalogSyncJob(provider: Pick<NumberProvider, "name" | "getCatalog">, catalog: CatalogStore, minutes: number, logger: Logger): Job {
@@ -27,12 +25,11 @@ export function catalogSyncJob(provider: Pick<NumberProvider, "name" | "getCatal
   };
 }
 
-/** Checks the provider balance and tells the admins once when it crosses the threshold or runs out. */
+/** Checks the provider balance; the admins hear once when it crosses the threshold or runs out (through the outbox). */
 export function providerBalanceJob(
   provider: Pick<NumberProvider, "name" | "getBalance">,
   watch: ProviderBalanceWatch,
   lowThresholdMicros: number,
-  notify: NotifyAdmins,
   logger: Logger,
 ): Job {
   return {
@@ -46,11 +43,11 @@ export function providerBalanceJob(
         return { failed: result.failure.kind };
       }
       const level = levelOf(result.value.micros, lowThresholdMicros);
-      const alert = watch.observe(level);
-      const balance = formatScaled(result.value.micros, 6, 2);
-      if (alert) {
-        await notify(alert, { provider: provider.name, balance, threshold: formatScaled(lowThresholdMicros, 6, 2) });
-      }
+      const alert = watch.observe(level, {
+        provider: provider.name,
+        balance: formatScaled(result.value.micros, 6, 2),
+        threshold: formatScaled(lowThresholdMicros, 6, 2),
+      });
       return { level, alert };
     },
   };

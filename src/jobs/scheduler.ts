@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { Clock } from "../domain/clock.ts";
+import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 
 /**

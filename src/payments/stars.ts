@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import type { StarsSettings } from "../config.ts";
 import type { Db } from "../db/open.ts";
 import { starPayments, topups } from "../db/schema.ts";
 import type { Accounts } from "../domain/accounts.ts";
-import type { Clock } from "../domain/clock.ts";
+import type { Clock } from "../clock.ts";
 import type { Ledger, LedgerEntry } from "../domain/ledger.ts";
+import type { Outbox } from "../domain/outbox.ts";
 import { starsToShopMinor } from "../domain/pricing.ts";
 
 /**
@@ -13,6 +13,16 @@ import { starsToShopMinor } from "../domain/pricing.ts";
  * successful_payment (or the reconciliation job), exactly once per telegram_payment_charge_id.
  * Telegram is reached through `StarsApi`, never from inside a transaction.
  */
+
+/** What top-ups need from the settings (TOPUP_*, STARS_RATE). */
+export interface StarsSettings {
+  /** Shop currency per Star, exact decimal text. */
+  rate: string;
+  presets: number[];
+  minStars: number;
+  maxStars: number;
+  invoiceTtlMs: number;
+}
 
 export type Topup = typeof topups.$inferSelect;
 export type StarPayment = typeof starPayments.$inferSelect;
@@ -53,6 +63,7 @@ export class StarsPayments {
     private readonly db: Db,
     private readonly ledger: Ledger,
     private readonly accounts: Accounts,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
     readonly settings: StarsSettings,
     private readonly shopMinorDigits: number,
@@ -161,6 +172,24 @@ export class StarsPayments {
         .returning()
         .get();
       if (topup) this.db.update(topups).set({ status: "paid" }).where(eq(topups.id, topup.id)).run();
+      if (!topup) {
+        this.outbox.toAdmins(
+          {
+            kind: "notice",
+            key: "stars-unknown-payload",
+            vars: { telegramId: String(payment.telegramId), stars: payment.stars, charge: payment.chargeId, amount: { money: creditMinor } },
+          },
+          `stars-unknown-payload:${payment.chargeId}`,
+        );
+      }
+      if (payment.source === "reconciliation") {
+        // The user never saw a confirmation for this payment: they are told, once, with the credit.
+        this.outbox.toUser(
+          userId,
+          { kind: "notice", key: "topup-found-later", vars: { stars: payment.stars, amount: { money: creditMinor } } },
+          `topup-found-later:${payment.chargeId}`,
+        );
+      }
       return { status: "credited", payment: row, entry: credited.entry, userId, creditMinor, unknownPayload: !topup };
     });
   }
@@ -257,10 +286,8 @@ export class StarsPayments {
             source: "reconciliation",
           });
           if (record.status === "no_account") problems.push(`payment ${tx.id} of ${tx.amount} Stars from user ${incoming.user.id}: no account to credit`);
-          else {
-            credited.push(record);
-            if (record.unknownPayload) problems.push(`payment ${tx.id} of ${tx.amount} Stars had an unknown invoice; credited at the current rate`);
-          }
+          // An unknown invoice was reported to the admins by recordPayment itself.
+          else credited.push(record);
         } else if (outgoing?.user) {
           const known = this.paymentByCharge(tx.id);
           if (!known || known.refundStatus !== "refunded") {

@@ -21,7 +21,7 @@ import {
   type RecoverBuyRequest,
   type RentOffer,
   type RentRequest,
-} from "./types.ts";
+} from "../domain/numberProvider.ts";
 
 /**
  * The 5sim.net REST protocol (https://5sim.net/v1) behind the NumberProvider interface.

@@ -1,4 +1,4 @@
-import type { ProviderFailure } from "./types.ts";
+import type { ProviderFailure } from "../domain/numberProvider.ts";
 
 /**
  * The one way providers talk HTTP: a timeout on every call, a bounded retry for calls that are

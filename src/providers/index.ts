@@ -1,21 +1,36 @@
-import type { Config } from "../config.ts";
 import type { KeyValue } from "../db/keyValue.ts";
-import type { Clock } from "../domain/clock.ts";
+import type { Clock } from "../clock.ts";
 import { createFiveSimProvider } from "./fiveSim.ts";
-import { createSimulatorProvider } from "./simulator.ts";
-import { createSmsActivateProvider } from "./smsActivate.ts";
-import type { NumberProvider } from "./types.ts";
+import { createSimulatorProvider } from "./simulator/index.ts";
+import { createSmsActivateProvider } from "./smsActivate/index.ts";
+import type { NumberProvider } from "../domain/numberProvider.ts";
 
-/** Picks the provider named by PROVIDER. The only place that knows the concrete implementations. */
-export function createProvider(config: Config, simulatorState: KeyValue, clock: Clock): NumberProvider {
-  const { kind, apiUrl, apiKey, timeoutMs } = config.provider;
+export type ProviderKind = "simulator" | "sms-activate" | "5sim";
+
+/** What choosing and building a provider needs to know; main.ts maps the app's Config onto it. */
+export interface ProviderSettings {
+  provider: {
+    kind: ProviderKind;
+    /** Required by sms-activate; 5sim uses its public host when absent. */
+    apiUrl: string | undefined;
+    /** Required by sms-activate and 5sim. */
+    apiKey: string | undefined;
+    timeoutMs: number;
+  };
+  simulator: { seed: number; smsDelaySeconds: number };
+  activationTtlMinutes: number;
+}
+
+/** Picks the provider named by `settings.provider.kind`. The only place that knows the concrete implementations. */
+export function createProvider(settings: ProviderSettings, simulatorState: KeyValue, clock: Clock): NumberProvider {
+  const { kind, apiUrl, apiKey, timeoutMs } = settings.provider;
   switch (kind) {
     case "simulator":
       return createSimulatorProvider({
-        seed: config.simulator.seed,
+        seed: settings.simulator.seed,
         now: clock,
-        smsDelayMs: config.simulator.smsDelaySeconds * 1000,
-        activationTtlMs: config.activationTtlMinutes * 60_000,
+        smsDelayMs: settings.simulator.smsDelaySeconds * 1000,
+        activationTtlMs: settings.activationTtlMinutes * 60_000,
         store: { load: () => simulatorState.get("state") ?? null, save: (json) => simulatorState.set("state", json) },
       });
     case "sms-activate":

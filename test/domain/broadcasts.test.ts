@@ -1,188 +1,269 @@
-import { GrammyError, type Api } from "grammy";
-import { afterEach, describe, expect, it } from "vitest";
-import { Broadcasts } from "../../src/domain/broadcasts.ts";
-import { runBroadcasts, type BroadcastSenderDeps } from "../../src/jobs/broadcastJob.ts";
-import { createLogger } from "../../src/logger.ts";
-import { testWorld, type TestWorld } from "../helpers/store.ts";
-
-let world: TestWorld;
-afterEach(() => world?.store.close());
-
-type Send = (chatId: number) => void;
-
-/** The admin who starts the test broadcasts; not a subscriber. */
-const ADMIN = 1;
+import { eq } from "drizzle-orm";
+import { Api } from "grammy";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Deliver } from "../../src/bot/outbox/sender.ts";
+import { outbox as outboxTable } from "../../src/db/schema.ts";
+import { startFakeTelegram, type FakeApiError, type FakeTelegram, type FakeUser } from "../fakes/telegram.ts";
+import { member, outboxWorld, senderFor, sendsTo, telegramDelivery, textsIn } from "../helpers/sending.ts";
+import { ADMIN_CHAT, testClock, type TestClock } from "../helpers/store.ts";
 
 /**
- * A stand-in for the Bot API: `onSend` decides what each send to a subscriber does (throw to fail
- * it); messages to the admin (the final report when there is no progress message) go to `reports`.
+ * Broadcasts (POLICY B6) through the outbox: one bulk, at-most-once message per recipient, sent by
+ * the outbox sender to the fake Telegram. The clock is a test clock, so that retries become due
+ * only when a test moves it, and the sender drains one message at a time, in the order queued.
  */
-function fakeApi(onSend: Send): { api: Api; sent: number[]; edits: string[]; reports: string[] } {
-  const sent: number[] = [];
-  const edits: string[] = [];
-  const reports: string[] = [];
-  const api = {
-    sendMessage: (chatId: number, text: string) => {
-      if (chatId === ADMIN) {
-        reports.push(text);
-        return Promise.resolve({ message_id: 0 });
-      }
-      onSend(chatId);
-      sent.push(chatId);
-      return Promise.resolve({ message_id: sent.length });
-    },
-    copyMessage: (chatId: number) => {
-      onSend(chatId);
-      sent.push(chatId);
-      return Promise.resolve({ message_id: sent.length });
-    },
-    editMessageText: (_chat: number, _message: number, text: string) => {
-      edits.push(text);
-      return Promise.resolve(true);
-    },
-  };
-  return { api: api as unknown as Api, sent, edits, reports };
+
+type World = ReturnType<typeof outboxWorld<TestClock>>;
+
+let cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+/** The admin who starts the broadcasts, with a chat the fake knows; not a subscriber. */
+async function shop(): Promise<{ tg: FakeTelegram; w: World; admin: FakeUser }> {
+  const tg = await startFakeTelegram();
+  cleanups.push(() => tg.close());
+  const w = outboxWorld(":memory:", testClock());
+  cleanups.push(() => w.store.close());
+  return { tg, w, admin: tg.user({ id: ADMIN_CHAT }) };
 }
 
-function apiError(code: number, description: string, retryAfter?: number): GrammyError {
-  return new GrammyError(
-    `Call to 'sendMessage' failed! (${code}: ${description})`,
-    { ok: false, error_code: code, description, ...(retryAfter !== undefined ? { parameters: { retry_after: retryAfter } } : {}) },
-    "sendMessage",
-    {},
-  );
-}
-
-function senderDeps(api: Api, broadcasts: Broadcasts, sleeps: number[] = []): BroadcastSenderDeps {
-  return {
-    store: world.store,
-    broadcasts,
-    accounts: world.accounts,
-    api,
-    translatorFor: () => (key, vars) => `${key} ${JSON.stringify(vars ?? {})}`,
-    logger: createLogger("silent"),
-    now: world.clock,
-    paceMs: 0,
-    retryDelayMs: 0,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
+/**
+ * The delivery, with Telegram answering `faults` (in turn) to the next sends to a chat. The sender
+ * drains one message at a time here, so a fault armed for a chat is the answer to that chat's send.
+ */
+function delivery(tg: FakeTelegram, w: World, faults: Record<number, Array<FakeApiError | "drop">> = {}): Deliver {
+  const deliver = telegramDelivery(tg, w);
+  return (row) => {
+    const fault = faults[row.chatId]?.shift();
+    if (fault !== undefined) tg.failNext("sendMessage", fault);
+    return deliver(row);
   };
 }
 
-function telegramIdOf(userId: number): number {
-  const account = world.accounts.byId(userId);
-  if (!account) throw new Error(`no account ${userId}`);
-  return account.telegramId;
+function oneAtATime(w: World, deliver: Deliver) {
+  return senderFor(w.outbox, deliver, w.clock, { concurrency: 1 });
 }
 
-describe("broadcasts: recipients and delivery states", () => {
-  it("recipients are active accounts that did not opt out of news and did not block the bot (B6)", () => {
-    world = testWorld();
-    const keen = world.newUser();
-    const optedOut = world.newUser();
-    const blockedBot = world.newUser();
-    const blockedAccount = world.newUser();
-    world.accounts.setNewsOptOut(optedOut, true);
-    world.accounts.setBotBlocked(telegramIdOf(blockedBot), world.clock());
-    world.accounts.block(blockedAccount, "law enforcement", true);
-    const broadcasts = new Broadcasts(world.store.db, world.clock);
-    const { broadcast, recipients } = broadcasts.start(ADMIN, { kind: "text", text: "hello" });
+function rowFor(w: World, broadcastId: number, userId: number) {
+  const row = w.store.db.select().from(outboxTable).where(eq(outboxTable.dedupeKey, `broadcast:${broadcastId}:${userId}`)).get();
+  if (!row) throw new Error(`no outbox row for user ${userId}`);
+  return row;
+}
+
+/** Messages queued for the admin about a broadcast: progress redraws and the final report. */
+function adminRows(w: World) {
+  return w.store.db
+    .select()
+    .from(outboxTable)
+    .where(eq(outboxTable.chatId, ADMIN_CHAT))
+    .orderBy(outboxTable.id)
+    .all()
+    .map((row) => ({ dedupeKey: row.dedupeKey, kind: row.kind, status: row.status }));
+}
+
+describe("broadcasts through the outbox", () => {
+  it("recipients are active accounts that did not opt out of news and did not block the bot (B6); the rest count as skipped", async () => {
+    const { tg, w } = await shop();
+    const keen = member(tg, w.accounts);
+    const optedOut = member(tg, w.accounts);
+    const blockedBot = member(tg, w.accounts);
+    const blockedAccount = member(tg, w.accounts);
+    w.accounts.setNewsOptOut(optedOut.id, true);
+    w.accounts.setBotBlocked(blockedBot.chatId, w.clock());
+    w.accounts.block(blockedAccount.id, "law enforcement", true);
+
+    const { broadcast, recipients } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "hello" });
     expect(recipients).toBe(1);
-    const counts = broadcasts.counts(broadcast.id);
-    expect(counts).toMatchObject({ total: 1, pending: 1, sent: 0 });
     // Opted out and blocked the bot are skipped; a blocked account is not a subscriber at all.
-    expect(counts.skipped).toBe(2);
-    expect(broadcasts.claimNext(broadcast.id)?.userId).toBe(keen);
-    expect(broadcasts.claimNext(broadcast.id)).toBeUndefined();
+    expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 1, pending: 1, sent: 0, blocked: 0, failed: 0, skipped: 2 });
+    expect(rowFor(w, broadcast.id, keen.id)).toMatchObject({ chatId: keen.chatId, kind: "broadcast", priority: 1, atMostOnce: true, ref: `broadcast:${broadcast.id}` });
+
+    expect(await oneAtATime(w, delivery(tg, w)).drain()).toBe(1);
+    expect(textsIn(keen.fake)).toEqual(["hello"]);
+    for (const left of [optedOut, blockedBot, blockedAccount]) expect(sendsTo(tg, left.chatId)).toEqual([]);
+    expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 1, pending: 0, sent: 1, blocked: 0, failed: 0, skipped: 2 });
   });
 
-  it("a 429 waits retry_after and retries the same recipient without failing them; a 403 marks blocked", async () => {
-    world = testWorld();
-    const first = world.newUser();
-    const second = world.newUser();
-    const third = world.newUser();
-    const floods = new Set([telegramIdOf(first)]);
-    const { api, sent, reports } = fakeApi((chatId) => {
-      if (floods.delete(chatId)) throw apiError(429, "Too Many Requests: retry after 7", 7);
-      if (chatId === telegramIdOf(second)) throw apiError(403, "Forbidden: bot was blocked by the user");
-    });
-    const broadcasts = new Broadcasts(world.store.db, world.clock);
-    const { broadcast } = broadcasts.start(ADMIN, { kind: "text", text: "news <b>" });
-    const sleeps: number[] = [];
-    await runBroadcasts(senderDeps(api, broadcasts, sleeps));
-    expect(sleeps).toContain(7000);
-    expect(sent).toEqual([telegramIdOf(first), telegramIdOf(third)]);
-    expect(broadcasts.counts(broadcast.id)).toMatchObject({ total: 3, sent: 2, blocked: 1, failed: 0, pending: 0 });
-    expect(world.accounts.byId(second)?.botBlockedAt).toBe(world.clock());
-    expect(broadcasts.byId(broadcast.id)?.status).toBe("done");
-    expect(reports).toHaveLength(1);
-    expect(reports[0]).toContain("broadcast-report-done");
-    expect(reports[0]).toContain('"sent":2');
+  it("a 429 waits retry_after, then the same recipient gets it; a 403 marks the account blocked and is not retried", async () => {
+    const { tg, w } = await shop();
+    const first = member(tg, w.accounts);
+    const second = member(tg, w.accounts);
+    const third = member(tg, w.accounts);
+    second.fake.blockBot({ notify: false });
+    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "news <b>" });
+    const sender = oneAtATime(w, delivery(tg, w, { [first.chatId]: [{ error_code: 429, description: "Too Many Requests: retry after 7", retry_after: 7 }] }));
+
+    await sender.drain();
+    expect(textsIn(third.fake)).toEqual(["news <b>"]);
+    expect(w.broadcasts.counts(broadcast.id)).toMatchObject({ sent: 1, blocked: 1, failed: 0, pending: 1 });
+    expect(w.accounts.byId(second.id)?.botBlockedAt).toBe(w.clock());
+
+    w.clock.advance(6_999);
+    expect(await sender.drain()).toBe(0);
+    expect(textsIn(first.fake)).toEqual([]);
+    w.clock.advance(1);
+    expect(await sender.drain()).toBe(1);
+
+    expect(textsIn(first.fake)).toEqual(["news <b>"]);
+    expect(sendsTo(tg, first.chatId).map((call) => call.ok)).toEqual([false, true]);
+    expect(sendsTo(tg, second.chatId)).toHaveLength(1);
+    expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 3, pending: 0, sent: 2, blocked: 1, failed: 0, skipped: 0 });
   });
 
-  it("other errors are tried 3 times, then the recipient is failed and the rest still get it", async () => {
-    world = testWorld();
-    const flaky = world.newUser();
-    const fine = world.newUser();
-    let tries = 0;
-    const { api, sent } = fakeApi((chatId) => {
-      if (chatId === telegramIdOf(flaky)) {
-        tries++;
-        throw apiError(500, "Internal Server Error");
-      }
-    });
-    const broadcasts = new Broadcasts(world.store.db, world.clock);
-    const { broadcast } = broadcasts.start(ADMIN, { kind: "text", text: "hi" });
-    await runBroadcasts(senderDeps(api, broadcasts));
-    expect(tries).toBe(3);
-    expect(sent).toEqual([telegramIdOf(fine)]);
-    expect(broadcasts.counts(broadcast.id)).toMatchObject({ sent: 1, failed: 1 });
+  it("a 5xx is retried with a doubling delay, at most three tries; a lost connection or a 400 is written off at once (never twice)", async () => {
+    const { tg, w } = await shop();
+    const flaky = member(tg, w.accounts);
+    const failing = member(tg, w.accounts);
+    const dropped = member(tg, w.accounts);
+    const fine = member(tg, w.accounts);
+    // An account whose chat Telegram does not know: "chat not found".
+    const unreachable = w.accounts.registerOrTouch({ id: 999_999, first_name: "Nobody" });
+    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "hi" });
+    const serverError = { error_code: 500, description: "Internal Server Error" };
+    const sender = oneAtATime(
+      w,
+      delivery(tg, w, {
+        [flaky.chatId]: [serverError, { error_code: 502, description: "Bad Gateway" }],
+        [failing.chatId]: [serverError, serverError, serverError],
+        // The request may have reached Telegram before the connection dropped: not risked again.
+        [dropped.chatId]: ["drop"],
+      }),
+    );
+
+    await sender.drain();
+    expect(textsIn(fine.fake)).toEqual(["hi"]);
+    expect(rowFor(w, broadcast.id, unreachable.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "400 Bad Request: chat not found" });
+    expect(rowFor(w, broadcast.id, dropped.id)).toMatchObject({ status: "failed", attempts: 1 });
+    // Retries after 20 and 40 ms (the sender's backoffMs is 20), never sooner.
+    for (const wait of [20, 40]) {
+      w.clock.advance(wait - 1);
+      expect(await sender.drain()).toBe(0);
+      w.clock.advance(1);
+      expect(await sender.drain()).toBe(2);
+    }
+
+    expect(sendsTo(tg, flaky.chatId).map((call) => call.ok)).toEqual([false, false, true]);
+    expect(textsIn(flaky.fake)).toEqual(["hi"]);
+    expect(rowFor(w, broadcast.id, flaky.id)).toMatchObject({ status: "sent", attempts: 3 });
+    expect(sendsTo(tg, failing.chatId).map((call) => call.ok)).toEqual([false, false, false]);
+    expect(rowFor(w, broadcast.id, failing.id)).toMatchObject({ status: "failed", attempts: 3 });
+    expect(textsIn(dropped.fake)).toEqual([]);
+    expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 5, pending: 0, sent: 2, blocked: 0, failed: 3, skipped: 0 });
   });
 
   it("a delivery in flight when the process died is written off, never sent twice; the rest resume", async () => {
-    world = testWorld();
-    const inFlight = world.newUser();
-    const rest = [world.newUser(), world.newUser()];
-    const broadcasts = new Broadcasts(world.store.db, world.clock);
-    const { broadcast } = broadcasts.start(ADMIN, { kind: "text", text: "hi" });
-    // The crashed sender had claimed the first recipient and had not heard back from Telegram.
-    expect(broadcasts.claimNext(broadcast.id)?.userId).toBe(inFlight);
-    const { api, sent } = fakeApi(() => undefined);
-    await runBroadcasts(senderDeps(api, broadcasts));
-    expect(sent).toEqual(rest.map(telegramIdOf));
-    expect(broadcasts.counts(broadcast.id)).toMatchObject({ sent: 2, failed: 1, pending: 0 });
+    const { tg, w } = await shop();
+    const inFlight = member(tg, w.accounts);
+    const rest = [member(tg, w.accounts), member(tg, w.accounts)];
+    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "hi" });
+    // The dead process had taken the first recipient and had not heard back from Telegram.
+    expect(w.outbox.claimDue(1).map((row) => row.userId)).toEqual([inFlight.id]);
+
+    const restarted = oneAtATime(w, delivery(tg, w));
+    restarted.start();
+    await vi.waitFor(() => expect(w.broadcasts.counts(broadcast.id).pending).toBe(0));
+    await restarted.stop();
+
+    expect(sendsTo(tg, inFlight.chatId)).toEqual([]);
+    for (const recipient of rest) expect(textsIn(recipient.fake)).toEqual(["hi"]);
+    expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 3, pending: 0, sent: 2, blocked: 0, failed: 1, skipped: 0 });
     // Running again sends nothing more.
-    await runBroadcasts(senderDeps(api, broadcasts));
-    expect(sent).toHaveLength(2);
+    expect(await oneAtATime(w, delivery(tg, w)).drain()).toBe(0);
+    expect(tg.calls("sendMessage")).toHaveLength(2);
   });
 
-  it("a cancelled broadcast sends nothing more", async () => {
-    world = testWorld();
-    world.newUser();
-    world.newUser();
-    const broadcasts = new Broadcasts(world.store.db, world.clock);
-    const { broadcast } = broadcasts.start(ADMIN, { kind: "text", text: "hi" });
-    const { api, sent } = fakeApi(() => {
-      broadcasts.cancel(broadcast.id);
-    });
-    await runBroadcasts(senderDeps(api, broadcasts));
-    expect(sent).toHaveLength(1);
-    expect(broadcasts.byId(broadcast.id)?.status).toBe("cancelled");
-    expect(broadcasts.counts(broadcast.id)).toMatchObject({ sent: 1, pending: 1 });
+  it("a cancelled broadcast sends nothing more and counts what it did not send", async () => {
+    const { tg, w } = await shop();
+    const recipients = [member(tg, w.accounts), member(tg, w.accounts), member(tg, w.accounts)];
+    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "hi" });
+    // The admin presses Cancel while the first message is on its way.
+    const deliver = delivery(tg, w);
+    const cancelDuringTheFirst: Deliver = async (row) => {
+      const result = await deliver(row);
+      w.broadcasts.cancel(broadcast.id, ADMIN_CHAT);
+      return result;
+    };
+
+    expect(await oneAtATime(w, cancelDuringTheFirst).drain()).toBe(1);
+    expect(recipients.map((r) => textsIn(r.fake))).toEqual([["hi"], [], []]);
+    expect(w.broadcasts.byId(broadcast.id)?.status).toBe("cancelled");
+    expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 3, pending: 2, sent: 1, blocked: 0, failed: 0, skipped: 0 });
+    expect(recipients.map((r) => rowFor(w, broadcast.id, r.id).status)).toEqual(["sent", "cancelled", "cancelled"]);
+    expect(await oneAtATime(w, delivery(tg, w)).drain()).toBe(0);
+    expect(w.broadcasts.cancel(broadcast.id, ADMIN_CHAT)).toBeUndefined();
   });
 
   it("a recipient who opts out after the start is skipped at send time", async () => {
-    world = testWorld();
-    const changedMind = world.newUser();
-    world.newUser();
-    const broadcasts = new Broadcasts(world.store.db, world.clock);
-    const { broadcast } = broadcasts.start(ADMIN, { kind: "copy", fromChatId: 1, fromMessageId: 5 });
-    world.accounts.setNewsOptOut(changedMind, true);
-    const { api, sent } = fakeApi(() => undefined);
-    await runBroadcasts(senderDeps(api, broadcasts));
-    expect(sent).toHaveLength(1);
-    expect(broadcasts.counts(broadcast.id)).toMatchObject({ total: 2, sent: 1, skipped: 1 });
+    const { tg, w, admin } = await shop();
+    const changedMind = member(tg, w.accounts);
+    const stays = member(tg, w.accounts);
+    // The admin replied /broadcast to their own message: it is copied.
+    await admin.send("Big news: <b>half price</b>", { wait: false });
+    const source = admin.messages()[0]!;
+    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "copy", fromChatId: ADMIN_CHAT, fromMessageId: source.id });
+    w.accounts.setNewsOptOut(changedMind.id, true);
+
+    await oneAtATime(w, delivery(tg, w)).drain();
+    expect(textsIn(stays.fake)).toEqual(["Big news: <b>half price</b>"]);
+    expect(sendsTo(tg, changedMind.chatId, "copyMessage")).toEqual([]);
+    expect(rowFor(w, broadcast.id, changedMind.id)).toMatchObject({ status: "dropped", lastError: "no longer a subscriber" });
+    expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 2, pending: 0, sent: 1, blocked: 0, failed: 0, skipped: 1 });
+  });
+
+  it("reportProgress redraws the admin's progress message, and once nothing is pending finishes the broadcast with one final report", async () => {
+    const { tg, w, admin } = await shop();
+    const early = member(tg, w.accounts);
+    const late = member(tg, w.accounts);
+    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "hi" });
+    const progress = await new Api(tg.token, { apiRoot: tg.apiRoot }).sendMessage(ADMIN_CHAT, "📣 Broadcast started");
+    w.broadcasts.setProgressMessage(broadcast.id, ADMIN_CHAT, progress.message_id);
+    const sender = oneAtATime(w, delivery(tg, w, { [late.chatId]: [{ error_code: 429, description: "Too Many Requests", retry_after: 5 }] }));
+
+    // Nothing settled yet: nothing to redraw, nothing finished.
+    expect(w.broadcasts.reportProgress()).toBe(0);
+    expect(adminRows(w)).toEqual([]);
+
+    await sender.drain();
+    expect(textsIn(early.fake)).toEqual(["hi"]);
+    expect(w.broadcasts.reportProgress()).toBe(0);
+    expect(w.broadcasts.reportProgress()).toBe(0); // the same progress is redrawn once
+    await sender.drain();
+    expect(admin.botMessages().map((m) => [m.id, m.text])).toEqual([[progress.message_id, "📣 Broadcast: sent 1 / 2 (blocked 0, failed 0)"]]);
+    expect(admin.buttons()).toEqual([["✖️ Cancel the broadcast"]]);
+
+    w.clock.advance(5_000);
+    await sender.drain();
+    expect(textsIn(late.fake)).toEqual(["hi"]);
+    expect(w.broadcasts.reportProgress()).toBe(1);
+    expect(w.broadcasts.reportProgress()).toBe(0);
+    expect(w.broadcasts.byId(broadcast.id)?.status).toBe("done");
+    expect(adminRows(w)).toEqual([
+      { dedupeKey: `broadcast-progress:${broadcast.id}:1`, kind: "broadcast-progress", status: "sent" },
+      { dedupeKey: `broadcast-report:${broadcast.id}`, kind: "broadcast-progress", status: "pending" },
+    ]);
+
+    await sender.drain();
+    expect(admin.botMessages().map((m) => [m.id, m.text])).toEqual([
+      [progress.message_id, "✅ Broadcast finished\nSent: 2 / 2\nBlocked the bot: 0\nFailed: 0\nSkipped: 0"],
+    ]);
+    // The Cancel button is gone.
+    expect(admin.buttons().flat()).toEqual([]);
+  });
+
+  it("without a recorded progress message the final report reaches the admin as a new message", async () => {
+    const { tg, w, admin } = await shop();
+    const reader = member(tg, w.accounts);
+    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "hi" });
+    const sender = oneAtATime(w, delivery(tg, w));
+
+    await sender.drain();
+    expect(textsIn(reader.fake)).toEqual(["hi"]);
+    expect(w.broadcasts.reportProgress()).toBe(1);
+    await sender.drain();
+    expect(adminRows(w)).toEqual([{ dedupeKey: `broadcast-report:${broadcast.id}`, kind: "broadcast-progress", status: "sent" }]);
+    expect(textsIn(admin)).toEqual(["✅ Broadcast finished\nSent: 1 / 1\nBlocked the bot: 0\nFailed: 0\nSkipped: 0"]);
   });
 });

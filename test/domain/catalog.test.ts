@@ -7,9 +7,9 @@ import type { PricingRules } from "../../src/domain/pricing.ts";
 import { parseDenyList } from "../../src/domain/prohibited.ts";
 import { catalogSyncJob, providerBalanceJob } from "../../src/jobs/providerJobs.ts";
 import { createLogger } from "../../src/logger.ts";
-import type { Catalog, ProviderResult } from "../../src/providers/types.ts";
-import { fail, ok } from "../../src/providers/types.ts";
-import { testWorld, type TestWorld } from "../helpers/store.ts";
+import type { Catalog, ProviderResult } from "../../src/domain/numberProvider.ts";
+import { fail, ok } from "../../src/domain/numberProvider.ts";
+import { ADMIN_CHAT, testWorld, type TestWorld } from "../helpers/store.ts";
 
 const rules: PricingRules = { rate: "0.012", markupPercent: "30", serviceMarkupPercent: {}, minMarginMinor: 5, shopMinorDigits: 2 };
 const logger = createLogger("silent");
@@ -159,11 +159,16 @@ describe("provider balance alerts: once per crossing, never on every tick", () =
 
   it("tells the admins once when the balance falls, once when it runs out, once when it recovers, and not again after a restart", async () => {
     world = testWorld();
-    const sent: string[] = [];
     let micros = 500_000_000;
     const provider = { name: "stub", getBalance: async () => ok({ micros }) };
     const makeJob = () =>
-      providerBalanceJob(provider, new ProviderBalanceWatch(new KeyValue(world.store.db, "provider", world.clock)), 100_000_000, async (key) => sent.push(key), logger);
+      providerBalanceJob(
+        provider,
+        new ProviderBalanceWatch(new KeyValue(world.store.db, "provider", world.clock), world.outbox, (fn) => world.ledger.write(fn)),
+        100_000_000,
+        logger,
+      );
+    const sent = () => world.queued().map((q) => (q.message.kind === "notice" ? q.message.key : q.message.kind));
     let job = makeJob();
     await job.run(0);
     micros = 90_000_000;
@@ -176,7 +181,8 @@ describe("provider balance alerts: once per crossing, never on every tick", () =
     await job.run(0);
     micros = 300_000_000;
     await job.run(0);
-    expect(sent).toEqual(["provider-balance-low", "provider-balance-exhausted", "provider-balance-recovered"]);
+    expect(sent()).toEqual(["provider-balance-low", "provider-balance-exhausted", "provider-balance-recovered"]);
+    expect(world.queued().every((q) => q.chatId === ADMIN_CHAT)).toBe(true);
   });
 });
 

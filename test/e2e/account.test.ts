@@ -1,57 +1,23 @@
 import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ledgerEntries } from "../../src/db/schema.ts";
 import { INACTIVITY_LIMIT_DAYS } from "../../src/domain/accountDeletion.ts";
-import { createSimulatorProvider } from "../../src/providers/simulator.ts";
-import { startHarness, type Harness } from "../helpers/app.ts";
-import { testClock } from "../helpers/store.ts";
+import { buyTelegramInKazakhstan } from "../helpers/steps.ts";
+import { customer, startWorld } from "../helpers/world.ts";
 
 /*
  * Deleting an account: at the user's request from Settings (B2, B5), and after 9 months without
  * use (B3) through the inactivity job on a fixed clock. The ledger and the activations stay.
  */
 
-const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 const DAY = 24 * 60 * 60 * 1000;
-const KZ = /^🇰🇿 Kazakhstan · \$0\.60 · 2,468 pcs$/;
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  if (harness) expect(harness.app.deps.ledger.checkInvariants()).toEqual([]);
-  await harness?.close();
-  harness = undefined;
-});
-
-async function shop() {
-  const clock = testClock(START);
-  let saved: string | null = null;
-  const sim = createSimulatorProvider({ seed: 42, now: clock, store: { load: () => saved, save: (json) => (saved = json) }, noSmsRate: 1, earlyCancelMs: 0 });
-  const h = await startHarness({ clock, provider: sim });
-  harness = h;
-  await h.app.scheduler.runNow("catalog-sync");
-  return { h, clock };
-}
-
-async function customer(h: Harness, first_name: string, cents: number) {
-  const user = h.tg.user({ first_name, username: `${first_name.toLowerCase()}_tg` });
-  await user.send("/start");
-  await user.press("✅ I accept the rules");
-  const account = h.app.deps.accounts.findByTelegramId(user.id);
-  if (!account) throw new Error("no account");
-  h.app.deps.ledger.credit({ userId: account.id, amount: cents, kind: "topup", ref: { type: "test", id: first_name }, idempotencyKey: `test-topup:${first_name}` });
-  return { user, account };
-}
 
 describe("a user deletes their account", () => {
   it("is refused while a number is open, then deletes: balance forfeited, history kept, a new account on return", async () => {
-    const { h } = await shop();
-    const { user, account } = await customer(h, "Alice", 500);
+    const { h } = await startWorld();
+    const { user, account } = await customer(h, "Alice", { balance: 500, username: "alice_tg" });
 
-    await user.send("/buy");
-    await user.press("Telegram");
-    await user.press("▶");
-    await user.press(KZ);
-    await user.press(/^✅ Confirm · \$0\.60$/);
+    await buyTelegramInKazakhstan(h, user, account.id);
 
     await user.send("/settings");
     await user.press("🗑 Delete my account");
@@ -71,7 +37,7 @@ describe("a user deletes their account", () => {
     const deleted = h.app.deps.accounts.byId(account.id);
     expect(deleted).toMatchObject({ status: "deleted", username: null, firstName: null, lastName: null });
     expect(deleted?.deletedAt).not.toBeNull();
-    const entries = h.app.deps.store.db.select().from(ledgerEntries).where(eq(ledgerEntries.userId, account.id)).all();
+    const entries = h.app.store.db.select().from(ledgerEntries).where(eq(ledgerEntries.userId, account.id)).all();
     expect(entries.map((e) => e.kind)).toEqual(["topup", "forfeit"]);
     expect(entries.at(-1)?.amount).toBe(-500);
     expect(h.app.deps.activations.ofUser(account.id)).toHaveLength(1);
@@ -87,8 +53,8 @@ describe("a user deletes their account", () => {
   });
 
   it("keeping the account changes nothing", async () => {
-    const { h } = await shop();
-    const { user, account } = await customer(h, "Bob", 300);
+    const { h } = await startWorld();
+    const { user, account } = await customer(h, "Bob", { balance: 300, username: "bob_tg" });
     await user.send("/settings");
     await user.press("🗑 Delete my account");
     await user.press("⬅️ No, keep it");
@@ -100,8 +66,8 @@ describe("a user deletes their account", () => {
 
 describe("inactive accounts (B3)", () => {
   it("the inactivity job warns 30 and 7 days before, then deletes with the balance forfeited", async () => {
-    const { h, clock } = await shop();
-    const { user, account } = await customer(h, "Carol", 250);
+    const { h, clock } = await startWorld();
+    const { user, account } = await customer(h, "Carol", { balance: 250, username: "carol_tg" });
     const deadline = h.app.deps.accounts.byId(account.id)?.lastSeenAt ?? 0;
     const deleteAt = deadline + INACTIVITY_LIMIT_DAYS * DAY;
     const warnings = () => user.botMessages().filter((m) => m.text.includes("You have not used the bot for a long time"));
@@ -128,7 +94,7 @@ describe("inactive accounts (B3)", () => {
     clock.set(deleteAt + 1);
     await h.app.scheduler.runNow("inactivity");
     expect(h.app.deps.accounts.byId(account.id)?.status).toBe("deleted");
-    const entries = h.app.deps.store.db.select().from(ledgerEntries).where(eq(ledgerEntries.userId, account.id)).all();
+    const entries = h.app.store.db.select().from(ledgerEntries).where(eq(ledgerEntries.userId, account.id)).all();
     expect(entries.map((e) => [e.kind, e.amount])).toEqual([
       ["topup", 250],
       ["forfeit", -250],

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Broadcasts } from "../../src/domain/broadcasts.ts";
+import type { Broadcasts } from "../../src/domain/broadcasts.ts";
 import type { FakeUser } from "../fakes/telegram.ts";
-import { ADMIN_ID, startHarness, type Harness } from "../helpers/app.ts";
+import { startHarness, type Harness } from "../helpers/app.ts";
+import { until } from "../helpers/until.ts";
+import { adminUser } from "../helpers/world.ts";
 
 /*
  * An admin broadcasts news (POLICY B6) through the real bot and the fake Telegram: only users who
@@ -16,16 +18,8 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 function broadcastsOf(h: Harness): Broadcasts {
-  return new Broadcasts(h.app.deps.store.db, h.app.deps.clock);
+  return h.app.deps.broadcasts;
 }
 
 /** `n` subscribers known to the bot and to the fake Telegram, registered without chatting. */
@@ -45,7 +39,7 @@ describe("/broadcast", () => {
   it("reaches opted-in users only, waits out a 429 and skips a user who blocked the bot", async () => {
     harness = await startHarness();
     const h = harness;
-    const admin = h.tg.user({ id: ADMIN_ID, first_name: "Admin" });
+    const admin = adminUser(h);
     await admin.send("/start");
     const alice = h.tg.user({ first_name: "Alice" });
     await alice.send("/start");
@@ -112,22 +106,23 @@ describe("/broadcast", () => {
     await mallory.send("/start");
     await mallory.send("/broadcast buy my stuff");
     expect(mallory.lastBotMessage()?.text).toBe("I did not understand that. Open /menu to see what I can do, or /help.");
-    expect(harness.app.deps.store.sqlite.prepare("SELECT count(*) FROM broadcasts").pluck().get()).toBe(0);
+    expect(harness.app.store.sqlite.prepare("SELECT count(*) FROM broadcasts").pluck().get()).toBe(0);
   });
 
   it("a restart in the middle sends nobody the same broadcast twice, and the rest still get it", async () => {
     harness = await startHarness();
     const h = harness;
-    const admin = h.tg.user({ id: ADMIN_ID, first_name: "Admin" });
+    const admin = adminUser(h);
     await admin.send("/start");
     // More than one sender run can send (25 a second, 3 s a run): the restart always lands mid-way.
     const users = subscribers(h, 100);
-    await admin.send("/broadcast Restart-proof news");
+    // Not waiting for the bot to settle: that would wait for the whole broadcast to go out.
+    await admin.send("/broadcast Restart-proof news", { wait: false });
     const news = () => h.tg.calls("sendMessage").filter((c) => c.params.text === "Restart-proof news");
     await until(() => news().length >= 5);
     await h.restart();
     const resumedAt = Date.now();
-    await until(() => broadcastsOf(h).running().length === 0, 15_000);
+    await until(() => broadcastsOf(h).running().length === 0, { timeoutMs: 15_000 });
     // The new process carried on where the old one stopped.
     expect(news().filter((c) => c.at >= resumedAt).length).toBeGreaterThan(0);
     // The admin's progress message was updated on the way ("sent 40 / 101").
@@ -147,10 +142,10 @@ describe("/broadcast", () => {
   it("Cancel stops the broadcast and the report says how many were not sent", async () => {
     harness = await startHarness();
     const h = harness;
-    const admin = h.tg.user({ id: ADMIN_ID, first_name: "Admin" });
+    const admin = adminUser(h);
     await admin.send("/start");
     const users = subscribers(h, 60);
-    await admin.send("/broadcast Cancelled news");
+    await admin.send("/broadcast Cancelled news", { wait: false });
     await until(() => h.tg.calls("sendMessage").filter((c) => c.params.text === "Cancelled news").length >= 3);
     await admin.press("✖️ Cancel the broadcast");
     const atCancel = h.tg.calls("sendMessage").filter((c) => c.params.text === "Cancelled news").length;

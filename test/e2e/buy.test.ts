@@ -1,10 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Activation } from "../../src/domain/activations.ts";
-import { createSimulatorProvider, type SimulatorControls } from "../../src/providers/simulator.ts";
-import type { NumberProvider } from "../../src/providers/types.ts";
 import type { FakeUser } from "../fakes/telegram.ts";
-import { startHarness, type Harness } from "../helpers/app.ts";
-import { testClock, type TestClock } from "../helpers/store.ts";
+import { buyTelegramInKazakhstan, chooseTelegramInKazakhstan, KAZAKHSTAN } from "../helpers/steps.ts";
+import { adminUser, customer, outboxStatuses, startWorld, type World } from "../helpers/world.ts";
 
 /*
  * Buying a one-time number, as the user lives it: the real bot over HTTP against the fake
@@ -12,68 +10,6 @@ import { testClock, type TestClock } from "../helpers/store.ts";
  * themselves here (noSmsRate 1): each story delivers the SMS it needs, then runs the job that
  * would have picked it up.
  */
-
-const START = Date.UTC(2026, 0, 15, 12, 0, 0);
-/** Telegram in Kazakhstan, as the simulator's catalog prices it with the default pricing. */
-const KZ = /^🇰🇿 Kazakhstan · \$0\.60 · 2,468 pcs$/;
-
-let harness: Harness | undefined;
-afterEach(async () => {
-  if (harness) expect(harness.app.deps.ledger.checkInvariants()).toEqual([]);
-  await harness?.close();
-  harness = undefined;
-});
-
-interface World {
-  h: Harness;
-  sim: NumberProvider & SimulatorControls;
-  clock: TestClock;
-}
-
-async function world(options: { earlyCancelMs?: number; env?: Record<string, string> } = {}): Promise<World> {
-  const clock = testClock(START);
-  let saved: string | null = null;
-  const sim = createSimulatorProvider({
-    seed: 42,
-    now: clock,
-    store: { load: () => saved, save: (json) => (saved = json) },
-    noSmsRate: 1,
-    earlyCancelMs: options.earlyCancelMs ?? 0,
-  });
-  const h = await startHarness({ clock, provider: sim, ...(options.env ? { env: options.env } : {}) });
-  harness = h;
-  await h.app.scheduler.runNow("catalog-sync");
-  return { h, sim, clock };
-}
-
-/** A user who accepted the rules and has `cents` on the balance. */
-async function customer(h: Harness, first_name: string, cents: number, language_code = "en") {
-  const user = h.tg.user({ first_name, language_code });
-  await user.send("/start");
-  await user.press(language_code === "ru" ? "✅ Принимаю правила" : "✅ I accept the rules");
-  const account = h.app.deps.accounts.findByTelegramId(user.id);
-  if (!account) throw new Error("no account");
-  if (cents > 0) {
-    h.app.deps.ledger.credit({ userId: account.id, amount: cents, kind: "topup", ref: { type: "test", id: first_name }, idempotencyKey: `test-topup:${first_name}` });
-  }
-  return { user, account };
-}
-
-/** Service -> Kazakhstan (on the second page of countries) -> the confirmation screen. */
-async function chooseTelegramInKazakhstan(user: FakeUser): Promise<void> {
-  await user.send("/buy");
-  await user.press("Telegram");
-  await user.press("▶");
-  await user.press(KZ);
-}
-
-async function buyTelegramInKazakhstan(w: World, user: FakeUser, accountId: number): Promise<Activation> {
-  await chooseTelegramInKazakhstan(user);
-  await user.press(/^✅ Confirm · \$0\.60$/);
-  const activation = w.h.app.deps.activations.ofUser(accountId)[0];
-  if (!activation) throw new Error("no activation");
-  return activation;
-}
 
 function latest(w: World, id: number): Activation {
   const activation = w.h.app.deps.activations.byId(id);
@@ -94,8 +30,8 @@ function lastAnswer(user: FakeUser): string | undefined {
 
 describe("buying a one-time number", () => {
   it("buys a Telegram number in Kazakhstan, receives two SMS as two messages, and the card shows both", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Anna", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Anna", { balance: 500 });
     await chooseTelegramInKazakhstan(user);
     const confirm = user.lastBotMessage();
     expect(confirm?.text).toContain("Service: Telegram");
@@ -149,28 +85,29 @@ describe("buying a one-time number", () => {
     expect(user.lastBotMessage()?.text).toContain(`+${bought.phone}`);
   });
 
-  it("a user who blocked the bot does not stop the SMS of others, and their SMS counts as delivered", async () => {
-    const w = await world();
-    const { user: gone, account: goneAccount } = await customer(w.h, "Uma", 500);
-    const { user: here, account: hereAccount } = await customer(w.h, "Vic", 500);
-    const first = await buyTelegramInKazakhstan(w, gone, goneAccount.id);
-    const second = await buyTelegramInKazakhstan(w, here, hereAccount.id);
+  it("a user who blocked the bot does not stop the SMS of others; their SMS ends as blocked, not retried", async () => {
+    const w = await startWorld();
+    const { user: gone, account: goneAccount } = await customer(w.h, "Uma", { balance: 500 });
+    const { user: here, account: hereAccount } = await customer(w.h, "Vic", { balance: 500 });
+    const first = await buyTelegramInKazakhstan(w.h, gone, goneAccount.id);
+    const second = await buyTelegramInKazakhstan(w.h, here, hereAccount.id);
     gone.blockBot();
     w.sim.deliverSms(first.providerId ?? "", "Telegram code: 11111");
     w.sim.deliverSms(second.providerId ?? "", "Telegram code: 22222");
     await w.h.app.scheduler.runNow("activation-poll");
     await w.h.tg.settle();
     expect(here.lastBotMessage()?.html).toContain("<code>22222</code>");
-    expect(w.h.app.deps.activations.undelivered(first.id)).toEqual([]);
-    expect(w.h.app.deps.activations.undelivered(second.id)).toEqual([]);
+    await w.h.app.sender.drain();
+    expect(outboxStatuses(w, `sms:`)).toEqual({ blocked: 1, sent: 1 });
+    expect(w.h.app.deps.accounts.byId(goneAccount.id)?.botBlockedAt).not.toBeNull();
     // The code reached the provider's number: the purchase is delivered (A4) whether or not the chat was open.
     expect(latest(w, first.id).state).toBe("received");
   });
 
   it("cancels before a code and gets the money back", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Boris", 500);
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Boris", { balance: 500 });
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     // Already choosing the next number: the card's buttons still work, and the flow goes on after.
     await user.send("/buy");
     const list = user.lastBotMessage();
@@ -186,9 +123,9 @@ describe("buying a one-time number", () => {
   });
 
   it('reports "number already used" (ban) before a code and gets the money back', async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Clara", 500);
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Clara", { balance: 500 });
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     await user.press("🚫 Number already used");
     expect(user.lastBotMessage()?.text).toContain("$0.60 is back on your balance.");
     expect(latest(w, bought.id).state).toBe("banned");
@@ -197,9 +134,9 @@ describe("buying a one-time number", () => {
   });
 
   it("lets a number expire without a code and gets the money back automatically", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Dmitri", 500);
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Dmitri", { balance: 500 });
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     w.clock.advance(21 * 60_000);
     await w.h.app.scheduler.runNow("activation-expiry");
     await w.h.tg.settle();
@@ -211,9 +148,9 @@ describe("buying a one-time number", () => {
   });
 
   it("reminds after five minutes without an SMS that cancelling is free, and the reminder's Cancel refunds", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Elif", 500);
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Elif", { balance: 500 });
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     w.clock.advance(5 * 60_000 + 1_000);
     await w.h.app.scheduler.runNow("activation-reminders");
     await w.h.tg.settle();
@@ -227,9 +164,9 @@ describe("buying a one-time number", () => {
   });
 
   it("refuses to cancel once a code has arrived, even one the bot has not shown yet (A4)", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Femi", 500);
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Femi", { balance: 500 });
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     // The SMS is at the provider, but no poll has run: the card still offers Cancel.
     w.sim.deliverSms(bought.providerId ?? "", "Telegram code: 44321");
     await user.press("❌ Cancel");
@@ -248,9 +185,9 @@ describe("buying a one-time number", () => {
   });
 
   it("says when the provider allows cancelling if the user cancels too early", async () => {
-    const w = await world({ earlyCancelMs: 2 * 60_000 });
-    const { user, account } = await customer(w.h, "Gus", 500);
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const w = await startWorld({ earlyCancelMs: 2 * 60_000 });
+    const { user, account } = await customer(w.h, "Gus", { balance: 500 });
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     await user.press("❌ Cancel");
     expect(lastAnswer(user)).toBe("The provider allows cancelling this number from 12:02 PM UTC. Please try again then.");
     expect(latest(w, bought.id).state).toBe("waiting");
@@ -261,8 +198,8 @@ describe("buying a one-time number", () => {
   });
 
   it("with too little money says how much is missing and offers Top up", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Hana", 45);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Hana", { balance: 45 });
     await chooseTelegramInKazakhstan(user);
     expect(user.lastBotMessage()?.text).toContain("Not enough money on your balance: $0.15 more is needed.");
     expect(user.lastBotMessage()?.buttons).toEqual([["💳 Top up"], ["⬅️ Back"]]);
@@ -273,8 +210,8 @@ describe("buying a one-time number", () => {
   });
 
   it("when the provider has run out, takes no money and offers the other countries", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Ivan", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Ivan", { balance: 500 });
     await chooseTelegramInKazakhstan(user);
     w.sim.setStock("tg", "kz", 0);
     await user.press("✅ Confirm · $0.60");
@@ -289,10 +226,10 @@ describe("buying a one-time number", () => {
   });
 
   it("when the provider's answer to the buy is lost, the number is still found and given", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Jon", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Jon", { balance: 500 });
     w.sim.failNext("buy", { kind: "temporary", message: "timeout" }, 1, { lostAnswer: true });
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     expect(latest(w, bought.id).state).toBe("waiting");
     expect(card(user, bought).html).toContain(`<code>+${latest(w, bought.id).phone}</code>`);
     expect(w.sim.snapshot().activations).toHaveLength(1);
@@ -300,10 +237,10 @@ describe("buying a one-time number", () => {
   });
 
   it("when the provider times out before buying, the money is not taken", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Kim", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Kim", { balance: 500 });
     w.sim.failNext("buy", { kind: "temporary", message: "timeout" }, 1, { lostAnswer: false });
-    const bought = await buyTelegramInKazakhstan(w, user, account.id);
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     expect(user.lastBotMessage()?.text).toContain("The provider did not answer in time, so no number was issued. Your money was not taken.");
     expect(latest(w, bought.id).state).toBe("failed");
     expect(w.sim.snapshot().activations).toHaveLength(0);
@@ -315,17 +252,17 @@ describe("buying a one-time number", () => {
   });
 
   it("when the provider is out of money, says buying is unavailable and takes nothing", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Lea", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Lea", { balance: 500 });
     w.sim.setBalance(0);
-    await buyTelegramInKazakhstan(w, user, account.id);
+    await buyTelegramInKazakhstan(w.h, user, account.id);
     expect(user.lastBotMessage()?.text).toBe("😕 Buying numbers is temporarily unavailable. Your money was not taken. Please try again later.");
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
   });
 
   it("Confirm pressed twice buys one number and holds the price once", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Max", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Max", { balance: 500 });
     await chooseTelegramInKazakhstan(user);
     await user.press("✅ Confirm · $0.60", { wait: false });
     await user.press("✅ Confirm · $0.60", { wait: false });
@@ -343,11 +280,11 @@ describe("buying a one-time number", () => {
   });
 
   it("a forged Cancel for another user's number is refused and changes nothing", async () => {
-    const w = await world();
-    const { user: owner, account } = await customer(w.h, "Nina", 500);
-    const bought = await buyTelegramInKazakhstan(w, owner, account.id);
+    const w = await startWorld();
+    const { user: owner, account } = await customer(w.h, "Nina", { balance: 500 });
+    const bought = await buyTelegramInKazakhstan(w.h, owner, account.id);
     const ownerMessages = owner.botMessages().length;
-    const { user: intruder } = await customer(w.h, "Oleg", 0);
+    const { user: intruder } = await customer(w.h, "Oleg");
     await intruder.pressData(`act:c:${bought.id}`);
     expect(lastAnswer(intruder)).toBe("This number is not in your orders. Open /orders to see yours.");
     await intruder.pressData(`act:f:${bought.id}`);
@@ -363,8 +300,8 @@ describe("buying a one-time number", () => {
   });
 
   it("finds a service by typing part of its name", async () => {
-    const w = await world();
-    const { user } = await customer(w.h, "Pia", 500);
+    const w = await startWorld();
+    const { user } = await customer(w.h, "Pia", { balance: 500 });
     await user.send("/buy");
     await user.send("whats");
     expect(user.lastBotMessage()?.text).toContain("Found for “whats”: 1");
@@ -379,8 +316,8 @@ describe("buying a one-time number", () => {
   });
 
   it("pages through services and countries, and Back returns step by step to the main menu", async () => {
-    const w = await world();
-    const { user } = await customer(w.h, "Quinn", 500);
+    const w = await startWorld();
+    const { user } = await customer(w.h, "Quinn", { balance: 500 });
     await user.press("🛒 Buy a number");
     expect(user.lastBotMessage()?.text).toContain("Page 1 of 6");
     expect(user.lastBotMessage()?.buttons.at(-2)).toEqual(["▶"]);
@@ -394,7 +331,7 @@ describe("buying a one-time number", () => {
     expect(user.lastBotMessage()?.buttons[0]?.[0]).toMatch(/^🇰🇪 Kenya · \$0\.28 · 2,297 pcs$/);
     await user.press("▶");
     expect(user.lastBotMessage()?.text).toContain("Page 2 of 3");
-    await user.press(KZ);
+    await user.press(KAZAKHSTAN);
     expect(user.lastBotMessage()?.text).toContain("Check your order");
     await user.press("⬅️ Back");
     expect(user.lastBotMessage()?.text).toContain("Page 2 of 3");
@@ -407,13 +344,13 @@ describe("buying a one-time number", () => {
   });
 
   it("a restart of the bot in the middle of choosing keeps the user's place", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Theo", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Theo", { balance: 500 });
     await user.send("/buy");
     await user.press("Telegram");
     await user.press("▶");
     await w.h.restart();
-    await user.press(KZ);
+    await user.press(KAZAKHSTAN);
     expect(user.lastBotMessage()?.text).toContain("Check your order");
     await user.press("✅ Confirm · $0.60");
     expect(w.h.app.deps.activations.countOfUser(account.id)).toBe(1);
@@ -421,8 +358,8 @@ describe("buying a one-time number", () => {
   });
 
   it("an old list from a flow that was left gets a polite answer, and /cancel leaves the flow", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Rita", 500);
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Rita", { balance: 500 });
     await user.send("/buy");
     const oldList = user.lastBotMessage();
     await user.send("/cancel");
@@ -444,28 +381,27 @@ describe("buying a one-time number", () => {
   });
 
   it("many cancellations without a code pause buying, and the user is told until when (A6)", async () => {
-    const w = await world({ env: { ABUSE_CANCEL_LIMIT: "2" } });
-    const { user, account } = await customer(w.h, "Sam", 500);
-    await buyTelegramInKazakhstan(w, user, account.id);
+    const w = await startWorld({ env: { ABUSE_CANCEL_LIMIT: "2" } });
+    const admin = adminUser(w.h);
+    const { user, account } = await customer(w.h, "Sam", { balance: 500 });
+    await buyTelegramInKazakhstan(w.h, user, account.id);
     await user.press("❌ Cancel");
-    await buyTelegramInKazakhstan(w, user, account.id);
+    await buyTelegramInKazakhstan(w.h, user, account.id);
     await user.press("❌ Cancel");
     expect(user.lastBotMessage()?.text).toContain("buying is paused until 1/15/26, 2:00 PM UTC");
     await user.send("/buy");
     expect(user.lastBotMessage()?.text).toContain("Buying numbers is paused for your account until 1/15/26, 2:00 PM UTC.");
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
-    // The admins are told, once.
-    const admin = w.h.tg.user({ id: 900_001, first_name: "Admin" });
-    await w.h.app.scheduler.runNow("abuse-alerts");
-    await w.h.app.scheduler.runNow("abuse-alerts");
+    // The admins are told, once, through the outbox.
+    await w.h.tg.settle();
     const alerts = admin.botMessages().filter((m) => m.text.includes(`Buying suspended for account #${account.id}`));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.text).toContain("2026-01-15 14:00 UTC");
   });
 
   it("speaks Russian to a Russian-speaking user, card included", async () => {
-    const w = await world();
-    const { user, account } = await customer(w.h, "Вера", 500, "ru");
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Вера", { balance: 500, language_code: "ru" });
     await user.send("/buy");
     expect(user.lastBotMessage()?.text).toContain("Выберите сервис");
     // Russian speakers type the brand in Russian: "теле" finds Telegram.

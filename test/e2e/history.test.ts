@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../../src/domain/ledger.ts";
 import { startHarness, type Harness } from "../helpers/app.ts";
 import { testClock, type TestClock } from "../helpers/store.ts";
+import { customer } from "../helpers/world.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -15,19 +16,6 @@ afterEach(async () => {
 });
 
 const START = Date.UTC(2026, 2, 5, 9, 30, 0);
-
-async function readyUser(h: Harness, first_name: string, language_code = "en") {
-  const user = h.tg.user({ first_name, language_code });
-  await user.send("/start");
-  await user.press(language_code === "ru" ? "✅ Принимаю правила" : "✅ I accept the rules");
-  return { user, accountId: accountOf(h, user.id) };
-}
-
-function accountOf(h: Harness, telegramId: number): number {
-  const account = h.app.deps.accounts.findByTelegramId(telegramId);
-  if (!account) throw new Error("no account");
-  return account.id;
-}
 
 function must<T extends { ok: boolean }>(result: T): T {
   if (!result.ok) throw new Error(`ledger refused: ${JSON.stringify(result)}`);
@@ -74,8 +62,8 @@ describe("transaction history (POLICY B5)", () => {
   it("opens from the menu newest first with balances, pages forward and back in place, and downloads every entry as CSV", async () => {
     const clock = testClock(START);
     harness = await startHarness({ clock });
-    const { user, accountId } = await readyUser(harness, "Nina");
-    twelveEntries(harness.app.deps.ledger, clock, accountId);
+    const { user, account } = await customer(harness, "Nina");
+    twelveEntries(harness.app.deps.ledger, clock, account.id);
 
     await user.send("/menu");
     await user.press("📜 History");
@@ -125,10 +113,10 @@ describe("transaction history (POLICY B5)", () => {
     const lines = csvLines(file?.document?.content ?? Buffer.alloc(0));
     expect(lines[0]).toBe("Date (UTC),Type,Description,Amount,Balance after,Currency,Entry no.");
     expect(lines).toHaveLength(13);
-    const ids = harness.app.deps.store.sqlite
+    const ids = harness.app.store.sqlite
       .prepare("SELECT id FROM ledger_entries WHERE user_id = ? ORDER BY id")
       .pluck()
-      .all(accountId)
+      .all(account.id)
       .map(String);
     expect(lines.slice(1).map((line) => line.split(",").at(-1))).toEqual(ids);
     expect(lines[1]).toBe(`2026-03-05T09:31:00Z,topup,Top-up,10.00,10.00,USD,${ids[0]}`);
@@ -146,8 +134,8 @@ describe("transaction history (POLICY B5)", () => {
   it("nothing on the history screens offers to delete anything", async () => {
     const clock = testClock(START);
     harness = await startHarness({ clock });
-    const { user, accountId } = await readyUser(harness, "Nora");
-    twelveEntries(harness.app.deps.ledger, clock, accountId);
+    const { user, account } = await customer(harness, "Nora");
+    twelveEntries(harness.app.deps.ledger, clock, account.id);
     await user.send("/history");
     const labels = [user.buttons().flat()];
     await user.press("▶");
@@ -174,8 +162,8 @@ describe("transaction history (POLICY B5)", () => {
   it("a forged page button shows the nearest page that exists, or gets a polite answer; never an error", async () => {
     const clock = testClock(START);
     harness = await startHarness({ clock });
-    const { user, accountId } = await readyUser(harness, "Pete");
-    twelveEntries(harness.app.deps.ledger, clock, accountId);
+    const { user, account } = await customer(harness, "Pete");
+    twelveEntries(harness.app.deps.ledger, clock, account.id);
     await user.send("/history");
     const screen = user.lastBotMessage();
 
@@ -200,12 +188,12 @@ describe("transaction history (POLICY B5)", () => {
   it("a Russian user sees Russian labels and money, an escaped memo, and a Russian CSV", async () => {
     const clock = testClock(START);
     harness = await startHarness({ clock });
-    const { user, accountId } = await readyUser(harness, "Борис", "ru");
+    const { user, account } = await customer(harness, "Борис", { language_code: "ru" });
     const ref = { type: "test", id: "ru" };
     clock.advance(60_000);
-    must(harness.app.deps.ledger.credit({ userId: accountId, amount: 25_000, kind: "topup", ref, idempotencyKey: "ru:1", memo: "Подарок <от друга>" }));
+    must(harness.app.deps.ledger.credit({ userId: account.id, amount: 25_000, kind: "topup", ref, idempotencyKey: "ru:1", memo: "Подарок <от друга>" }));
     clock.advance(60_000);
-    must(harness.app.deps.ledger.adjust({ userId: accountId, amount: -1050, ref, idempotencyKey: "ru:2" }));
+    must(harness.app.deps.ledger.adjust({ userId: account.id, amount: -1050, ref, idempotencyKey: "ru:2" }));
 
     await user.send("/menu");
     await user.press("📜 История");
@@ -233,11 +221,11 @@ describe("transaction history (POLICY B5)", () => {
   it("a page of ten entries with very long memos still fits in one Telegram message", async () => {
     const clock = testClock(START);
     harness = await startHarness({ clock });
-    const { user, accountId } = await readyUser(harness, "Quinn");
+    const { user, account } = await customer(harness, "Quinn");
     const memo = "🎁&<".repeat(400);
     for (let n = 1; n <= 11; n++) {
       clock.advance(60_000);
-      must(harness.app.deps.ledger.credit({ userId: accountId, amount: 100, kind: "refund", ref: { type: "test", id: "q" }, idempotencyKey: `q:${n}`, memo }));
+      must(harness.app.deps.ledger.credit({ userId: account.id, amount: 100, kind: "refund", ref: { type: "test", id: "q" }, idempotencyKey: `q:${n}`, memo }));
     }
     await user.send("/history");
     const text = user.lastBotMessage()?.text ?? "";

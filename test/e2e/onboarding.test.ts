@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../helpers/app.ts";
+import { adminUser, customer } from "../helpers/world.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -55,7 +56,7 @@ describe("a new user meets the bot", () => {
     await carol.send("/start");
     await carol.send("/start");
     await carol.press("✅ I accept the rules");
-    const count = harness.app.deps.store.sqlite.prepare("SELECT count(*) FROM users WHERE telegram_id = ?").pluck().get(carol.id);
+    const count = harness.app.store.sqlite.prepare("SELECT count(*) FROM users WHERE telegram_id = ?").pluck().get(carol.id);
     expect(count).toBe(1);
     await carol.send("/start");
     expect(carol.lastBotMessage()?.text).toContain("Main menu");
@@ -137,7 +138,7 @@ describe("a new user meets the bot", () => {
   it("/paysupport explains, and a message after it reaches the admins", async () => {
     harness = await startHarness();
     const ivy = harness.tg.user({ first_name: "Ivy", username: "ivy" });
-    const admin = harness.tg.user({ id: 900_001, first_name: "Admin" });
+    const admin = adminUser(harness);
     await ivy.send("/paysupport");
     expect(ivy.lastBotMessage()?.text).toContain("Help with a payment");
     await ivy.send("/paysupport I paid 100 Stars <b>but</b> nothing");
@@ -152,11 +153,8 @@ describe("a new user meets the bot", () => {
 describe("a blocked account (POLICY B2)", () => {
   it("is told its account is blocked, and nothing else works", async () => {
     harness = await startHarness();
-    const mallory = harness.tg.user({ first_name: "Mallory" });
-    await mallory.send("/start");
-    await mallory.press("✅ I accept the rules");
-    const account = harness.app.deps.accounts.findByTelegramId(mallory.id);
-    harness.app.deps.accounts.block(account!.id, "request of the authorities", true);
+    const { user: mallory, account } = await customer(harness, "Mallory");
+    harness.app.deps.accounts.block(account.id, "request of the authorities", true);
 
     const before = mallory.botMessages().length;
     await mallory.send("/menu");

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startFakeTelegram } from "../fakes/telegram.ts";
+import { until } from "../helpers/until.ts";
 
 /*
  * The bot as an operator runs it: `tsx src/main.ts` (what `npm start` runs) in its own process,
@@ -36,14 +37,6 @@ function startProcess(env: Record<string, string>): Running {
   };
 }
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe("starting the bot", () => {
   it("without a token it stops at once with one clear message naming the variable and @BotFather, no stack trace", async () => {
     const run = startProcess({ DATABASE_PATH: join(dir, "none.sqlite") });
@@ -66,7 +59,7 @@ describe("starting the bot", () => {
     const tg = await startFakeTelegram();
     try {
       const run = startProcess({ BOT_TOKEN: tg.token, BOT_API_ROOT: tg.apiRoot, DATABASE_PATH: join(dir, "live.sqlite"), LOG_LEVEL: "info" });
-      await waitFor(() => run.output().includes("bot started"), "the bot to start");
+      await until(() => run.output().includes("bot started"), { what: "the bot to start", timeoutMs: 15_000 });
       const user = tg.user({ first_name: "Olga", language_code: "ru" });
       await user.send("/start");
       expect(user.lastBotMessage()?.text).toContain("Здравствуйте, Olga!");
@@ -82,7 +75,7 @@ describe("starting the bot", () => {
     const tg = await startFakeTelegram();
     try {
       const run = startProcess({ BOT_TOKEN: tg.token, BOT_API_ROOT: tg.apiRoot, DATABASE_PATH: join(dir, "dies.sqlite"), LOG_LEVEL: "info" });
-      await waitFor(() => run.output().includes("bot started"), "the bot to start");
+      await until(() => run.output().includes("bot started"), { what: "the bot to start", timeoutMs: 15_000 });
       tg.failNext("getUpdates", { error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" }, 5);
       // An update releases the long poll in progress, so that a getUpdates meets the conflict.
       const pavel = tg.user({ first_name: "Pavel" });

@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createSimulatorProvider } from "../../src/providers/simulator.ts";
-import { startHarness, type Harness } from "../helpers/app.ts";
-import { testClock } from "../helpers/store.ts";
+import { describe, expect, it } from "vitest";
+import { customer, startWorld } from "../helpers/world.ts";
 
 /*
  * The bot killed between reserving the money and hearing back from the provider. The database is
@@ -9,29 +7,13 @@ import { testClock } from "../helpers/store.ts";
  * bot settles it at start-up: matched with the provider's open activations, or voided.
  */
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  if (harness) expect(harness.app.deps.ledger.checkInvariants()).toEqual([]);
-  await harness?.close();
-  harness = undefined;
-});
-
 async function setUp() {
-  const clock = testClock(Date.UTC(2026, 0, 15, 12, 0, 0));
-  let saved: string | null = null;
-  const sim = createSimulatorProvider({ seed: 5, now: clock, store: { load: () => saved, save: (json) => (saved = json) }, noSmsRate: 1 });
-  harness = await startHarness({ clock, provider: sim });
-  await harness.app.scheduler.runNow("catalog-sync");
-  const user = harness.tg.user({ first_name: "Rosa" });
-  await user.send("/start");
-  await user.press("✅ I accept the rules");
-  const account = harness.app.deps.accounts.findByTelegramId(user.id);
-  if (!account) throw new Error("no account");
-  harness.app.deps.ledger.credit({ userId: account.id, amount: 1_000, kind: "topup", ref: { type: "test", id: "1" }, idempotencyKey: "seed" });
+  const { h, sim, clock } = await startWorld({ seed: 5 });
+  const { user, account } = await customer(h, "Rosa", { balance: 1_000 });
   // What the process did before it died: the price reserved, the activation recorded.
-  const reserved = harness.app.deps.activations.reserve({ userId: account.id, serviceCode: "tg", countryCode: "kz", orderKey: "killed-order" });
+  const reserved = h.app.deps.activations.reserve({ userId: account.id, serviceCode: "tg", countryCode: "kz", orderKey: "killed-order" });
   if (!reserved.ok) throw new Error(`reserve failed: ${reserved.reason}`);
-  return { h: harness, sim, clock, user, account, activation: reserved.activation };
+  return { h, sim, clock, user, account, activation: reserved.activation };
 }
 
 describe("the bot killed in the middle of a purchase and restarted", () => {

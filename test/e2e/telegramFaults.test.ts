@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../helpers/app.ts";
+import { ADMIN_ID, startHarness, type Harness } from "../helpers/app.ts";
+import { adminUser, outboxStatuses, customer } from "../helpers/world.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -7,17 +8,10 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function acceptedUser(h: Harness, first_name: string) {
-  const user = h.tg.user({ first_name });
-  await user.send("/start");
-  await user.press("✅ I accept the rules");
-  return user;
-}
-
 describe("when Telegram answers with errors", () => {
   it("a flood limit (429 with retry_after) is waited out and the message still arrives", async () => {
     harness = await startHarness();
-    const user = await acceptedUser(harness, "Quinn");
+    const { user } = await customer(harness, "Quinn");
     harness.tg.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
     await user.send("/help");
     await user.waitForMessage("How it works", 5_000);
@@ -39,12 +33,13 @@ describe("when Telegram answers with errors", () => {
 
   it("an admin who blocked the bot (403) does not stop it from serving users", async () => {
     harness = await startHarness();
-    const admin = harness.tg.user({ id: 900_001, first_name: "Admin" });
+    const admin = adminUser(harness);
     admin.blockBot();
     const user = harness.tg.user({ first_name: "Sam" });
     await user.send("/paysupport my payment is missing");
-    expect(harness.tg.calls("sendMessage").some((c) => !c.ok && c.params["chat_id"] === 900_001)).toBe(true);
-    expect(user.lastBotMessage()?.text).toContain("support cannot be reached from the bot right now");
+    // The request went out through the outbox; the admin's 403 ends it as blocked, not retried.
+    expect(harness.tg.calls("sendMessage").filter((c) => !c.ok && c.params["chat_id"] === ADMIN_ID)).toHaveLength(1);
+    expect(outboxStatuses({ h: harness }, "paysupport:")).toEqual({ blocked: 1 });
     const other = harness.tg.user({ first_name: "Tess" });
     await other.send("/start");
     expect(other.lastBotMessage()?.text).toContain("Hello, Tess!");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../helpers/app.ts";
+import { adminUser, customer } from "../helpers/world.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -8,19 +9,10 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function readyUser(h: Harness, first_name: string, language_code = "en") {
-  const user = h.tg.user({ first_name, language_code });
-  await user.send("/start");
-  await user.press(language_code === "ru" ? "✅ Принимаю правила" : "✅ I accept the rules");
-  const account = h.app.deps.accounts.findByTelegramId(user.id);
-  if (!account) throw new Error("no account");
-  return { user, account };
-}
-
 describe("topping up with Telegram Stars", () => {
   it("pays 100 Stars and sees the balance rise by the configured amount", async () => {
     harness = await startHarness({ env: { STARS_RATE: "0.013" } });
-    const { user, account } = await readyUser(harness, "Anna");
+    const { user, account } = await customer(harness, "Anna");
     await user.press("💳 Top up");
     expect(user.lastBotMessage()?.text).toContain("You pay with Telegram Stars");
     await user.press("100 ⭐ → $1.30");
@@ -37,7 +29,7 @@ describe("topping up with Telegram Stars", () => {
 
   it("the same successful_payment delivered twice credits once; a second genuine payment credits again", async () => {
     harness = await startHarness();
-    const { user, account } = await readyUser(harness, "Boris");
+    const { user, account } = await customer(harness, "Boris");
     await user.send("/topup");
     await user.press("250 ⭐ → $3.25");
     await user.pay();
@@ -66,7 +58,7 @@ describe("topping up with Telegram Stars", () => {
     const { testClock } = await import("../helpers/store.ts");
     const clock = testClock(Date.now());
     harness = await startHarness({ clock, env: { TOPUP_INVOICE_HOURS: "1" } });
-    const { user, account } = await readyUser(harness, "Clara");
+    const { user, account } = await customer(harness, "Clara");
     await user.send("/topup");
     await user.press("100 ⭐ → $1.30");
     const invoice = user.lastBotMessage();
@@ -83,7 +75,7 @@ describe("topping up with Telegram Stars", () => {
 
   it("a blocked user's pre-checkout is refused, in their language", async () => {
     harness = await startHarness();
-    const { user, account } = await readyUser(harness, "Dmitri", "ru");
+    const { user, account } = await customer(harness, "Dmitri", { language_code: "ru" });
     await user.send("/topup");
     await user.press(/^100 ⭐ → 1,30/);
     harness.app.deps.accounts.block(account.id, "fraud complaint", true);
@@ -94,7 +86,7 @@ describe("topping up with Telegram Stars", () => {
 
   it('a custom amount of "abc", "0.5" or one over the maximum gets the right message; a good one gets an invoice', async () => {
     harness = await startHarness({ env: { TOPUP_MIN_STARS: "50", TOPUP_MAX_STARS: "5000" } });
-    const { user } = await readyUser(harness, "Eve");
+    const { user } = await customer(harness, "Eve");
     await user.send("/topup");
     await user.press("✏️ Another amount");
     expect(user.lastBotMessage()?.text).toContain("Send a whole number from 50 to 5,000");
@@ -115,7 +107,7 @@ describe("topping up with Telegram Stars", () => {
 
   it("a command while typing an amount leaves the flow and is answered", async () => {
     harness = await startHarness();
-    const { user } = await readyUser(harness, "Fred");
+    const { user } = await customer(harness, "Fred");
     await user.send("/topup");
     await user.press("✏️ Another amount");
     await user.send("/help");
@@ -127,7 +119,7 @@ describe("topping up with Telegram Stars", () => {
 
   it("a forged amount button is answered politely and creates no invoice", async () => {
     harness = await startHarness({ env: { TOPUP_MAX_STARS: "5000" } });
-    const { user } = await readyUser(harness, "Gus");
+    const { user } = await customer(harness, "Gus");
     await user.send("/topup");
     await user.pressData("top:s:999999");
     expect(user.lastBotMessage()?.text).toBe("This button is no longer active. Open /menu to continue.");
@@ -136,7 +128,7 @@ describe("topping up with Telegram Stars", () => {
 
   it("a payment missing from the updates is found by the reconciliation job and credited once", async () => {
     harness = await startHarness();
-    const { user, account } = await readyUser(harness, "Hana");
+    const { user, account } = await customer(harness, "Hana");
     await user.send("/topup");
     await user.press("250 ⭐ → $3.25");
     const payload = user.lastBotMessage()?.invoice?.payload ?? "";
@@ -153,10 +145,11 @@ describe("topping up with Telegram Stars", () => {
 
   it("a payment of an unknown invoice found by reconciliation is credited and reported to the admins", async () => {
     harness = await startHarness();
-    const admin = harness.tg.user({ id: 900_001, first_name: "Admin" });
-    const { user, account } = await readyUser(harness, "Ivan");
+    const admin = adminUser(harness);
+    const { user, account } = await customer(harness, "Ivan");
     harness.tg.addStarTransaction({ userId: user.id, amount: 100, payload: "topup:not-ours", chargeId: "odd-charge" });
     await harness.app.scheduler.runNow("stars-reconcile");
+    await harness.tg.settle();
     expect(harness.app.deps.ledger.balanceOf(account.id).posted).toBe(130);
     expect(admin.lastBotMessage()?.text).toContain("odd-charge");
   });
@@ -165,7 +158,7 @@ describe("topping up with Telegram Stars", () => {
 describe("refunding a Stars payment", () => {
   it("gives the Stars back and debits what that payment credited, exactly once", async () => {
     harness = await startHarness();
-    const { user, account } = await readyUser(harness, "Jon");
+    const { user, account } = await customer(harness, "Jon");
     await user.send("/topup");
     await user.press("100 ⭐ → $1.30");
     await user.pay(undefined, { telegramChargeId: "charge-jon" });
@@ -181,7 +174,7 @@ describe("refunding a Stars payment", () => {
 
   it("CHARGE_ALREADY_REFUNDED from Telegram counts as done", async () => {
     harness = await startHarness();
-    const { user, account } = await readyUser(harness, "Kim");
+    const { user, account } = await customer(harness, "Kim");
     await user.send("/topup");
     await user.press("100 ⭐ → $1.30");
     await user.pay();
@@ -195,7 +188,7 @@ describe("refunding a Stars payment", () => {
 
   it("a refund of a payment whose money was already spent is refused cleanly, and nothing moves", async () => {
     harness = await startHarness();
-    const { user, account } = await readyUser(harness, "Lea");
+    const { user, account } = await customer(harness, "Lea");
     await user.send("/topup");
     await user.press("100 ⭐ → $1.30");
     await user.pay();
@@ -213,7 +206,7 @@ describe("refunding a Stars payment", () => {
 
   it("a refund Telegram refuses releases the reservation", async () => {
     harness = await startHarness();
-    const { user, account } = await readyUser(harness, "Max");
+    const { user, account } = await customer(harness, "Max");
     await user.send("/topup");
     await user.press("100 ⭐ → $1.30");
     await user.pay();
@@ -228,9 +221,7 @@ describe("refunding a Stars payment", () => {
 describe("leaving the amount step", () => {
   it("/cancel stops the flow, and a number sent afterwards creates no invoice", async () => {
     harness = await startHarness();
-    const user = harness.tg.user({ first_name: "Nina" });
-    await user.send("/start");
-    await user.press("✅ I accept the rules");
+    const { user } = await customer(harness, "Nina");
     await user.send("/topup");
     await user.press("✏️ Another amount");
     await user.send("/cancel");

@@ -313,6 +313,11 @@ describe("messages and their errors", () => {
     const bot = newBot();
     await bot.api.setMyCommands([{ command: "start", description: "Start" }]);
     await bot.api.setMyCommands([{ command: "start", description: "Начать" }], { language_code: "ru" });
+    // A chat scope needs a chat the bot knows, as in Telegram.
+    expect((await apiError(bot.api.setMyCommands([{ command: "admin", description: "Admin" }], { scope: { type: "chat", chat_id: 7 } }))).description).toBe(
+      "Bad Request: chat not found",
+    );
+    tg.user({ id: 7, first_name: "Seven" });
     await bot.api.setMyCommands([{ command: "admin", description: "Admin" }], { scope: { type: "chat", chat_id: 7 } });
     expect(tg.commands()).toEqual([{ command: "start", description: "Start" }]);
     expect(tg.commands(undefined, "ru")).toEqual([{ command: "start", description: "Начать" }]);

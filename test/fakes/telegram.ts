@@ -176,6 +176,8 @@ export interface FakeTelegram {
   commands(scope?: object, languageCode?: string): Array<{ command: string; description: string }>;
   pendingUpdates(): Json[];
   settle(options?: SettleOptions): Promise<void>;
+  /** `settle` also waits while `busy()` says the bot still has work of its own (e.g. messages queued to send). */
+  addBusyCheck(busy: () => boolean): void;
   starTransactions(): StarTransaction[];
   addStarTransaction(input: { userId: number; amount: number; payload: string; chargeId?: string; date?: number }): StarTransaction;
   refunds(): StarRefund[];
@@ -732,6 +734,12 @@ class FakeTelegramServer implements FakeTelegram {
     return clone(this.refundLog);
   }
 
+  private readonly busyChecks: Array<() => boolean> = [];
+
+  addBusyCheck(busy: () => boolean): void {
+    this.busyChecks.push(busy);
+  }
+
   async settle(options: SettleOptions = {}): Promise<void> {
     const quietMs = options.quietMs ?? 40;
     const timeoutMs = options.timeoutMs ?? 5000;
@@ -739,7 +747,8 @@ class FakeTelegramServer implements FakeTelegram {
     for (;;) {
       const pending = this.queue.filter((q) => !q.delivered).length;
       const quietFor = Date.now() - this.lastActivity;
-      if (pending === 0 && this.inFlight.size === 0 && quietFor >= quietMs) return;
+      const botBusy = this.busyChecks.some((busy) => busy());
+      if (pending === 0 && this.inFlight.size === 0 && quietFor >= quietMs && !botBusy) return;
       if (Date.now() >= deadline) {
         const problems: string[] = [];
         if (pending > 0) {
@@ -749,6 +758,7 @@ class FakeTelegramServer implements FakeTelegram {
           );
         }
         if (this.inFlight.size > 0) problems.push(`requests still in flight: ${[...this.inFlight.values()].join(", ")}`);
+        if (botBusy) problems.push("the bot still has work of its own (see addBusyCheck)");
         if (problems.length === 0) problems.push(`the bot kept calling the API (last activity ${quietFor} ms ago)`);
         throw new Error(`FakeTelegram.settle() timed out after ${timeoutMs} ms: ${problems.join("; ")}`);
       }
@@ -1312,7 +1322,10 @@ class FakeTelegramServer implements FakeTelegram {
         if ([...c.description].length < 1 || [...c.description].length > 256) throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
         return { command: c.command, description: c.description };
       });
-      this.commandSets.set(commandKey(this.scopeParam(p), optStr(p, "language_code")), list);
+      const scope = this.scopeParam(p);
+      // A chat scope for a chat the bot has never seen is refused, as Telegram does.
+      if (isRecord(scope) && typeof scope.chat_id === "number" && !this.chats.has(scope.chat_id)) throw badRequest("chat not found");
+      this.commandSets.set(commandKey(scope, optStr(p, "language_code")), list);
       return true;
     });
 

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect, onTestFinished } from "vitest";
 import { loadConfig, type Config } from "../../src/config.ts";
-import type { Clock } from "../../src/domain/clock.ts";
+import type { Clock } from "../../src/clock.ts";
 import { startApp, type App } from "../../src/main.ts";
-import type { NumberProvider } from "../../src/providers/types.ts";
+import type { NumberProvider } from "../../src/domain/numberProvider.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram.ts";
 
 export const ADMIN_ID = 900_001;
@@ -65,5 +66,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  // "Settled" includes the messages the bot queued to send on its own (the outbox).
+  tg.addBusyCheck(() => !harness.app.sender.isIdle());
   return harness;
+}
+
+/** When the current test ends (passed or not): checks that the ledger still balances, then closes the harness. */
+export function closeWhenTestEnds(h: Harness): void {
+  onTestFinished(async () => {
+    try {
+      expect(h.app.deps.ledger.checkInvariants()).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CatalogStore } from "../../src/domain/catalog.ts";
 import { NO_EXTRA_DENIES } from "../../src/domain/prohibited.ts";
-import { createSimulatorProvider } from "../../src/providers/simulator.ts";
+import { createSimulatorProvider } from "../../src/providers/simulator/index.ts";
 import { testWorld, type TestWorld } from "../helpers/store.ts";
 
 let world: TestWorld;

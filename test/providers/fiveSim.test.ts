@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFiveSimProvider, type FiveSimOptions } from "../../src/providers/fiveSim.ts";
 import { fiveSimCountryIso2 } from "../../src/providers/fiveSimCountries.ts";
-import type { NumberProvider, ProviderFailure, ProviderResult } from "../../src/providers/types.ts";
+import type { NumberProvider, ProviderFailure, ProviderResult } from "../../src/domain/numberProvider.ts";
 import { startFakeFiveSim, type FakeFiveSim, type FiveSimStatus } from "../fakes/fiveSimServer.ts";
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);

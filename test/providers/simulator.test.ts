@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createSimulatorProvider, type SimulatorOptions, type SimulatorStore } from "../../src/providers/simulator.ts";
-import { SIMULATOR_COUNTRIES, SIMULATOR_SERVICES } from "../../src/providers/simulatorCatalog.ts";
-import type { ProviderFailure, ProviderResult } from "../../src/providers/types.ts";
+import {
+  SIMULATOR_COUNTRIES,
+  SIMULATOR_SERVICES,
+  createSimulatorProvider,
+  type SimulatorOptions,
+  type SimulatorStore,
+} from "../../src/providers/simulator/index.ts";
+import type { ProviderFailure, ProviderResult } from "../../src/domain/numberProvider.ts";
 
 const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSmsActivateProvider, handlerUrl, parseHostTime, readAnswer } from "../../src/providers/smsActivate.ts";
+import { createSmsActivateProvider, handlerUrl, parseHostTime, readAnswer } from "../../src/providers/smsActivate/index.ts";
 import { smsActivateCountryIso2 } from "../../src/providers/smsActivateCountries.ts";
-import type { NumberProvider, ProviderFailure, ProviderResult } from "../../src/providers/types.ts";
+import type { NumberProvider, ProviderFailure, ProviderResult } from "../../src/domain/numberProvider.ts";
 import { startFakeSmsActivate, type FakeErrorStyle, type FakeSmsActivate } from "../fakes/smsActivateServer.ts";
 
 const START = Date.UTC(2026, 0, 15, 12, 0, 0);

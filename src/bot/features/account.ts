@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { AccountDeletion } from "../../domain/accountDeletion.ts";
+import { callbackData, int } from "../callbackData.ts";
 import { formatMoney } from "../../domain/money.ts";
 import type { BotContext } from "../context.ts";
 import { MENU } from "../keyboards.ts";
@@ -12,7 +12,7 @@ import { acknowledge, showScreen } from "../respond.ts";
 export const accountFeature = new Composer<BotContext>();
 
 export const ACCOUNT_DELETE = "acc:del";
-const ACCOUNT_DELETE_CONFIRM = /^acc:del:yes:(\d+)$/;
+const deleteConfirm = callbackData("acc:del:yes", { account: int() });
 
 accountFeature.callbackQuery(ACCOUNT_DELETE, async (ctx) => {
   const account = ctx.account;
@@ -21,20 +21,19 @@ accountFeature.callbackQuery(ACCOUNT_DELETE, async (ctx) => {
   const balance = formatMoney(ctx.deps.ledger.balanceOf(account.id).available, ctx.deps.currency, account.language);
   // The account id in the button: a confirmation from an older account can never delete a newer one.
   const keyboard = new InlineKeyboard()
-    .text(ctx.t("account-delete-confirm-button"), `acc:del:yes:${account.id}`)
+    .text(ctx.t("account-delete-confirm-button"), deleteConfirm.pack({ account: account.id }))
     .row()
     .text(ctx.t("account-delete-keep-button"), MENU.settings);
   await showScreen(ctx, ctx.t("account-delete-confirm", { balance }), keyboard);
 });
 
-accountFeature.callbackQuery(ACCOUNT_DELETE_CONFIRM, async (ctx) => {
+accountFeature.callbackQuery(deleteConfirm.filter, async (ctx) => {
   const account = ctx.account;
-  if (!account || Number(ctx.match[1]) !== account.id) {
+  if (!account || deleteConfirm.unpack(ctx.callbackQuery.data)?.account !== account.id) {
     await acknowledge(ctx, ctx.t("account-delete-gone"), true);
     return;
   }
-  const deletion = new AccountDeletion(ctx.deps.store.db, ctx.deps.ledger, ctx.deps.clock);
-  const result = deletion.delete(account.id, "request");
+  const result = ctx.deps.accountDeletion.delete(account.id, "request");
   if (!result.ok) {
     const key = result.reason === "open_holds" ? "account-delete-open-holds" : "account-delete-gone";
     await acknowledge(ctx, ctx.t(key), true);

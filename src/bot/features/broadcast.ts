@@ -1,32 +1,39 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
+import { callbackData, int } from "../callbackData.ts";
+import type { Broadcast, BroadcastContent, BroadcastCounts } from "../../domain/broadcasts.ts";
+import type { BotContext } from "../context.ts";
+import type { Translate } from "../i18n.ts";
 import { isAdmin } from "../middleware.ts";
-import { AuditLog } from "../../domain/audit.ts";
-import { Broadcasts, type BroadcastContent } from "../../domain/broadcasts.ts";
-import { cancelKeyboard, reportText, runBroadcasts, type BroadcastSenderDeps } from "../../jobs/broadcastJob.ts";
-import type { BotContext, FlowContext } from "../context.ts";
 import { acknowledge } from "../respond.ts";
 
 /**
- * /broadcast for admins (POLICY B6: only accounts that did not opt out of news). The handler only
- * writes the broadcast and its deliveries and starts the sender in the background; the
- * broadcast-sender job continues it. Anyone else gets what any unknown text gets.
+ * /broadcast for admins (POLICY B6: only accounts that did not opt out of news). The handler
+ * queues one outbox message per recipient (domain/broadcasts.ts); the outbox sends them paced,
+ * after personal messages, and the broadcast-progress job keeps the admin's progress message
+ * current. Anyone else gets what any unknown text gets.
  */
 export const broadcastFeature = new Composer<BotContext>();
 
-const CANCEL = /^bc:cancel:(\d+)$/;
+const cancelButton = callbackData("bc:cancel", { broadcast: int(12) });
+const cancelData = (broadcastId: number) => cancelButton.pack({ broadcast: broadcastId });
 
-function senderDeps(ctx: FlowContext, broadcasts: Broadcasts): BroadcastSenderDeps {
-  const t = ctx.t.bind(ctx);
-  return {
-    store: ctx.deps.store,
-    broadcasts,
-    accounts: ctx.deps.accounts,
-    api: ctx.api,
-    // The admin who started it is the one reading it, in this update's language.
-    translatorFor: () => t,
-    logger: ctx.deps.logger,
-    now: ctx.deps.clock,
-  };
+/** The admin's progress message: counts while running (with Cancel), the final report after. */
+export function broadcastScreen(t: Translate, broadcast: Broadcast, counts: BroadcastCounts): { text: string; keyboard?: InlineKeyboard } {
+  if (broadcast.status === "running") {
+    return {
+      text: t("broadcast-progress", { sent: counts.sent, total: counts.total, blocked: counts.blocked, failed: counts.failed }),
+      keyboard: new InlineKeyboard().text(t("broadcast-cancel-button"), cancelData(broadcast.id)),
+    };
+  }
+  const text = t(broadcast.status === "done" ? "broadcast-report-done" : "broadcast-report-cancelled", {
+    sent: counts.sent,
+    total: counts.total,
+    blocked: counts.blocked,
+    failed: counts.failed,
+    skipped: counts.skipped,
+    unsent: counts.pending,
+  });
+  return { text };
 }
 
 broadcastFeature.command("broadcast", async (ctx) => {
@@ -45,45 +52,28 @@ broadcastFeature.command("broadcast", async (ctx) => {
     return;
   }
   if (!admin) return;
-
-  const { db } = ctx.deps.store;
-  const clock = ctx.deps.clock;
-  const broadcasts = new Broadcasts(db, clock);
-  const audit = new AuditLog(db, clock);
-  const started = db.transaction(() => {
-    const result = broadcasts.start(admin.id, content);
-    audit.write({ adminTelegramId: admin.id, action: "broadcast", targetRef: `broadcast:${result.broadcast.id}`, details: content.kind === "text" ? content.text : "copy" });
-    return result;
-  });
+  const { broadcasts } = ctx.deps;
+  const started = broadcasts.start(admin.id, content);
   const counts = broadcasts.counts(started.broadcast.id);
-  const progress = await ctx.reply(
-    ctx.t("broadcast-started", { id: started.broadcast.id, total: started.recipients, skipped: counts.skipped }),
-    { reply_markup: cancelKeyboard(ctx.t.bind(ctx), started.broadcast.id) },
-  );
+  const progress = await ctx.reply(ctx.t("broadcast-started", { id: started.broadcast.id, total: started.recipients, skipped: counts.skipped }), {
+    reply_markup: new InlineKeyboard().text(ctx.t("broadcast-cancel-button"), cancelData(started.broadcast.id)),
+  });
   broadcasts.setProgressMessage(started.broadcast.id, progress.chat.id, progress.message_id);
-  // Not awaited: the update is done; the sender reports through the progress message.
-  void runBroadcasts(senderDeps(ctx, broadcasts));
 });
 
-broadcastFeature.callbackQuery(CANCEL, async (ctx) => {
+broadcastFeature.callbackQuery(cancelButton.filter, async (ctx) => {
   if (!isAdmin(ctx)) {
     await acknowledge(ctx, ctx.t("button-expired"), true);
     return;
   }
-  const id = Number(ctx.match[1]);
-  const { db } = ctx.deps.store;
-  const clock = ctx.deps.clock;
-  const broadcasts = new Broadcasts(db, clock);
-  const audit = new AuditLog(db, clock);
-  const cancelled = db.transaction(() => {
-    const result = broadcasts.cancel(id);
-    if (result) audit.write({ adminTelegramId: ctx.from.id, action: "broadcast-cancel", targetRef: `broadcast:${id}` });
-    return result;
-  });
+  const id = cancelButton.unpack(ctx.callbackQuery.data)?.broadcast ?? 0;
+  const { broadcasts } = ctx.deps;
+  const cancelled = broadcasts.cancel(id, ctx.from.id);
   if (!cancelled) {
     await acknowledge(ctx, ctx.t("broadcast-not-running"));
     return;
   }
   await acknowledge(ctx, ctx.t("broadcast-cancelled"));
-  await ctx.editMessageText(reportText(ctx.t.bind(ctx), "cancelled", broadcasts.counts(id)), { reply_markup: { inline_keyboard: [] } });
+  const screen = broadcastScreen(ctx.t.bind(ctx), cancelled, broadcasts.counts(id));
+  await ctx.editMessageText(screen.text, { reply_markup: screen.keyboard ?? { inline_keyboard: [] } });
 });

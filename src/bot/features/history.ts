@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard, InputFile } from "grammy";
-import { allEntries, CSV_COLUMNS, historyCsv, historyPage, type CsvColumn } from "../../domain/history.ts";
+import { callbackData, int } from "../callbackData.ts";
+import { CSV_COLUMNS, historyCsv, type CsvColumn } from "../../domain/history.ts";
 import type { LedgerEntry } from "../../domain/ledger.ts";
 import { formatMoney } from "../../domain/money.ts";
 import type { BotContext, FlowContext } from "../context.ts";
@@ -21,8 +22,8 @@ const PAGE_SIZE = 10;
 const MEMO_MAX = 120;
 
 export const HISTORY_CSV = "hist:csv";
-export const historyPageData = (page: number) => `hist:p:${page}`;
-const PAGE_PICK = /^hist:p:(\d{1,9})$/;
+const historyPage = callbackData("hist:p", { page: int(9) });
+export const historyPageData = (page: number) => historyPage.pack({ page });
 
 /** A memo on one line and of bounded length; cut on code points so no emoji is split. */
 function shortMemo(memo: string): string {
@@ -55,7 +56,7 @@ function entryText(ctx: FlowContext, entry: LedgerEntry, language: Language): st
 async function showHistory(ctx: FlowContext, requested: number): Promise<void> {
   const account = ctx.account;
   if (!account) return;
-  const { items, page, pages, total } = historyPage(ctx.deps.store.db, account.id, { page: requested, pageSize: PAGE_SIZE });
+  const { items, page, pages, total } = ctx.deps.history.page(account.id, { page: requested, pageSize: PAGE_SIZE });
   const keyboard = new InlineKeyboard();
   if (total === 0) {
     keyboard.text(ctx.t("menu-back"), MENU.home);
@@ -76,7 +77,7 @@ async function showHistory(ctx: FlowContext, requested: number): Promise<void> {
 async function sendCsv(ctx: FlowContext): Promise<void> {
   const account = ctx.account;
   if (!account) return;
-  const entries = allEntries(ctx.deps.store.db, account.id);
+  const entries = ctx.deps.history.all(account.id);
   if (entries.length === 0) {
     await acknowledge(ctx, ctx.t("history-csv-empty"), true);
     return;
@@ -104,12 +105,12 @@ historyFeature.callbackQuery(MENU.history, async (ctx) => {
 });
 
 // A page number beyond the last (a stale or forged button) shows the last page; 0 shows the first.
-historyFeature.callbackQuery(PAGE_PICK, async (ctx) => {
+historyFeature.callbackQuery(historyPage.filter, async (ctx) => {
   await acknowledge(ctx);
-  await showHistory(ctx, Number(ctx.match[1]));
+  await showHistory(ctx, historyPage.unpack(ctx.callbackQuery.data)?.page ?? 1);
 });
 
 historyFeature.callbackQuery(HISTORY_CSV, sendCsv);
 
 // Anything else under our prefix was not made by this bot: a polite answer, nothing else.
-historyFeature.callbackQuery(/^hist:/, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
+historyFeature.callbackQuery(/^hist(:|$)/, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

@@ -28,7 +28,7 @@ infoFeature.callbackQuery(MENU.help, async (ctx) => {
   await showHelp(ctx);
 });
 
-infoFeature.command("rules", (ctx) => ctx.reply(ctx.t("rules-text", { ttl: ctx.deps.config.activationTtlMinutes })));
+infoFeature.command("rules", (ctx) => ctx.reply(ctx.t("rules-text", { ttl: ctx.deps.settings.activationTtlMinutes })));
 
 infoFeature.command("balance", showBalance);
 infoFeature.callbackQuery(MENU.balance, async (ctx) => {

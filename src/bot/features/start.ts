@@ -17,7 +17,7 @@ export function hasAcceptedTerms(ctx: FlowContext): boolean {
 }
 
 async function showTerms(ctx: FlowContext): Promise<void> {
-  const ttl = ctx.deps.config.activationTtlMinutes;
+  const ttl = ctx.deps.settings.activationTtlMinutes;
   await ctx.reply(`${ctx.t("start-welcome", { name: displayName(ctx) })}\n\n${ctx.t("terms-summary", { ttl })}\n\n${ctx.t("terms-ask")}`, {
     reply_markup: termsKeyboard(ctx),
   });

@@ -1,11 +1,10 @@
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard } from "grammy";
-import { formatMoney } from "../../domain/money.ts";
+import { callbackData, int } from "../callbackData.ts";
 import type { Topup } from "../../payments/stars.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import { userMoney } from "../format.ts";
 import { MENU } from "../keyboards.ts";
-import type { AdminNotifier } from "../notifier.ts";
 import { acknowledge, showScreen } from "../respond.ts";
 import { requireTerms } from "./start.ts";
 
@@ -15,7 +14,7 @@ import { requireTerms } from "./start.ts";
  * createBot installs before the conversations, so that no flow can swallow a payment.
  */
 
-const PRESET = /^top:s:(\d{1,9})$/;
+const preset = callbackData("top:s", { stars: int(9) });
 const CUSTOM = "top:custom";
 const CONVERSATION = "topup-amount";
 
@@ -24,7 +23,7 @@ async function showTopup(ctx: FlowContext): Promise<void> {
   const { stars } = ctx.deps;
   const keyboard = new InlineKeyboard();
   stars.settings.presets.forEach((amount, i) => {
-    keyboard.text(ctx.t("topup-button", { stars: amount, amount: userMoney(ctx, stars.quote(amount)) }), `top:s:${amount}`);
+    keyboard.text(ctx.t("topup-button", { stars: amount, amount: userMoney(ctx, stars.quote(amount)) }), preset.pack({ stars: amount }));
     if (i % 2 === 1) keyboard.row();
   });
   keyboard.row().text(ctx.t("topup-custom-button"), CUSTOM).row().text(ctx.t("menu-back"), MENU.home);
@@ -78,10 +77,10 @@ topupFeature.callbackQuery(MENU.topup, async (ctx) => {
   await showTopup(ctx);
 });
 
-topupFeature.callbackQuery(PRESET, async (ctx) => {
+topupFeature.callbackQuery(preset.filter, async (ctx) => {
   await acknowledge(ctx);
   if (!(await requireTerms(ctx))) return;
-  const check = ctx.deps.stars.checkAmount(ctx.match[1] ?? "");
+  const check = ctx.deps.stars.checkAmount(String(preset.unpack(ctx.callbackQuery.data)?.stars ?? ""));
   const account = ctx.account;
   if (!check.ok || !account) {
     await ctx.reply(ctx.t("button-expired"));
@@ -106,7 +105,7 @@ const REFUSALS = {
 } as const;
 
 /** pre_checkout_query and successful_payment: installed before every conversation. */
-export function paymentsFeature(notifier: AdminNotifier): Composer<BotContext> {
+export function paymentsFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   // Telegram waits at most 10 seconds for this answer: one indexed read, nothing else.
@@ -131,7 +130,10 @@ export function paymentsFeature(notifier: AdminNotifier): Composer<BotContext> {
     const from = ctx.from;
     if (paid.currency !== "XTR") {
       ctx.log.error({ currency: paid.currency }, "payment in an unexpected currency");
-      await notifier.notify("stars-unexpected-currency", { telegramId: from.id, currency: paid.currency, charge: paid.telegram_payment_charge_id });
+      ctx.deps.outbox.toAdmins(
+        { kind: "notice", key: "stars-unexpected-currency", vars: { telegramId: String(from.id), currency: paid.currency, charge: paid.telegram_payment_charge_id } },
+        `stars-unexpected-currency:${paid.telegram_payment_charge_id}`,
+      );
       return;
     }
     const record = ctx.deps.stars.recordPayment({
@@ -143,7 +145,10 @@ export function paymentsFeature(notifier: AdminNotifier): Composer<BotContext> {
     });
     if (record.status === "no_account") {
       ctx.log.error({ charge: paid.telegram_payment_charge_id }, "paid but no account to credit");
-      await notifier.notify("stars-no-account", { telegramId: from.id, stars: paid.total_amount, charge: paid.telegram_payment_charge_id });
+      ctx.deps.outbox.toAdmins(
+        { kind: "notice", key: "stars-no-account", vars: { telegramId: String(from.id), stars: paid.total_amount, charge: paid.telegram_payment_charge_id } },
+        `stars-no-account:${paid.telegram_payment_charge_id}`,
+      );
       await ctx.reply(ctx.t("topup-paid-no-account"));
       return;
     }
@@ -152,14 +157,6 @@ export function paymentsFeature(notifier: AdminNotifier): Composer<BotContext> {
       return;
     }
     ctx.log.info({ charge: paid.telegram_payment_charge_id, stars: paid.total_amount, credit: record.creditMinor }, "top-up credited");
-    if (record.unknownPayload) {
-      await notifier.notify("stars-unknown-payload", {
-        telegramId: from.id,
-        stars: paid.total_amount,
-        charge: paid.telegram_payment_charge_id,
-        amount: formatMoney(record.creditMinor, ctx.deps.currency, "en"),
-      });
-    }
     const balance = ctx.deps.ledger.balanceOf(record.userId).available;
     await ctx.reply(
       ctx.t("topup-paid", { stars: paid.total_amount, amount: userMoney(ctx, record.creditMinor), balance: userMoney(ctx, balance) }),

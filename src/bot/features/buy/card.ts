@@ -1,4 +1,5 @@
 import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
+import { callbackData, int, oneOf } from "../../callbackData.ts";
 import type { Language } from "../../../domain/accounts.ts";
 import { clockTime, dateTime } from "../../format.ts";
 import type { Activation, ActivationSmsRow, CodeActionOutcome, EndOutcome } from "../../../domain/activations.ts";
@@ -6,20 +7,19 @@ import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.t
 import { formatMoney, type Currency } from "../../../domain/money.ts";
 import type { Logger } from "../../../logger.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
-import { escapeHtml } from "../../html.ts";
+import { clip, escapeHtml } from "../../html.ts";
+import type { Translate } from "../../i18n.ts";
 import { acknowledge, isNotModified } from "../../respond.ts";
 
 /**
  * The number card: one message per activation, edited in place as the activation moves (never on
  * a timer), with the buttons that fit its state. Also the handlers of those buttons. Rendering
- * takes a translator rather than a context, so that the jobs (messenger.ts) draw the same card.
+ * takes a translator rather than a context, so that the outbox (src/bot/outbox/) draws the same card.
  */
-
-export type TranslateFn = (key: string, variables?: Record<string, string | number>) => string;
 
 /** What rendering needs: the user's language, a translator in it, the shop's currency. */
 export interface CardView {
-  t: TranslateFn;
+  t: Translate;
   language: Language;
   currency: Currency;
 }
@@ -28,27 +28,24 @@ export function viewOf(ctx: FlowContext): CardView {
   return { t: (key, variables) => ctx.t(key, variables), language: ctx.account?.language ?? "en", currency: ctx.deps.currency };
 }
 
-/** Callback data of the card buttons; each carries the activation id, checked against the presser. */
+/**
+ * The card's buttons; each carries the activation id, checked against the presser. Actions:
+ * c cancel, b ban, r another SMS, f finish, v show the card again (from "My numbers", reminders).
+ */
+export const cardButton = callbackData("act", { action: oneOf("c", "b", "r", "f", "v"), id: int() });
 export const cardData = {
-  cancel: (id: number) => `act:c:${id}`,
-  ban: (id: number) => `act:b:${id}`,
-  another: (id: number) => `act:r:${id}`,
-  finish: (id: number) => `act:f:${id}`,
-  /** Shows the card again as a new message (from "My numbers" and reminders). */
-  open: (id: number) => `act:v:${id}`,
+  cancel: (id: number) => cardButton.pack({ action: "c", id }),
+  ban: (id: number) => cardButton.pack({ action: "b", id }),
+  another: (id: number) => cardButton.pack({ action: "r", id }),
+  finish: (id: number) => cardButton.pack({ action: "f", id }),
+  open: (id: number) => cardButton.pack({ action: "v", id }),
 };
-const CARD_ACTION = /^act:([cbrfv]):(\d{1,15})$/;
 
 /** SMS shown on the card, newest last; older ones are counted, and every one was also sent as its own message. */
 const CARD_SMS_MAX = 5;
 /** Code points of one SMS text on the card. */
 const SMS_TEXT_MAX = 300;
 
-/** Cut on code points, so that no emoji or surrogate pair is split. */
-export function clip(text: string, max: number): string {
-  const chars = Array.from(text.trim());
-  return chars.length > max ? `${chars.slice(0, max).join("")}…` : chars.join("");
-}
 
 export function phoneOf(activation: Activation): string {
   return activation.phone ? `+${activation.phone}` : "—";
@@ -63,14 +60,25 @@ export function labelsOf(activation: Activation, language: Language): { service:
   };
 }
 
-export function stateLabel(activation: Activation, t: TranslateFn): string {
+export function stateLabel(activation: Activation, t: Translate): string {
   return t(`card-state-${activation.state}`);
 }
 
 /** One SMS: the code in <code> (one tap copies it), then the full text, escaped. */
-export function smsLine(sms: ActivationSmsRow, t: TranslateFn, max = SMS_TEXT_MAX): string {
+export function smsLine(sms: ActivationSmsRow, t: Translate, max = SMS_TEXT_MAX): string {
   const text = escapeHtml(clip(sms.text, max));
   return sms.code ? t("card-sms-with-code", { code: escapeHtml(sms.code), text }) : t("card-sms-text", { text });
+}
+
+/** Code points of an SMS text in its own message; Telegram's limit is 4096 and the frame needs a little. */
+const SMS_MESSAGE_TEXT_MAX = 3500;
+
+/** One SMS as its own message: which number it came to, then the code and the text. */
+export function smsMessageText(activation: Activation, sms: ActivationSmsRow, view: CardView): string {
+  const header = view.t("card-sms-new", { phone: escapeHtml(phoneOf(activation)), ...labelsOf(activation, view.language) });
+  const text = escapeHtml(clip(sms.text, SMS_MESSAGE_TEXT_MAX));
+  const body = sms.code ? view.t("card-sms-new-code", { code: escapeHtml(sms.code), text }) : view.t("card-sms-new-text", { text });
+  return `${header}\n\n${body}`;
 }
 
 export function cardText(activation: Activation, sms: ActivationSmsRow[], view: CardView): string {
@@ -99,7 +107,7 @@ export function cardText(activation: Activation, sms: ActivationSmsRow[], view: 
 }
 
 /** Cancel / Ban before a code, Another SMS / Finish after one, nothing once it has ended. */
-export function cardKeyboard(activation: Activation, t: TranslateFn): InlineKeyboard | undefined {
+export function cardKeyboard(activation: Activation, t: Translate): InlineKeyboard | undefined {
   if (activation.state === "waiting") {
     return new InlineKeyboard().text(t("card-cancel-button"), cardData.cancel(activation.id)).text(t("card-ban-button"), cardData.ban(activation.id));
   }
@@ -250,14 +258,15 @@ async function onOpen(ctx: BotContext, id: number, userId: number): Promise<void
 
 export const cardFeature = new Composer<BotContext>();
 
-cardFeature.callbackQuery(CARD_ACTION, async (ctx) => {
-  const id = Number(ctx.match[2]);
+cardFeature.callbackQuery(cardButton.filter, async (ctx) => {
+  const pressed = cardButton.unpack(ctx.callbackQuery.data);
   const account = ctx.account;
-  if (!account || !Number.isSafeInteger(id)) {
+  if (!account || !pressed || !Number.isSafeInteger(pressed.id)) {
     await acknowledge(ctx, ctx.t("button-expired"), true);
     return;
   }
-  switch (ctx.match[1]) {
+  const { id } = pressed;
+  switch (pressed.action) {
     case "c":
       return onEnd(ctx, id, "cancel", account.id);
     case "b":
@@ -272,4 +281,4 @@ cardFeature.callbackQuery(CARD_ACTION, async (ctx) => {
 });
 
 // Anything else under the card's prefix was not made by this bot (or by an older version of it).
-cardFeature.callbackQuery(/^act:/, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
+cardFeature.callbackQuery(cardButton.anyOfPrefix, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

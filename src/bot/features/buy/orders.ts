@@ -1,8 +1,10 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { callbackData, int } from "../../callbackData.ts";
 import type { Activation } from "../../../domain/activations.ts";
 import { formatMoney } from "../../../domain/money.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
 import { escapeHtml } from "../../html.ts";
+import type { Translate } from "../../i18n.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
 import { dateTime } from "../../format.ts";
@@ -17,9 +19,9 @@ export const ordersFeature = new Composer<BotContext>();
 /** Five entries with at most a few codes each keep a page far below Telegram's 4096 characters. */
 const PAGE_SIZE = 5;
 const CODES_MAX = 5;
-const ORDERS_PAGE = /^ord:p:(\d{1,6})$/;
+const ordersPage = callbackData("ord:p", { page: int(6) });
 /** `ordersPageData(0)` is the callback data of a "📱 My numbers" button. */
-export const ordersPageData = (page: number) => `ord:p:${page}`;
+export const ordersPageData = (page: number) => ordersPage.pack({ page });
 
 function isOpen(activation: Activation): boolean {
   return activation.state === "waiting" || activation.state === "received" || activation.state === "cancelling";
@@ -27,7 +29,7 @@ function isOpen(activation: Activation): boolean {
 
 function entryText(ctx: FlowContext, activation: Activation): string {
   const language = ctx.account?.language ?? "en";
-  const t = (key: string, variables?: Record<string, string | number>) => ctx.t(key, variables);
+  const t: Translate = (key, variables) => ctx.t(key, variables);
   const sms = ctx.deps.activations.sms(activation.id);
   const codes = sms
     .map((row) => row.code)
@@ -79,10 +81,10 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
 
 ordersFeature.command("orders", (ctx) => showOrders(ctx, 0));
 
-ordersFeature.callbackQuery(ORDERS_PAGE, async (ctx) => {
+ordersFeature.callbackQuery(ordersPage.filter, async (ctx) => {
   await acknowledge(ctx);
-  await showOrders(ctx, Number(ctx.match[1]));
+  await showOrders(ctx, ordersPage.unpack(ctx.callbackQuery.data)?.page ?? 0);
 });
 
 // Anything else under our prefix was not made by this bot: a polite answer, nothing else.
-ordersFeature.callbackQuery(/^ord:/, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
+ordersFeature.callbackQuery(/^ord(:|$)/, (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

@@ -1,0 +1,196 @@
+import { Composer } from "grammy";
+import { z } from "zod";
+import { formatScaled } from "../../../domain/decimal.ts";
+import type { PeriodStats } from "../../../domain/adminReports.ts";
+import { costInShopMinor } from "../../../domain/pricing.ts";
+import type { BotContext, FlowContext } from "../../context.ts";
+import { userMoney as money } from "../../format.ts";
+import { escapeHtml } from "../../html.ts";
+import { activationId, auditCount, clip, none, parse, resolveUser, split, time, usage, userLabel, userRef } from "./args.ts";
+
+/** The admin commands that only look: /user, /order, /stats, /ledger, /audit. */
+
+async function showUser(ctx: FlowContext, text: string): Promise<void> {
+  const { words, rest } = split(text, 1);
+  const args = parse(z.object({ user: userRef, rest: z.literal("") }), { user: words[0] ?? "", rest });
+  if (!args) return usage(ctx, "user");
+  const account = await resolveUser(ctx, args.user);
+  if (!account) return;
+  const profile = ctx.deps.adminReports.userProfile(account);
+  const { balance, totals } = profile;
+  const parts = [
+    ctx.t("admin-user-card", {
+      user: userLabel(ctx, account),
+      name: clip([account.firstName, account.lastName].filter(Boolean).join(" "), 64),
+      status: account.status,
+      language: account.language,
+      created: time(account.createdAt),
+      seen: time(account.lastSeenAt),
+      posted: money(ctx, balance.posted),
+      held: money(ctx, balance.held),
+      available: money(ctx, balance.available),
+      topups: money(ctx, totals.topup),
+      purchases: money(ctx, -totals.purchase),
+      refunds: money(ctx, totals.refund),
+      adjustments: money(ctx, totals.adjustment),
+      activations: profile.activationCount,
+    }),
+  ];
+  if (account.status === "blocked") parts.push(ctx.t("admin-user-blocked", { reason: clip(account.blockReason) }));
+  if (account.balanceFrozen) parts.push(ctx.t("admin-user-frozen"));
+  parts.push(ctx.t("admin-user-activations-title"));
+  parts.push(
+    profile.lastActivations.length === 0
+      ? "—"
+      : profile.lastActivations
+          .map((a) =>
+            ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: a.state, price: money(ctx, a.price) }),
+          )
+          .join("\n"),
+  );
+  parts.push(ctx.t("admin-user-payments-title"));
+  parts.push(
+    profile.lastPayments.length === 0
+      ? "—"
+      : profile.lastPayments
+          .map((p) => ctx.t("admin-user-payment-line", { date: time(p.paidAt), stars: p.stars, amount: money(ctx, p.creditMinor), refund: p.refundStatus }))
+          .join("\n"),
+  );
+  await ctx.reply(parts.join("\n\n"));
+}
+
+async function showOrder(ctx: FlowContext, text: string): Promise<void> {
+  const { words, rest } = split(text, 1);
+  const args = parse(z.object({ id: activationId, rest: z.literal("") }), { id: words[0] ?? "", rest });
+  if (!args) return usage(ctx, "order");
+  const details = ctx.deps.adminReports.orderDetails(args.id);
+  if (!details) {
+    await ctx.reply(ctx.t("admin-order-not-found", { id: String(args.id) }));
+    return;
+  }
+  const { activation: a, account, hold } = details;
+  const parts = [
+    ctx.t("admin-order-card", {
+      id: String(a.id),
+      state: a.state,
+      user: account ? userLabel(ctx, account) : "—",
+      service: clip(a.serviceName, 60),
+      country: clip(a.countryName, 60),
+      phone: a.phone ? `+${a.phone}` : "—",
+      provider: escapeHtml(a.provider),
+      providerId: clip(a.providerId, 40),
+      price: money(ctx, a.price),
+      cost: money(ctx, costInShopMinor(a.costMicros, ctx.deps.settings.pricing)),
+      created: time(a.createdAt),
+      expires: time(a.expiresAt),
+      ended: time(a.endedAt),
+      endReason: clip(a.endReason, 60),
+      hold: hold ? `#${hold.id} ${hold.status} ${money(ctx, hold.amount)}` : "—",
+    }),
+    ctx.t("admin-order-sms-title", { count: details.sms.length }),
+  ];
+  if (details.sms.length > 0) {
+    parts.push(details.sms.map((s) => ctx.t("admin-order-sms-line", { date: time(s.receivedAt), code: clip(s.code, 20), text: clip(s.text) })).join("\n"));
+  }
+  parts.push(ctx.t("admin-order-money-title"));
+  parts.push(
+    details.entries.length === 0
+      ? "—"
+      : details.entries
+          .map((e) => ctx.t("admin-order-entry", { id: String(e.id), date: time(e.createdAt), kind: e.kind, amount: money(ctx, e.amount), memo: clip(e.memo, 80) }))
+          .join("\n"),
+  );
+  await ctx.reply(parts.join("\n\n"));
+}
+
+function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
+  const outcomes = Object.entries(s.outcomes)
+    .map(([state, n]) => `${state} ${n}`)
+    .join(", ");
+  // A rate with one decimal: integer arithmetic on counts, no money involved.
+  const rate = s.issued === 0 ? "—" : `${Math.round((s.withCode * 1000) / s.issued) / 10}%`;
+  return ctx.t("admin-stats-period", {
+    title: ctx.t(title),
+    topups: money(ctx, s.topups.amount),
+    topupCount: s.topups.count,
+    sales: money(ctx, s.sales.amount),
+    salesCount: s.sales.count,
+    refunds: money(ctx, s.refunds.amount),
+    refundCount: s.refunds.count,
+    cost: money(ctx, s.cost),
+    margin: money(ctx, s.margin),
+    outcomes: outcomes === "" ? "—" : outcomes,
+    rate,
+    withCode: s.withCode,
+    issued: s.issued,
+    active: s.activeUsers,
+    newUsers: s.newUsers,
+  });
+}
+
+async function showStats(ctx: FlowContext, text: string): Promise<void> {
+  if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
+  const stats = ctx.deps.adminReports.stats();
+  const provider = ctx.deps.provider;
+  let balanceLine: string;
+  try {
+    const balance = await provider.getBalance();
+    balanceLine = balance.ok
+      ? ctx.t("admin-stats-provider-balance", { provider: escapeHtml(provider.name), balance: formatScaled(balance.value.micros, 6, 2) })
+      : ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: clip(balance.failure.kind, 40) });
+  } catch (error) {
+    ctx.log.warn({ err: error }, "provider balance for /stats failed");
+    balanceLine = ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: "error" });
+  }
+  await ctx.reply(
+    [
+      ctx.t("admin-stats-title"),
+      periodText(ctx, "admin-stats-today", stats.today),
+      periodText(ctx, "admin-stats-week", stats.week),
+      periodText(ctx, "admin-stats-month", stats.month),
+      balanceLine,
+    ].join("\n\n"),
+  );
+}
+
+async function checkLedger(ctx: FlowContext, text: string): Promise<void> {
+  if (!parse(none, { rest: text.trim() })) return usage(ctx, "ledger");
+  const problems = ctx.deps.adminReports.checkLedger();
+  if (problems.length === 0) {
+    await ctx.reply(ctx.t("admin-ledger-ok"));
+    return;
+  }
+  ctx.log.error({ problems }, "ledger invariants violated");
+  const shown = problems.slice(0, 20).map((p) => `• ${clip(p)}`);
+  await ctx.reply(`${ctx.t("admin-ledger-problems", { count: problems.length })}\n${shown.join("\n")}`);
+}
+
+async function showAudit(ctx: FlowContext, text: string): Promise<void> {
+  const count = parse(auditCount, text.trim());
+  if (count === undefined) return usage(ctx, "audit");
+  const entries = ctx.deps.adminReports.recentAudit(count);
+  if (entries.length === 0) {
+    await ctx.reply(ctx.t("admin-audit-empty"));
+    return;
+  }
+  const lines = entries.map((e) =>
+    ctx.t("admin-audit-line", {
+      id: String(e.id),
+      date: time(e.createdAt),
+      admin: String(e.adminTelegramId),
+      action: escapeHtml(e.action),
+      target: [e.targetUserId !== null ? `#${e.targetUserId}` : "", e.targetRef ?? ""].filter(Boolean).map((t) => escapeHtml(t)).join(" ") || "—",
+      amount: e.amount === null ? "—" : money(ctx, e.amount),
+      reason: clip(e.reason, 80),
+    }),
+  );
+  await ctx.reply(`${ctx.t("admin-audit-title", { count: entries.length })}\n\n${lines.join("\n")}`);
+}
+
+/** No access check here: ./index.ts installs these behind the admin filter. */
+export const reportCommands = new Composer<BotContext>();
+reportCommands.command("user", (ctx) => showUser(ctx, ctx.match));
+reportCommands.command("order", (ctx) => showOrder(ctx, ctx.match));
+reportCommands.command("stats", (ctx) => showStats(ctx, ctx.match));
+reportCommands.command("ledger", (ctx) => checkLedger(ctx, ctx.match));
+reportCommands.command("audit", (ctx) => showAudit(ctx, ctx.match));

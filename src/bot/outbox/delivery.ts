@@ -1,0 +1,169 @@
+import { Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import type { Clock } from "../../clock.ts";
+import type { Accounts, Language } from "../../domain/accounts.ts";
+import type { Activations } from "../../domain/activations.ts";
+import type { Broadcasts } from "../../domain/broadcasts.ts";
+import { formatMoney, type Currency } from "../../domain/money.ts";
+import type { NoticeVars, OutboxRow } from "../../domain/outbox.ts";
+import { broadcastScreen } from "../features/broadcast.ts";
+import { cardKeyboard, cardText, cardData, labelsOf, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
+import { clockTime, dateTime } from "../format.ts";
+import { escapeHtml } from "../html.ts";
+import type { Translate, TranslateIn } from "../i18n.ts";
+import { htmlByDefault, isNotModified } from "../respond.ts";
+import type { Deliver, DeliveryResult } from "./sender.ts";
+
+/**
+ * How one outbox message becomes a Telegram call: rendered in the recipient's language at the
+ * moment it is sent, then sent through an Api of its own *without* automatic retries (the sender
+ * owns retries, so that a flood limit or an outage never holds other chats), and the answer
+ * classified as sent, blocked, permanent or temporary.
+ */
+
+export interface DeliveryDeps {
+  token: string;
+  apiRoot: string;
+  accounts: Accounts;
+  activations: Activations;
+  broadcasts: Broadcasts;
+  currency: Currency;
+  translate: TranslateIn;
+  clock: Clock;
+}
+
+type Rendered =
+  | { type: "send"; text: string; keyboard?: InlineKeyboard }
+  | { type: "edit"; messageId: number; text: string; keyboard?: InlineKeyboard }
+  | { type: "copy"; fromChatId: number; messageId: number }
+  | { type: "skip"; reason: string };
+
+/** Values of a notice, formatted for the reader: money and times in their language, text escaped. */
+export function formatVars(vars: NoticeVars | undefined, language: Language, currency: Currency): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(vars ?? {})) {
+    if (typeof value === "number") out[name] = value;
+    else if (typeof value === "string") out[name] = escapeHtml(value);
+    else if ("money" in value) out[name] = formatMoney(value.money, currency, language);
+    else if ("date" in value) out[name] = dateTime(value.date, language);
+    else out[name] = clockTime(value.time, language);
+  }
+  return out;
+}
+
+export function createDelivery(deps: DeliveryDeps): Deliver {
+  const api = new Api(deps.token, { apiRoot: deps.apiRoot });
+  api.config.use(htmlByDefault);
+
+  const languageOf = (row: OutboxRow): Language | undefined => {
+    if (row.userId !== null) {
+      const account = deps.accounts.byId(row.userId);
+      return account && account.status !== "deleted" ? account.language : undefined;
+    }
+    return deps.accounts.findByTelegramId(row.chatId)?.language ?? "en";
+  };
+
+  const render = (row: OutboxRow, language: Language): Rendered => {
+    const t: Translate = (key, variables) => deps.translate(language, key, variables);
+    const view: CardView = { t, language, currency: deps.currency };
+    const message = row.message;
+    switch (message.kind) {
+      case "notice":
+        return { type: "send", text: t(message.key, formatVars(message.vars, language, deps.currency)) };
+      case "activation-notice": {
+        const activation = deps.activations.byId(message.activationId);
+        if (!activation) return { type: "skip", reason: "no such activation" };
+        const vars = { phone: escapeHtml(phoneOf(activation)), ...labelsOf(activation, language), ...formatVars(message.vars, language, deps.currency) };
+        return { type: "send", text: t(message.key, vars) };
+      }
+      case "activation-sms": {
+        const activation = deps.activations.byId(message.activationId);
+        const sms = deps.activations.sms(message.activationId).find((row) => row.id === message.smsId);
+        if (!activation || !sms) return { type: "skip", reason: "no such SMS" };
+        return { type: "send", text: smsMessageText(activation, sms, view) };
+      }
+      case "activation-card": {
+        const activation = deps.activations.byId(message.activationId);
+        if (!activation || activation.cardChatId !== row.chatId || activation.cardMessageId === null) return { type: "skip", reason: "no card" };
+        const keyboard = cardKeyboard(activation, t);
+        return {
+          type: "edit",
+          messageId: activation.cardMessageId,
+          text: cardText(activation, deps.activations.sms(activation.id), view),
+          ...(keyboard ? { keyboard } : {}),
+        };
+      }
+      case "activation-reminder": {
+        const activation = deps.activations.byId(message.activationId);
+        if (!activation || activation.state !== "waiting") return { type: "skip", reason: "no longer waiting" };
+        return {
+          type: "send",
+          text: t("card-reminder", { phone: escapeHtml(phoneOf(activation)), ...labelsOf(activation, language) }),
+          keyboard: new InlineKeyboard().text(t("card-cancel-button"), cardData.cancel(activation.id)),
+        };
+      }
+      case "broadcast": {
+        const broadcast = deps.broadcasts.byId(message.broadcastId);
+        if (!broadcast || broadcast.status === "cancelled") return { type: "skip", reason: "broadcast cancelled" };
+        // POLICY B6 at send time too: opted out, blocked the bot, or blocked since the start.
+        const account = row.userId !== null ? deps.accounts.byId(row.userId) : undefined;
+        if (account && (account.status !== "active" || account.newsOptOut || account.botBlockedAt !== null)) return { type: "skip", reason: "no longer a subscriber" };
+        if (broadcast.fromChatId !== null && broadcast.fromMessageId !== null) {
+          return { type: "copy", fromChatId: broadcast.fromChatId, messageId: broadcast.fromMessageId };
+        }
+        return { type: "send", text: escapeHtml(broadcast.text ?? "") };
+      }
+      case "broadcast-progress": {
+        const broadcast = deps.broadcasts.byId(message.broadcastId);
+        if (!broadcast) return { type: "skip", reason: "no such broadcast" };
+        const screen = broadcastScreen(t, broadcast, deps.broadcasts.counts(broadcast.id));
+        if (broadcast.progressChatId !== row.chatId || broadcast.progressMessageId === null) {
+          // The progress message was never recorded: the final report still reaches the admin.
+          return broadcast.status === "running" ? { type: "skip", reason: "no progress message" } : { type: "send", text: screen.text };
+        }
+        return { type: "edit", messageId: broadcast.progressMessageId, text: screen.text, ...(screen.keyboard ? { keyboard: screen.keyboard } : {}) };
+      }
+    }
+  };
+
+  return async (row): Promise<DeliveryResult> => {
+    const language = languageOf(row);
+    if (language === undefined) return { status: "dropped", reason: "account deleted" };
+    const rendered = render(row, language);
+    try {
+      switch (rendered.type) {
+        case "skip":
+          return { status: "dropped", reason: rendered.reason };
+        case "send":
+          await api.sendMessage(row.chatId, rendered.text, rendered.keyboard ? { reply_markup: rendered.keyboard } : {});
+          break;
+        case "copy":
+          await api.copyMessage(row.chatId, rendered.fromChatId, rendered.messageId);
+          break;
+        case "edit":
+          await api.editMessageText(row.chatId, rendered.messageId, rendered.text, { reply_markup: rendered.keyboard ?? { inline_keyboard: [] } });
+          break;
+      }
+      return { status: "sent" };
+    } catch (error) {
+      const result = classify(error, rendered.type === "edit");
+      if (result.status === "blocked" && row.userId !== null) deps.accounts.setBotBlocked(row.chatId, deps.clock());
+      return result;
+    }
+  };
+}
+
+/** What a failed Telegram call means for the message. */
+export function classify(error: unknown, edit: boolean): DeliveryResult {
+  if (error instanceof GrammyError) {
+    if (edit && isNotModified(error)) return { status: "sent" };
+    if (error.error_code === 429) {
+      return { status: "retry", error: error.description, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
+    }
+    if (error.error_code === 403) return { status: "blocked" };
+    if (error.error_code >= 500) return { status: "retry", error: `${error.error_code} ${error.description}` };
+    // 400 and the like: the request itself is wrong (a chat that does not exist, a message that is gone).
+    return { status: "failed", error: `${error.error_code} ${error.description}` };
+  }
+  if (error instanceof HttpError) return { status: "retry", error: error.message, unsure: true };
+  throw error;
+}

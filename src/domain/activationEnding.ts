@@ -1,0 +1,191 @@
+import { and, eq, inArray, isNull, lte } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/open.ts";
+import { activations, type ActivationState } from "../db/schema.ts";
+import type { AbuseGuard } from "./abuse.ts";
+import { queueCardRedraw, queueUpdateMessages, type ActivationPolling, type ActivationUpdate } from "./activationPolling.ts";
+import type { Activation, ActivationRecords, ActivationSettings } from "./activationRecords.ts";
+import type { Ledger } from "./ledger.ts";
+import type { NumberProvider } from "./numberProvider.ts";
+import type { Outbox } from "./outbox.ts";
+
+/**
+ * How an activation ends: Cancel or Ban by the user before a code (A3, A5), Finish or Another SMS
+ * after one (A2), expiry when its lifetime is over (A3), and the reminder that cancelling is free
+ * (A6). Money goes back only once the provider agreed the number is ended; a refusal is never refunded.
+ */
+
+export type EndOutcome =
+  | { ok: true; activation: Activation; refunded: number; suspendedUntil?: number }
+  | { ok: false; reason: "not_found" | "has_code" | "ended" | "busy" | "temporary" | "not_yet_issued"; activation?: Activation }
+  | { ok: false; reason: "too_early"; at: number; activation: Activation };
+
+export type CodeActionOutcome =
+  | { ok: true; activation: Activation }
+  | { ok: false; reason: "not_found" | "no_code" | "ended" | "temporary" | "refused"; activation?: Activation };
+
+export interface EndingDeps {
+  db: Db;
+  records: ActivationRecords;
+  polling: ActivationPolling;
+  ledger: Ledger;
+  provider: NumberProvider;
+  outbox: Outbox;
+  abuse: AbuseGuard;
+  clock: Clock;
+  settings: ActivationSettings;
+}
+
+export class ActivationEnding {
+  constructor(private readonly deps: EndingDeps) {}
+
+  /** Cancel or Ban before a code (A3, A5): the provider first, the refund only once it agreed. */
+  async cancel(activationId: number, userId: number, kind: "cancel" | "ban"): Promise<EndOutcome> {
+    const { ledger, records, provider, polling, clock } = this.deps;
+    const claim = ledger.write((): EndOutcome | { claimed: Activation } => {
+      const activation = records.byId(activationId);
+      if (!activation || activation.userId !== userId) return { ok: false, reason: "not_found" };
+      if (activation.state === "received" || activation.state === "finished") return { ok: false, reason: "has_code", activation };
+      if (activation.state === "reserving") return { ok: false, reason: "not_yet_issued", activation };
+      if (activation.state === "cancelling") return { ok: false, reason: "busy", activation };
+      if (activation.state !== "waiting") return { ok: false, reason: "ended", activation };
+      if (activation.cancelAllowedAt !== null && activation.cancelAllowedAt > clock()) {
+        return { ok: false, reason: "too_early", at: activation.cancelAllowedAt, activation };
+      }
+      const claimed = records.transition(activation, "waiting", "cancelling");
+      return claimed ? { claimed } : { ok: false, reason: "busy", activation };
+    });
+    if (!("claimed" in claim)) return claim;
+    const activation = claim.claimed;
+    const providerId = activation.providerId ?? "";
+    const result = kind === "ban" ? await provider.ban(providerId) : await provider.cancel(providerId);
+    if (result.ok || result.failure.kind === "not_found") {
+      return this.endWithRefund(activation, "cancelling", kind === "ban" ? "banned" : "cancelled", "user");
+    }
+    if (result.failure.kind === "early_cancel") {
+      const at = result.failure.retryAt ?? clock() + 120_000;
+      const back = records.transition(activation, "cancelling", "waiting", { cancelAllowedAt: at }) ?? activation;
+      return { ok: false, reason: "too_early", at, activation: back };
+    }
+    // Refused or unknown: back to waiting, and learn the truth from the provider (a code may have come).
+    const back = records.transition(activation, "cancelling", "waiting") ?? activation;
+    if (result.failure.kind === "invalid_state") {
+      const remote = await provider.getActivation(providerId);
+      if (remote.ok) {
+        polling.apply(back, remote.value);
+        const now = records.byId(activation.id) ?? back;
+        return { ok: false, reason: now.state === "received" || now.state === "finished" ? "has_code" : "ended", activation: now };
+      }
+    }
+    return { ok: false, reason: "temporary", activation: back };
+  }
+
+  /** "Another SMS" after a code (A2). */
+  async requestAnotherSms(activationId: number, userId: number): Promise<CodeActionOutcome> {
+    const activation = this.deps.records.byId(activationId);
+    if (!activation || activation.userId !== userId) return { ok: false, reason: "not_found" };
+    if (activation.state !== "received") return { ok: false, reason: activation.state === "waiting" ? "no_code" : "ended", activation };
+    const result = await this.deps.provider.requestAnotherSms(activation.providerId ?? "");
+    if (result.ok) return { ok: true, activation };
+    return { ok: false, reason: result.failure.kind === "temporary" ? "temporary" : "refused", activation };
+  }
+
+  /** "Finish": the code was used. The activation is already paid; the provider is told it is done. */
+  async finish(activationId: number, userId: number): Promise<CodeActionOutcome> {
+    const { records, provider } = this.deps;
+    const activation = records.byId(activationId);
+    if (!activation || activation.userId !== userId) return { ok: false, reason: "not_found" };
+    if (activation.state !== "received") return { ok: false, reason: activation.state === "waiting" ? "no_code" : "ended", activation };
+    const result = await provider.finish(activation.providerId ?? "");
+    if (!result.ok && result.failure.kind === "temporary") return { ok: false, reason: "temporary", activation };
+    // Refused or unknown at the provider means it has ended there too: done either way.
+    const finished = records.transition(activation, "received", "finished", { endReason: "user" });
+    return { ok: true, activation: finished ?? records.byId(activationId) ?? activation };
+  }
+
+  /**
+   * The expiry sweep (A3): a number past its lifetime with no code is cancelled at the provider
+   * and refunded; one with a code is finished. A provider that is down is tried again next tick.
+   * The users are told through the outbox, in the transaction that ends each number.
+   */
+  async expireDue(): Promise<ActivationUpdate[]> {
+    const { db, records, provider, polling, ledger, outbox, clock } = this.deps;
+    const due = db
+      .select()
+      .from(activations)
+      .where(and(inArray(activations.state, ["waiting", "received"]), lte(activations.expiresAt, clock())))
+      .all();
+    const updates: ActivationUpdate[] = [];
+    for (const activation of due) {
+      const providerId = activation.providerId ?? "";
+      if (activation.state === "received") {
+        const result = await provider.finish(providerId);
+        if (!result.ok && result.failure.kind === "temporary") continue;
+        const finished = ledger.write(() => {
+          const row = records.transition(activation, "received", "finished", { endReason: "expired" });
+          if (row) queueCardRedraw(outbox, row, 0);
+          return row;
+        });
+        if (finished) updates.push({ activation: finished, newSms: [], stateChanged: true });
+        continue;
+      }
+      const result = await provider.cancel(providerId);
+      if (!result.ok && (result.failure.kind === "temporary" || result.failure.kind === "early_cancel")) continue;
+      if (!result.ok && result.failure.kind === "invalid_state") {
+        // Refused: perhaps a code arrived at the last moment. Look before refunding.
+        const remote = await provider.getActivation(providerId);
+        if (!remote.ok) continue;
+        const update = polling.apply(activation, remote.value);
+        const after = records.byId(activation.id);
+        if (after && after.state !== "waiting") {
+          if (update) updates.push(update);
+          continue;
+        }
+      }
+      const ended = this.endWithRefund(activation, "waiting", "expired", "expired");
+      if (ended.ok) updates.push({ activation: ended.activation, newSms: [], stateChanged: true, refunded: ended.refunded });
+    }
+    return updates;
+  }
+
+  /**
+   * A6: activations that have waited `reminderAfterMs` without an SMS get one reminder each,
+   * queued in the same transaction that marks them reminded. Returns them.
+   */
+  queueDueReminders(): Activation[] {
+    const { db, ledger, outbox, clock, settings } = this.deps;
+    const now = clock();
+    return ledger.write(() => {
+      const due = db
+        .update(activations)
+        .set({ remindedAt: now })
+        .where(and(eq(activations.state, "waiting"), isNull(activations.remindedAt), lte(activations.createdAt, now - settings.reminderAfterMs)))
+        .returning()
+        .all();
+      for (const activation of due) {
+        outbox.toUser(activation.userId, { kind: "activation-reminder", activationId: activation.id }, `reminder:${activation.id}`);
+      }
+      return due;
+    });
+  }
+
+  /**
+   * Ends an activation without a code and voids its hold. Ended by the user, the cancellation
+   * counts for the abuse rule (the handler tells the user); ended by expiry, the user is told
+   * through the outbox.
+   */
+  private endWithRefund(activation: Activation, from: ActivationState, to: ActivationState, reason: "user" | "expired"): EndOutcome {
+    const { ledger, records, abuse, outbox } = this.deps;
+    return ledger.write((): EndOutcome => {
+      const ended = records.transition(activation, from, to, { endReason: reason });
+      if (!ended) return { ok: false, reason: "ended", activation: records.byId(activation.id) ?? activation };
+      ledger.void(ended.holdId);
+      if (reason === "expired") {
+        queueUpdateMessages(outbox, { activation: ended, newSms: [], stateChanged: true, refunded: ended.price });
+        return { ok: true, activation: ended, refunded: ended.price };
+      }
+      const suspendedUntil = abuse.afterUserCancel(ended.userId);
+      return { ok: true, activation: ended, refunded: ended.price, ...(suspendedUntil !== undefined ? { suspendedUntil } : {}) };
+    });
+  }
+}

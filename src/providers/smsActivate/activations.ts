@@ -1,0 +1,322 @@
+import { z } from "zod";
+import { formatScaled, parseScaled } from "../../domain/decimal.ts";
+import { ok } from "../../domain/numberProvider.ts";
+import type { BuyRequest, NumberProvider, ProviderActivation, ProviderResult, RecoverBuyRequest } from "../../domain/numberProvider.ts";
+import { Amount, EARLY_CANCEL_WINDOW_MS, IdText, Time, UNKNOWN_ACTION_CODES, digitsOnly, isRecord, scalarText, textList, type Answer } from "./answers.ts";
+import type { SmsActivateClient } from "./client.ts";
+import { remember } from "./memory.ts";
+import { buildSms } from "./sms.ts";
+
+/**
+ * Activations over the protocol: buy (getNumberV2, else getNumber), status, cancel/ban/finish,
+ * the list of open activations, and finding a bought number again after a lost answer.
+ *
+ * - `getActivation` asks `getStatus` (the authoritative state and latest code) and, while the
+ *   activation is open, `getActiveActivations` (phone, service, country, cost, full SMS texts).
+ *   Once the host says STATUS_CANCEL the activation is no longer listed: phone, service and
+ *   country come back empty and the cost 0; the caller's own record is authoritative for them.
+ * - The open state comes from the SMS present (code -> received), not from `activationStatus`,
+ *   whose numeric values hosts do not document consistently.
+ */
+
+export type SmsActivateActivations = Pick<
+  NumberProvider,
+  "buy" | "recoverBuy" | "getActivation" | "listOpenActivations" | "requestAnotherSms" | "finish" | "cancel" | "ban"
+>;
+
+/** Activation times are the host's clock; ours may differ by this much. */
+const CLOCK_SKEW_MS = 60_000;
+/** Default activation lifetime, used only to bound the search after ORDER_ALREADY_EXISTS. */
+const ACTIVATION_LIFETIME_MS = 20 * 60_000;
+
+const NumberV2Schema = z.object({
+  activationId: IdText,
+  phoneNumber: IdText,
+  activationCost: Amount.optional(),
+  countryCode: IdText.optional(),
+  activationTime: Time.optional(),
+  activationEndTime: Time.optional(),
+});
+
+const ActiveActivationSchema = z.object({
+  activationId: IdText,
+  serviceCode: z.string().optional(),
+  phoneNumber: IdText.optional(),
+  activationCost: Amount.nullish(),
+  smsCode: z.unknown().optional(),
+  smsText: z.unknown().optional(),
+  activationTime: Time.nullish(),
+  activationEndTime: Time.nullish(),
+  countryCode: IdText.nullish(),
+});
+type ActiveActivation = z.infer<typeof ActiveActivationSchema>;
+
+const ActiveListSchema = z.object({
+  activeActivations: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).nullish(),
+});
+
+interface OpenActivation {
+  activation: ProviderActivation;
+  /** Host start time on our clock, or null when the host did not say. */
+  startedAt: number | null;
+}
+
+export function createActivations(client: SmsActivateClient): SmsActivateActivations {
+  const { call, failure, unexpected, now, hostTime } = client;
+
+  /** Unknown until a getNumberV2 answers BAD_ACTION; then every later buy uses getNumber. */
+  let numberV2Supported = true;
+  /** Our clock when each activation started, for the early-cancel retry time. */
+  const startedAt = new Map<string, number>();
+  /** When each orderId was first sent, and which activation each orderId got. */
+  const orderSentAt = new Map<string, number>();
+  const orderActivation = new Map<string, string>();
+
+  function activationFromEntry(entry: ActiveActivation): ProviderActivation | null {
+    const costMicros = entry.activationCost === undefined || entry.activationCost === null ? 0 : parseScaled(entry.activationCost, 6, "up");
+    if (costMicros === null) return null;
+    const codes = textList(entry.smsCode);
+    const texts = textList(entry.smsText);
+    const endsAt = hostTime(entry.activationEndTime);
+    return {
+      id: entry.activationId,
+      phone: digitsOnly(entry.phoneNumber ?? ""),
+      service: entry.serviceCode ?? "",
+      country: entry.countryCode ?? "",
+      costMicros,
+      state: codes.length > 0 || texts.length > 0 ? "received" : "waiting",
+      sms: buildSms(entry.activationId, codes, texts, now()),
+      expiresAt: endsAt,
+    };
+  }
+
+  /** getActiveActivations: every open activation, in one request. */
+  async function fetchOpen(): Promise<ProviderResult<OpenActivation[]>> {
+    const action = "getActiveActivations";
+    const result = await call(action);
+    if (!result.ok) return result;
+    const answer = result.value;
+    if (answer.code === "NO_ACTIVATIONS") return ok([]);
+    if (answer.error || !isRecord(answer.json)) return unexpected(action, answer);
+    const parsed = ActiveListSchema.safeParse(answer.json);
+    if (!parsed.success) return unexpected(action, answer);
+    const list = parsed.data.activeActivations ?? [];
+    const entries = Array.isArray(list) ? list : Object.values(list);
+    const out: OpenActivation[] = [];
+    for (const raw of entries) {
+      // One malformed entry fails the whole answer: silently dropping it would make an open
+      // activation look closed.
+      const entry = ActiveActivationSchema.safeParse(raw);
+      if (!entry.success) return unexpected(action, answer);
+      const activation = activationFromEntry(entry.data);
+      if (!activation) return unexpected(action, answer);
+      const started = hostTime(entry.data.activationTime);
+      if (started !== null) remember(startedAt, activation.id, started);
+      out.push({ activation, startedAt: started });
+    }
+    return ok(out);
+  }
+
+  /** The oldest open activation of the pair, started since `since`, not in `knownIds`. */
+  function pickRecovered(open: OpenActivation[], service: string, country: string, since: number, knownIds: ReadonlySet<string>): OpenActivation[] {
+    return open
+      .filter(({ activation, startedAt: started }) => {
+        if (activation.service !== service || activation.country !== country) return false;
+        if (knownIds.has(activation.id)) return false;
+        // An activation without a start time cannot be ruled out by time.
+        return started === null || started >= since - CLOCK_SKEW_MS;
+      })
+      .sort((a, b) => (a.startedAt ?? Number.MAX_SAFE_INTEGER) - (b.startedAt ?? Number.MAX_SAFE_INTEGER));
+  }
+
+  async function recoverBuy(request: RecoverBuyRequest): Promise<ProviderResult<ProviderActivation | null>> {
+    const open = await fetchOpen();
+    if (!open.ok) return open;
+    const candidates = pickRecovered(open.value, request.service, request.country, request.since, new Set(request.knownIds));
+    const found = candidates[0]?.activation ?? null;
+    if (found) remember(orderActivation, request.orderId, found.id);
+    return ok(found);
+  }
+
+  /** After ORDER_ALREADY_EXISTS: the order is upstream; find it without guessing between several. */
+  async function resolveExistingOrder(request: BuyRequest, answer: Answer): Promise<ProviderResult<ProviderActivation>> {
+    const stated = isRecord(answer.json) ? scalarText(answer.json.activationId) : null;
+    const knownId = stated ?? (answer.detail !== null && /^\d+$/.test(answer.detail.trim()) ? answer.detail.trim() : null) ?? orderActivation.get(request.orderId) ?? null;
+    if (knownId !== null) return getActivation(knownId);
+    const open = await fetchOpen();
+    if (!open.ok) return open;
+    const others = new Set([...orderActivation.entries()].filter(([order]) => order !== request.orderId).map(([, id]) => id));
+    const since = orderSentAt.get(request.orderId) ?? now() - ACTIVATION_LIFETIME_MS;
+    const candidates = pickRecovered(open.value, request.service, request.country, since, others);
+    const only = candidates.length === 1 ? candidates[0] : undefined;
+    if (only) {
+      remember(orderActivation, request.orderId, only.activation.id);
+      return ok(only.activation);
+    }
+    // Outcome unknown here: the caller resolves it with recoverBuy and its full list of known ids.
+    return failure("temporary", "getNumberV2: the order already exists but could not be identified; resolve with recoverBuy (ORDER_ALREADY_EXISTS)", {
+      raw: answer.body,
+    });
+  }
+
+  async function buyV2(request: BuyRequest): Promise<ProviderResult<ProviderActivation> | "unsupported"> {
+    const action = "getNumberV2";
+    const result = await call(action, {
+      service: request.service,
+      country: request.country,
+      orderId: request.orderId,
+      maxPrice: request.maxCostMicros === undefined ? undefined : formatScaled(request.maxCostMicros, 6),
+    });
+    if (!result.ok) return result;
+    const answer = result.value;
+    if (answer.code !== null && UNKNOWN_ACTION_CODES.has(answer.code)) return "unsupported";
+    if (answer.code === "ORDER_ALREADY_EXISTS") return resolveExistingOrder(request, answer);
+    if (answer.error || !isRecord(answer.json)) return unexpected(action, answer);
+    const parsed = NumberV2Schema.safeParse(answer.json);
+    if (!parsed.success) return unexpected(action, answer);
+    const v = parsed.data;
+    const costMicros = v.activationCost === undefined ? (request.maxCostMicros ?? 0) : parseScaled(v.activationCost, 6, "up");
+    if (costMicros === null) return unexpected(action, answer);
+    const activation: ProviderActivation = {
+      id: v.activationId,
+      phone: digitsOnly(v.phoneNumber),
+      service: request.service,
+      country: v.countryCode ?? request.country,
+      costMicros,
+      state: "waiting",
+      sms: [],
+      expiresAt: hostTime(v.activationEndTime),
+    };
+    return ok(activation);
+  }
+
+  async function buyV1(request: BuyRequest): Promise<ProviderResult<ProviderActivation>> {
+    const action = "getNumber";
+    const result = await call(action, {
+      service: request.service,
+      country: request.country,
+      maxPrice: request.maxCostMicros === undefined ? undefined : formatScaled(request.maxCostMicros, 6),
+    });
+    if (!result.ok) return result;
+    const answer = result.value;
+    const match = !answer.error && answer.code === "ACCESS_NUMBER" ? /^(\d+):(\+?[\d\s-]+)$/.exec(answer.detail ?? "") : null;
+    if (!match) return unexpected(action, answer);
+    const id = match[1] ?? "";
+    // getNumber does not say what it charged: one read of the open list tells. If that read
+    // fails, the maximum price we allowed is the best bound we have.
+    let costMicros = request.maxCostMicros ?? 0;
+    const open = await fetchOpen();
+    if (open.ok) {
+      const listed = open.value.find((o) => o.activation.id === id);
+      if (listed && listed.activation.costMicros > 0) costMicros = listed.activation.costMicros;
+    }
+    return ok({
+      id,
+      phone: digitsOnly(match[2] ?? ""),
+      service: request.service,
+      country: request.country,
+      costMicros,
+      state: "waiting",
+      sms: [],
+      expiresAt: null,
+    });
+  }
+
+  async function buy(request: BuyRequest): Promise<ProviderResult<ProviderActivation>> {
+    if (!orderSentAt.has(request.orderId)) remember(orderSentAt, request.orderId, now());
+    let result: ProviderResult<ProviderActivation> | "unsupported" = "unsupported";
+    if (numberV2Supported) result = await buyV2(request);
+    if (result === "unsupported") {
+      // The host answered "unknown action" to V2, so no order was created: getNumber is safe.
+      numberV2Supported = false;
+      result = await buyV1(request);
+    }
+    if (result.ok) {
+      if (!startedAt.has(result.value.id)) remember(startedAt, result.value.id, now());
+      remember(orderActivation, request.orderId, result.value.id);
+    }
+    return result;
+  }
+
+  type StatusReading = { state: ProviderActivation["state"]; codes: string[] };
+
+  async function fetchStatus(id: string): Promise<ProviderResult<StatusReading>> {
+    const action = "getStatus";
+    const result = await call(action, { id });
+    if (!result.ok) return result;
+    const answer = result.value;
+    if (!answer.error) {
+      // The code is everything after the FIRST ':' (codes may contain colons).
+      const code = answer.detail !== null && answer.detail !== "" ? [answer.detail] : [];
+      switch (answer.code) {
+        case "STATUS_WAIT_CODE":
+        case "STATUS_WAIT_RESEND":
+          return ok({ state: "waiting", codes: [] });
+        case "STATUS_WAIT_RETRY":
+        case "STATUS_OK":
+          return ok({ state: "received", codes: code });
+        case "STATUS_CANCEL":
+          // Cancelled OR completed: never a refund signal on its own.
+          return ok({ state: "ended", codes: [] });
+      }
+    }
+    return unexpected(action, answer);
+  }
+
+  async function getActivation(id: string): Promise<ProviderResult<ProviderActivation>> {
+    const status = await fetchStatus(id);
+    if (!status.ok) return status;
+    const bare: ProviderActivation = {
+      id,
+      phone: "",
+      service: "",
+      country: "",
+      costMicros: 0,
+      state: status.value.state,
+      sms: buildSms(id, status.value.codes, [], now()),
+      expiresAt: null,
+    };
+    if (status.value.state === "ended") return ok(bare);
+    const open = await fetchOpen();
+    const listed = open.ok ? open.value.find((o) => o.activation.id === id)?.activation : undefined;
+    // The state and code from getStatus stand even when the list could not be read.
+    if (!listed) return ok(bare);
+    const sms = [...listed.sms];
+    for (const code of status.value.codes) {
+      if (!sms.some((s) => s.code === code)) sms.push(...buildSms(id, [...sms.map((s) => s.code ?? s.text), code], [], now()).slice(-1));
+    }
+    return ok({ ...listed, state: status.value.state === "received" || sms.length > 0 ? "received" : "waiting", sms });
+  }
+
+  async function listOpenActivations(): Promise<ProviderResult<ProviderActivation[] | null>> {
+    const open = await fetchOpen();
+    if (!open.ok) return open;
+    return ok(open.value.map((o) => o.activation));
+  }
+
+  async function setStatus(id: string, status: 3 | 6 | 8, expected: string): Promise<ProviderResult<void>> {
+    const action = "setStatus";
+    const result = await call(action, { id, status });
+    if (!result.ok) return result;
+    const answer = result.value;
+    if (!answer.error && answer.code === expected) return ok(undefined);
+    if (answer.code === "EARLY_CANCEL_DENIED") {
+      const started = startedAt.get(id);
+      const retryAt = started === undefined ? now() + EARLY_CANCEL_WINDOW_MS : Math.max(started + EARLY_CANCEL_WINDOW_MS, now() + 5_000);
+      return failure("early_cancel", "the provider refuses a cancel in the first two minutes (EARLY_CANCEL_DENIED)", { retryAt });
+    }
+    return unexpected(action, answer);
+  }
+
+  return {
+    buy,
+    recoverBuy,
+    getActivation,
+    listOpenActivations,
+    requestAnotherSms: (id) => setStatus(id, 3, "ACCESS_RETRY_GET"),
+    finish: (id) => setStatus(id, 6, "ACCESS_ACTIVATION"),
+    cancel: (id) => setStatus(id, 8, "ACCESS_CANCEL"),
+    // The protocol has one status for "cancel" and "number already used": 8.
+    ban: (id) => setStatus(id, 8, "ACCESS_CANCEL"),
+  };
+}

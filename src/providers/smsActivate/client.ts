@@ -1,0 +1,109 @@
+import { httpCall, redact } from "../http.ts";
+import { fail, ok } from "../../domain/numberProvider.ts";
+import type { ProviderFailure, ProviderFailureKind, ProviderResult } from "../../domain/numberProvider.ts";
+import { knownFailure, parseHostTime, readAnswer, type Answer } from "./answers.ts";
+
+/**
+ * One request to the handler: the URL and key, retries for reads only, and every failure text
+ * redacted before it leaves the adapter.
+ */
+
+export interface SmsActivateOptions {
+  /** PROVIDER_API_URL: the host (".../stubs/handler_api.php" is appended unless already there). */
+  baseUrl: string;
+  apiKey: string;
+  /** Per HTTP attempt. Default 15 s. */
+  timeoutMs?: number;
+  now?: () => number;
+  /** Zone of the host's timestamps that carry no offset, in minutes east of UTC. Default +180 (Moscow). */
+  serverUtcOffsetMinutes?: number;
+  /** Rental periods to offer, in hours. Default one day. */
+  rentHours?: readonly number[];
+}
+
+export type Params = Record<string, string | number | undefined>;
+
+/** What the activation, catalog and rental parts share: the clock and the way to ask the host. */
+export interface SmsActivateClient {
+  now: () => number;
+  /** A host timestamp on our clock (see parseHostTime), or null when unreadable. */
+  hostTime(value: unknown): number | null;
+  call(action: string, params?: Params): Promise<ProviderResult<Answer>>;
+  /** A failure whose message and raw answer are redacted (and the raw answer truncated). */
+  failure<T>(kind: ProviderFailureKind, message: string, extra?: Omit<ProviderFailure, "kind" | "message">): ProviderResult<T>;
+  /** Any answer the action did not expect: a documented error, or `unrecognised` with the body. */
+  unexpected<T>(action: string, answer: Answer): ProviderResult<T>;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const READ_RETRIES = 2;
+const RAW_LIMIT = 300;
+
+/**
+ * Actions that change nothing upstream: only these are ever retried. Everything else (buy,
+ * setStatus, rent) is sent exactly once, because a repeat could buy or cancel twice.
+ */
+const READ_ACTIONS: ReadonlySet<string> = new Set([
+  "getStatus",
+  "getActiveActivations",
+  "getBalance",
+  "getPrices",
+  "getCountries",
+  "getServicesList",
+  "getRentStatus",
+  "getRentServicesAndCountries",
+]);
+
+/** The handler URL for a configured base: trailing slashes dropped, the script path added once. */
+export function handlerUrl(baseUrl: string): string {
+  const trimmed = baseUrl.trim().replace(/\/+$/, "");
+  return /\/stubs\/handler_api\.php$/i.test(trimmed) ? trimmed : `${trimmed}/stubs/handler_api.php`;
+}
+
+export function createSmsActivateClient(options: SmsActivateOptions): SmsActivateClient {
+  const endpoint = handlerUrl(options.baseUrl);
+  const apiKey = options.apiKey;
+  const secrets = [apiKey];
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const now = options.now ?? Date.now;
+  const utcOffset = options.serverUtcOffsetMinutes ?? 180;
+
+  function failure<T>(kind: ProviderFailureKind, message: string, extra: Omit<ProviderFailure, "kind" | "message"> = {}): ProviderResult<T> {
+    // Redact before truncating, so that a key cut in half cannot survive.
+    const raw = extra.raw === undefined ? {} : { raw: redact(extra.raw, secrets).slice(0, RAW_LIMIT) };
+    return fail(kind, redact(message, secrets), { ...extra, ...raw });
+  }
+
+  function unexpected<T>(action: string, answer: Answer): ProviderResult<T> {
+    if (answer.code !== null) {
+      const known = knownFailure(answer.code, answer.detail, action, now);
+      if (known) {
+        const { kind, message, ...extra } = known;
+        return failure(kind, message, extra);
+      }
+    }
+    const http = answer.status >= 200 && answer.status < 300 ? "" : ` (HTTP ${answer.status})`;
+    return failure("unrecognised", `unexpected answer to ${action}${http}`, { raw: answer.body });
+  }
+
+  async function call(action: string, params: Params = {}): Promise<ProviderResult<Answer>> {
+    const url = new URL(endpoint);
+    url.searchParams.set("api_key", apiKey);
+    url.searchParams.set("action", action);
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, String(value));
+    const outcome = await httpCall({
+      method: "GET",
+      url: url.toString(),
+      timeoutMs,
+      retries: READ_ACTIONS.has(action) ? READ_RETRIES : 0,
+      secrets,
+    });
+    if (!outcome.ok) {
+      const { kind, message, ...extra } = outcome.failure;
+      return failure(kind, `${action}: ${message}`, extra);
+    }
+    return ok(readAnswer(outcome.response.status, outcome.response.text));
+  }
+
+  return { now, hostTime: (value) => parseHostTime(value, utcOffset), call, failure, unexpected };
+}

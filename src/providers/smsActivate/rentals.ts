@@ -1,0 +1,223 @@
+import { z } from "zod";
+import { parseScaled } from "../../domain/decimal.ts";
+import { ok } from "../../domain/numberProvider.ts";
+import type { NumberProvider, ProviderRental, ProviderResult, ProviderSms, RentOffer, RentRequest } from "../../domain/numberProvider.ts";
+import { Amount, IdText, Time, digitsOnly, isRecord, toCount, type Answer } from "./answers.ts";
+import type { SmsActivateClient } from "./client.ts";
+import { remember } from "./memory.ts";
+import { extractCode, rentalSmsId } from "./sms.ts";
+
+/**
+ * Rentals over the protocol: offers, rent, status with its SMS, extend, finish and cancel.
+ *
+ * The protocol returns the phone and end date only when renting or extending, so `getRental`
+ * fills phone, service, country, cost and end from what this process saw then, and leaves them
+ * empty (0) otherwise. Rental cost is not in the rent answer either: it is the cost last seen in
+ * `getRentOffers` for that service, country and period, or 0.
+ */
+
+export type SmsActivateRentals = Pick<
+  NumberProvider,
+  "getRentOffers" | "rent" | "getRental" | "extendRental" | "finishRental" | "cancelRental"
+>;
+
+const RENT_OFFER_CONCURRENCY = 4;
+const HOUR_MS = 3_600_000;
+
+const RentPhoneSchema = z.object({
+  phone: z.object({ id: IdText, endDate: Time.optional(), number: IdText }),
+});
+
+const RentSmsSchema = z.object({
+  phoneFrom: IdText.optional(),
+  text: z.string().optional(),
+  service: z.string().optional(),
+  date: Time.optional(),
+});
+
+const RentStatusSchema = z.object({
+  values: z.union([z.array(RentSmsSchema), z.record(z.string(), RentSmsSchema)]).nullish(),
+});
+
+const RentCatalogSchema = z.object({
+  countries: z.union([z.array(IdText), z.record(z.string(), IdText)]).nullish(),
+  services: z
+    .record(
+      z.string(),
+      z.object({
+        cost: Amount,
+        quant: z.union([Amount, z.object({ current: Amount.optional(), total: Amount.optional() })]).optional(),
+      }),
+    )
+    .nullish(),
+});
+
+interface RentalMemory {
+  phone: string;
+  service: string;
+  country: string;
+  costMicros: number;
+  endsAt: number;
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** `rentHours`: the rental periods to offer, in hours (at least one). */
+export function createRentals(client: SmsActivateClient, rentHours: readonly number[]): SmsActivateRentals {
+  const { call, unexpected, now, hostTime } = client;
+  const rentals = new Map<string, RentalMemory>();
+  const rentOfferCost = new Map<string, number>();
+
+  async function fetchRentCatalog(hours: number, country?: string): Promise<ProviderResult<{ countries: string[]; services: RentOffer[] }>> {
+    const action = "getRentServicesAndCountries";
+    const result = await call(action, { rent_time: hours, country });
+    if (!result.ok) return result;
+    const answer = result.value;
+    const parsed = RentCatalogSchema.safeParse(answer.json);
+    if (answer.error || !parsed.success) return unexpected(action, answer);
+    const listedCountries = parsed.data.countries ?? [];
+    const countries = [...new Set(Array.isArray(listedCountries) ? listedCountries : Object.values(listedCountries))];
+    const services: RentOffer[] = [];
+    for (const [service, entry] of Object.entries(parsed.data.services ?? {})) {
+      const costMicros = parseScaled(entry.cost, 6, "up");
+      if (costMicros === null) continue;
+      const quant = entry.quant;
+      const stock = typeof quant === "object" && quant !== null ? toCount(quant.current ?? quant.total) : toCount(quant);
+      services.push({ service, country: country ?? "", hours, costMicros, stock });
+    }
+    return ok({ countries, services });
+  }
+
+  async function getRentOffers(): Promise<ProviderResult<RentOffer[]>> {
+    // The answer lists the countries, but prices only for the country asked: one read per pair.
+    const first = await fetchRentCatalog(rentHours[0] ?? 24);
+    if (!first.ok) return first;
+    const jobs = rentHours.flatMap((hours) => first.value.countries.map((country) => ({ hours, country })));
+    const answers = await mapLimited(jobs, RENT_OFFER_CONCURRENCY, (job) => fetchRentCatalog(job.hours, job.country));
+    const offers: RentOffer[] = [];
+    for (const answer of answers) {
+      if (!answer.ok) return answer;
+      for (const offer of answer.value.services) {
+        remember(rentOfferCost, `${offer.service}\n${offer.country}\n${offer.hours}`, offer.costMicros);
+        offers.push(offer);
+      }
+    }
+    return ok(offers);
+  }
+
+  function rentalFromPhone(
+    answer: Answer,
+    action: string,
+    base: Omit<RentalMemory, "phone" | "endsAt">,
+    estimatedEnd: number,
+  ): ProviderResult<ProviderRental> {
+    const parsed = RentPhoneSchema.safeParse(answer.json);
+    if (answer.error || !parsed.success) return unexpected(action, answer);
+    const { id, endDate, number } = parsed.data.phone;
+    // The rental exists and is paid for: an unreadable end date must not turn it into a failure.
+    const endsAt = hostTime(endDate) ?? estimatedEnd;
+    const memory: RentalMemory = { ...base, phone: digitsOnly(number), endsAt };
+    remember(rentals, id, memory);
+    return ok({ id, ...memory, state: "active", sms: [] });
+  }
+
+  async function rent(request: RentRequest): Promise<ProviderResult<ProviderRental>> {
+    const action = "getRentNumber";
+    const result = await call(action, { service: request.service, rent_time: request.hours, country: request.country });
+    if (!result.ok) return result;
+    const costMicros = rentOfferCost.get(`${request.service}\n${request.country}\n${request.hours}`) ?? 0;
+    return rentalFromPhone(result.value, action, { service: request.service, country: request.country, costMicros }, now() + request.hours * HOUR_MS);
+  }
+
+  async function getRental(id: string): Promise<ProviderResult<ProviderRental>> {
+    const action = "getRentStatus";
+    const result = await call(action, { id });
+    if (!result.ok) return result;
+    const answer = result.value;
+    const memory = rentals.get(id);
+    const base = {
+      id,
+      phone: memory?.phone ?? "",
+      service: memory?.service ?? "",
+      country: memory?.country ?? "",
+      costMicros: memory?.costMicros ?? 0,
+      endsAt: memory?.endsAt ?? 0,
+    };
+    switch (answer.code) {
+      case "STATUS_WAIT_CODE": // no SMS yet: the rental is fine
+        return ok({ ...base, state: "active", sms: [] });
+      case "STATUS_FINISH":
+        return ok({ ...base, state: "finished", sms: [] });
+      case "STATUS_CANCEL":
+      case "STATUS_REVOKE": // the host withdrew the number and refunded it
+        return ok({ ...base, state: "cancelled", sms: [] });
+    }
+    const parsed = RentStatusSchema.safeParse(answer.json);
+    if (answer.error || !parsed.success) return unexpected(action, answer);
+    const values = parsed.data.values ?? [];
+    const list = Array.isArray(values) ? values : Object.values(values);
+    const seen = new Map<string, number>();
+    const sms: ProviderSms[] = list.map((v) => {
+      const text = v.text ?? "";
+      const sender = v.phoneFrom ?? "";
+      const basis = `${String(v.date ?? "")}\n${sender}\n${text}`;
+      const occurrence = seen.get(basis) ?? 0;
+      seen.set(basis, occurrence + 1);
+      return {
+        id: rentalSmsId(id, basis, occurrence),
+        text,
+        code: extractCode(text),
+        receivedAt: hostTime(v.date) ?? now(),
+        ...(sender ? { sender } : {}),
+      };
+    });
+    sms.sort((a, b) => a.receivedAt - b.receivedAt);
+    const expired = memory !== undefined && memory.endsAt <= now();
+    return ok({ ...base, state: expired ? "expired" : "active", sms });
+  }
+
+  async function extendRental(id: string, hours: number): Promise<ProviderResult<ProviderRental>> {
+    const action = "continueRentNumber";
+    const result = await call(action, { id, rent_time: hours });
+    if (!result.ok) return result;
+    const memory = rentals.get(id);
+    const extra = memory ? (rentOfferCost.get(`${memory.service}\n${memory.country}\n${hours}`) ?? 0) : 0;
+    return rentalFromPhone(
+      result.value,
+      action,
+      { service: memory?.service ?? "", country: memory?.country ?? "", costMicros: (memory?.costMicros ?? 0) + extra },
+      Math.max(memory?.endsAt ?? 0, now()) + hours * HOUR_MS,
+    );
+  }
+
+  async function setRentStatus(id: string, status: 1 | 2, alreadyDone: string): Promise<ProviderResult<void>> {
+    const action = "setRentStatus";
+    const result = await call(action, { id, status });
+    if (!result.ok) return result;
+    const answer = result.value;
+    if (!answer.error && isRecord(answer.json) && answer.json.status === "success") return ok(undefined);
+    // A repeat after a lost answer: the rental is already where we wanted it.
+    if (answer.code === alreadyDone) return ok(undefined);
+    return unexpected(action, answer);
+  }
+
+  return {
+    getRentOffers,
+    rent,
+    getRental,
+    extendRental,
+    finishRental: (id) => setRentStatus(id, 1, "ALREADY_FINISH"),
+    cancelRental: (id) => setRentStatus(id, 2, "ALREADY_CANCEL"),
+  };
+}
