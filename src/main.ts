@@ -86,6 +86,7 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
   const numberProvider = provider ?? createProvider(providerSettings, new KeyValue(db, "simulator", clock), clock);
   const activations = new Activations({
     db,
+    logger,
     ledger,
     catalog,
     provider: numberProvider,

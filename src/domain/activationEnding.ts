@@ -7,6 +7,7 @@ import { queueCardRedraw, queueUpdateMessages, type ActivationPolling, type Acti
 import type { Activation, ActivationRecords, ActivationSettings } from "./activationRecords.ts";
 import type { Ledger } from "./ledger.ts";
 import type { NumberProvider } from "./numberProvider.ts";
+import type { ItemFailures } from "./itemFailures.ts";
 import type { Outbox } from "./outbox.ts";
 
 /**
@@ -32,16 +33,23 @@ export interface EndingDeps {
   provider: NumberProvider;
   outbox: Outbox;
   abuse: AbuseGuard;
+  failures: ItemFailures;
   clock: Clock;
   settings: ActivationSettings;
 }
 
+/** What the user asked for when an activation went `cancelling` (kept in end_reason until it ends). */
+const CANCEL_INTENT = { cancel: "cancel-requested", ban: "ban-requested" } as const;
+
 export class ActivationEnding {
+  /** Cancels this process is asking the provider about right now; any other `cancelling` row was left by a crash. */
+  private readonly inFlight = new Set<number>();
+
   constructor(private readonly deps: EndingDeps) {}
 
   /** Cancel or Ban before a code (A3, A5): the provider first, the refund only once it agreed. */
   async cancel(activationId: number, userId: number, kind: "cancel" | "ban"): Promise<EndOutcome> {
-    const { ledger, records, provider, polling, clock } = this.deps;
+    const { ledger, records, clock } = this.deps;
     const claim = ledger.write((): EndOutcome | { claimed: Activation } => {
       const activation = records.byId(activationId);
       if (!activation || activation.userId !== userId) return { ok: false, reason: "not_found" };
@@ -52,31 +60,73 @@ export class ActivationEnding {
       if (activation.cancelAllowedAt !== null && activation.cancelAllowedAt > clock()) {
         return { ok: false, reason: "too_early", at: activation.cancelAllowedAt, activation };
       }
-      const claimed = records.transition(activation, "waiting", "cancelling");
+      const claimed = records.transition(activation, "waiting", "cancelling", { endReason: CANCEL_INTENT[kind] });
       return claimed ? { claimed } : { ok: false, reason: "busy", activation };
     });
     if (!("claimed" in claim)) return claim;
-    const activation = claim.claimed;
+    this.inFlight.add(activationId);
+    try {
+      return await this.askProviderToEnd(claim.claimed, kind, false);
+    } finally {
+      this.inFlight.delete(activationId);
+    }
+  }
+
+  /**
+   * The owner of `cancelling`: a cancel whose process died between the claim and the provider's
+   * answer (kill -9) is settled at start-up and then every minute, by asking the provider again.
+   * Refunded only once the provider says the number is ended; the user is told through the outbox.
+   */
+  async settleStuckCancels(): Promise<EndOutcome[]> {
+    const { db, failures } = this.deps;
+    const stuck = db.select().from(activations).where(eq(activations.state, "cancelling")).all();
+    const outcomes: EndOutcome[] = [];
+    for (const activation of stuck) {
+      if (this.inFlight.has(activation.id)) continue;
+      const kind = activation.endReason === CANCEL_INTENT.ban ? "ban" : "cancel";
+      const outcome = await failures.guard("cancel-recovery", `activation ${activation.id}`, () => this.askProviderToEnd(activation, kind, true));
+      if (outcome) outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
+  /**
+   * Asks the provider to cancel or ban a `cancelling` activation and settles it by the answer:
+   * ended there -> refunded; too early -> back to waiting with the time; refused -> the truth is
+   * read from the provider (a code may have come); anything unclear -> back to waiting, or, when
+   * settling a crash, left `cancelling` to be asked again.
+   */
+  private async askProviderToEnd(activation: Activation, kind: "cancel" | "ban", afterCrash: boolean): Promise<EndOutcome> {
+    const { records, provider, polling, clock } = this.deps;
     const providerId = activation.providerId ?? "";
     const result = kind === "ban" ? await provider.ban(providerId) : await provider.cancel(providerId);
     if (result.ok || result.failure.kind === "not_found") {
-      return this.endWithRefund(activation, "cancelling", kind === "ban" ? "banned" : "cancelled", "user");
+      return this.endWithRefund(activation, "cancelling", kind === "ban" ? "banned" : "cancelled", afterCrash ? "user-after-restart" : "user");
     }
     if (result.failure.kind === "early_cancel") {
       const at = result.failure.retryAt ?? clock() + 120_000;
-      const back = records.transition(activation, "cancelling", "waiting", { cancelAllowedAt: at }) ?? activation;
+      const back = records.transition(activation, "cancelling", "waiting", { cancelAllowedAt: at, endReason: null }) ?? activation;
       return { ok: false, reason: "too_early", at, activation: back };
     }
-    // Refused or unknown: back to waiting, and learn the truth from the provider (a code may have come).
-    const back = records.transition(activation, "cancelling", "waiting") ?? activation;
     if (result.failure.kind === "invalid_state") {
+      // Refused: a code may have come. What the provider says about the number decides.
       const remote = await provider.getActivation(providerId);
       if (remote.ok) {
-        polling.apply(back, remote.value);
-        const now = records.byId(activation.id) ?? back;
+        polling.apply(activation, remote.value);
+        const now = records.byId(activation.id) ?? activation;
+        if (now.state === "cancelling") {
+          const endedThere = ["cancelled", "finished", "expired", "banned", "ended"].includes(remote.value.state);
+          if (endedThere) return this.endWithRefund(activation, "cancelling", kind === "ban" ? "banned" : "cancelled", afterCrash ? "user-after-restart" : "user");
+          // Still open there with no code: the cancel simply did not happen.
+          const back = records.transition(now, "cancelling", "waiting", { endReason: null }) ?? now;
+          return { ok: false, reason: "temporary", activation: back };
+        }
         return { ok: false, reason: now.state === "received" || now.state === "finished" ? "has_code" : "ended", activation: now };
       }
     }
+    if (afterCrash) return { ok: false, reason: "temporary", activation };
+    // Unclear (down, garbage): back to waiting; the user may try again, nothing was refunded.
+    const back = records.transition(activation, "cancelling", "waiting", { endReason: null }) ?? activation;
     return { ok: false, reason: "temporary", activation: back };
   }
 
@@ -109,7 +159,7 @@ export class ActivationEnding {
    * The users are told through the outbox, in the transaction that ends each number.
    */
   async expireDue(): Promise<ActivationUpdate[]> {
-    const { db, records, provider, polling, ledger, outbox, clock } = this.deps;
+    const { db, clock } = this.deps;
     const due = db
       .select()
       .from(activations)
@@ -117,35 +167,46 @@ export class ActivationEnding {
       .all();
     const updates: ActivationUpdate[] = [];
     for (const activation of due) {
-      const providerId = activation.providerId ?? "";
-      if (activation.state === "received") {
-        const result = await provider.finish(providerId);
-        if (!result.ok && result.failure.kind === "temporary") continue;
-        const finished = ledger.write(() => {
-          const row = records.transition(activation, "received", "finished", { endReason: "expired" });
-          if (row) queueCardRedraw(outbox, row, 0);
-          return row;
-        });
-        if (finished) updates.push({ activation: finished, newSms: [], stateChanged: true });
-        continue;
-      }
-      const result = await provider.cancel(providerId);
-      if (!result.ok && (result.failure.kind === "temporary" || result.failure.kind === "early_cancel")) continue;
-      if (!result.ok && result.failure.kind === "invalid_state") {
-        // Refused: perhaps a code arrived at the last moment. Look before refunding.
-        const remote = await provider.getActivation(providerId);
-        if (!remote.ok) continue;
-        const update = polling.apply(activation, remote.value);
-        const after = records.byId(activation.id);
-        if (after && after.state !== "waiting") {
-          if (update) updates.push(update);
-          continue;
-        }
-      }
-      const ended = this.endWithRefund(activation, "waiting", "expired", "expired");
-      if (ended.ok) updates.push({ activation: ended.activation, newSms: [], stateChanged: true, refunded: ended.refunded });
+      const update = await this.deps.failures.guard("activation-expiry", `activation ${activation.id}`, () => this.expireOne(activation));
+      if (update) updates.push(update);
     }
     return updates;
+  }
+
+  private async expireOne(activation: Activation): Promise<ActivationUpdate | undefined> {
+    const { records, provider, polling, ledger, outbox } = this.deps;
+    const providerId = activation.providerId ?? "";
+    if (activation.state === "received") {
+      const result = await provider.finish(providerId);
+      if (!result.ok && result.failure.kind === "temporary") return undefined;
+      const finished = ledger.write(() => {
+        const row = records.transition(activation, "received", "finished", { endReason: "expired" });
+        if (row) queueCardRedraw(outbox, row, 0);
+        return row;
+      });
+      return finished ? { activation: finished, newSms: [], stateChanged: true } : undefined;
+    }
+    const result = await provider.cancel(providerId);
+    // Only an answer that says the activation has ended is a reason to refund; anything unclear
+    // (down, an answer nobody understands, a refusal for the operator's reasons) is asked again.
+    const ended = result.ok || result.failure.kind === "not_found";
+    if (!ended) {
+      if (result.failure.kind !== "invalid_state") return undefined;
+      // Refused: perhaps a code arrived at the last moment. Look before refunding.
+      const remote = await provider.getActivation(providerId);
+      if (!remote.ok) return remote.failure.kind === "not_found" ? this.expireWithRefund(activation) : undefined;
+      const update = polling.apply(activation, remote.value);
+      const after = records.byId(activation.id);
+      if (after && after.state !== "waiting") return update;
+      // Still waiting there with no code: the cancel was refused for a reason we cannot see. Ask again later.
+      return undefined;
+    }
+    return this.expireWithRefund(activation);
+  }
+
+  private expireWithRefund(activation: Activation): ActivationUpdate | undefined {
+    const ended = this.endWithRefund(activation, "waiting", "expired", "expired");
+    return ended.ok ? { activation: ended.activation, newSms: [], stateChanged: true, refunded: ended.refunded } : undefined;
   }
 
   /**
@@ -174,15 +235,22 @@ export class ActivationEnding {
    * counts for the abuse rule (the handler tells the user); ended by expiry, the user is told
    * through the outbox.
    */
-  private endWithRefund(activation: Activation, from: ActivationState, to: ActivationState, reason: "user" | "expired"): EndOutcome {
+  private endWithRefund(activation: Activation, from: ActivationState, to: ActivationState, reason: "user" | "user-after-restart" | "expired"): EndOutcome {
     const { ledger, records, abuse, outbox } = this.deps;
     return ledger.write((): EndOutcome => {
-      const ended = records.transition(activation, from, to, { endReason: reason });
+      // A cancel settled after a restart counts for the abuse rule like any other ("user").
+      const ended = records.transition(activation, from, to, { endReason: reason === "expired" ? "expired" : "user" });
       if (!ended) return { ok: false, reason: "ended", activation: records.byId(activation.id) ?? activation };
       ledger.void(ended.holdId);
       if (reason === "expired") {
         queueUpdateMessages(outbox, { activation: ended, newSms: [], stateChanged: true, refunded: ended.price });
         return { ok: true, activation: ended, refunded: ended.price };
+      }
+      if (reason === "user-after-restart") {
+        // The handler that would have answered the press died with the process: the user is told here.
+        const key = to === "banned" ? "card-banned-refunded" : "card-cancelled-refunded";
+        outbox.toUser(ended.userId, { kind: "activation-notice", activationId: ended.id, key, vars: { amount: { money: ended.price } } }, `ended:${ended.id}`);
+        queueCardRedraw(outbox, ended, 0);
       }
       const suspendedUntil = abuse.afterUserCancel(ended.userId);
       return { ok: true, activation: ended, refunded: ended.price, ...(suspendedUntil !== undefined ? { suspendedUntil } : {}) };

@@ -1,10 +1,11 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
 import { activations, activationSms, type ActivationState } from "../db/schema.ts";
 import type { Activation, ActivationRecords, ActivationSmsRow } from "./activationRecords.ts";
 import type { Ledger } from "./ledger.ts";
 import type { NumberProvider, ProviderActivation, ProviderSms } from "./numberProvider.ts";
+import type { ItemFailures } from "./itemFailures.ts";
 import type { Outbox } from "./outbox.ts";
 
 /**
@@ -30,6 +31,7 @@ export class ActivationPolling {
     private readonly ledger: Ledger,
     private readonly provider: NumberProvider,
     private readonly outbox: Outbox,
+    private readonly failures: ItemFailures,
     private readonly clock: Clock,
   ) {}
 
@@ -43,26 +45,30 @@ export class ActivationPolling {
     const byId = new Map<string, ProviderActivation>();
     if (listed.ok && listed.value) for (const remote of listed.value) byId.set(remote.id, remote);
     if (!listed.ok) failures++;
-    // SMS already stored per activation, in one query: an activation with nothing new costs no write.
-    const known = new Map(
-      this.db
-        .select({ id: activationSms.activationId, n: sql<number>`count(*)` })
-        .from(activationSms)
-        .innerJoin(activations, eq(activations.id, activationSms.activationId))
-        .where(inArray(activations.state, ["waiting", "received"]))
-        .groupBy(activationSms.activationId)
-        .all()
-        .map((row) => [row.id, row.n]),
-    );
+    // The SMS already stored, per activation, in one query: an activation with nothing new costs
+    // no write. "New" is decided by the provider's SMS ids, not by a count: some hosts list only
+    // the newest code, so the count can stay the same while a new SMS arrives.
+    const known = new Map<number, Set<string>>();
+    for (const row of this.db
+      .select({ id: activationSms.activationId, smsId: activationSms.providerSmsId })
+      .from(activationSms)
+      .innerJoin(activations, eq(activations.id, activationSms.activationId))
+      .where(inArray(activations.state, ["waiting", "received"]))
+      .all()) {
+      const ids = known.get(row.id) ?? new Set<string>();
+      ids.add(row.smsId);
+      known.set(row.id, ids);
+    }
     const updates: ActivationUpdate[] = [];
     for (const local of open) {
       if (local.providerId === null) continue;
-      let remote = byId.get(local.providerId);
+      const providerId = local.providerId;
+      let remote = byId.get(providerId);
       if (!remote) {
         if (!listed.ok) continue; // The provider is down: try again next tick.
         // Missing from a complete list means it ended there; without a list, ask one by one.
         requests++;
-        const single = await this.provider.getActivation(local.providerId);
+        const single = await this.provider.getActivation(providerId);
         if (!single.ok) {
           if (single.failure.kind === "not_found") remote = { ...emptyRemote(local), state: "ended" };
           else {
@@ -71,10 +77,11 @@ export class ActivationPolling {
           }
         } else remote = single.value;
       }
-      if (!remote) continue;
       const stillOpen = remote.state === "waiting" || remote.state === "received";
-      if (stillOpen && remote.sms.length <= (known.get(local.id) ?? 0)) continue;
-      const update = this.apply(local, remote);
+      const seen = known.get(local.id);
+      if (stillOpen && remote.sms.every((sms) => seen?.has(sms.id) === true)) continue;
+      const current = remote;
+      const update = await this.failures.guard("activation-poll", `activation ${local.id}`, () => this.apply(local, current));
       if (update) updates.push(update);
     }
     return { updates, requests, failures };

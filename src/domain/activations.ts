@@ -1,10 +1,12 @@
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
 import { AbuseGuard } from "./abuse.ts";
+import type { Logger } from "../logger.ts";
 import { ActivationEnding } from "./activationEnding.ts";
 import { ActivationPolling } from "./activationPolling.ts";
 import { ActivationRecords, type ActivationSettings } from "./activationRecords.ts";
 import type { CatalogStore } from "./catalog.ts";
+import { ItemFailures } from "./itemFailures.ts";
 import type { Ledger } from "./ledger.ts";
 import type { NumberProvider } from "./numberProvider.ts";
 import type { Outbox } from "./outbox.ts";
@@ -25,6 +27,8 @@ export { RESERVING_GRACE_MS, QUOTE_TTL_MS } from "./purchases.ts";
 
 export interface ActivationDeps {
   db: Db;
+  /** Where a sweep's failure on one item is logged (it is also reported to the admins once). */
+  logger: Pick<Logger, "error">;
   ledger: Ledger;
   catalog: CatalogStore;
   provider: NumberProvider;
@@ -44,11 +48,12 @@ export class Activations {
   constructor(deps: ActivationDeps) {
     const { db, ledger, catalog, provider, outbox, clock, settings } = deps;
     this.settings = settings;
+    const failures = new ItemFailures(outbox, deps.logger);
     this.records = new ActivationRecords(db, clock);
     this.abuse = new AbuseGuard(db, outbox, clock, settings.abuse);
-    this.polling = new ActivationPolling(db, this.records, ledger, provider, outbox, clock);
-    this.purchases = new Purchases({ db, records: this.records, ledger, catalog, provider, outbox, abuse: this.abuse, clock, settings });
-    this.ending = new ActivationEnding({ db, records: this.records, polling: this.polling, ledger, provider, outbox, abuse: this.abuse, clock, settings });
+    this.polling = new ActivationPolling(db, this.records, ledger, provider, outbox, failures, clock);
+    this.purchases = new Purchases({ db, records: this.records, ledger, catalog, provider, outbox, abuse: this.abuse, failures, clock, settings });
+    this.ending = new ActivationEnding({ db, records: this.records, polling: this.polling, ledger, provider, outbox, abuse: this.abuse, failures, clock, settings });
   }
 
   // Reads
@@ -76,4 +81,5 @@ export class Activations {
   finish = (activationId: number, userId: number) => this.ending.finish(activationId, userId);
   expireDue = () => this.ending.expireDue();
   queueDueReminders = () => this.ending.queueDueReminders();
+  settleStuckCancels = () => this.ending.settleStuckCancels();
 }

@@ -173,6 +173,22 @@ export class CatalogStore {
       .run();
   }
 
+  /**
+   * The provider's cost for one offer went up (it refused a purchase at the old one): the offer is
+   * repriced at once, so that the next confirmation shows the new price. Returns the new price.
+   */
+  reprice(serviceCode: string, countryCode: string, costMicros: number): number | undefined {
+    const offer = this.offer(serviceCode, countryCode);
+    if (!offer || costMicros <= offer.costMicros) return offer?.price;
+    const price = retailPrice(costMicros, serviceCode, this.pricing);
+    this.db
+      .update(catalogOffers)
+      .set({ costMicros, price, updatedAt: this.clock() })
+      .where(and(eq(catalogOffers.serviceCode, serviceCode), eq(catalogOffers.countryCode, countryCode)))
+      .run();
+    return price;
+  }
+
   isEmpty(): boolean {
     return this.db.select({ code: catalogServices.code }).from(catalogServices).limit(1).get() === undefined;
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, lt, lte, sql } from "drizzle-orm";
+import { and, eq, gt, lt, lte, ne, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
 import { activations, purchaseQuotes } from "../db/schema.ts";
@@ -8,6 +8,7 @@ import type { Activation, ActivationRecords, ActivationSettings } from "./activa
 import type { CatalogStore } from "./catalog.ts";
 import type { Ledger } from "./ledger.ts";
 import type { NumberProvider, ProviderActivation, ProviderFailure, ProviderFailureKind } from "./numberProvider.ts";
+import type { ItemFailures } from "./itemFailures.ts";
 import type { Outbox } from "./outbox.ts";
 
 /**
@@ -67,9 +68,13 @@ export interface PurchaseDeps {
   provider: NumberProvider;
   outbox: Outbox;
   abuse: AbuseGuard;
+  failures: ItemFailures;
   clock: Clock;
   settings: ActivationSettings;
 }
+
+/** Failures that only the operator can fix: the admins hear of each cause at once, once an hour. */
+const OPERATOR_FAILURES: ReadonlySet<string> = new Set(["no_balance", "bad_config"]);
 
 export class Purchases {
   constructor(private readonly deps: PurchaseDeps) {}
@@ -192,12 +197,39 @@ export class Purchases {
       .where(and(eq(activations.state, "reserving"), lte(activations.createdAt, this.deps.clock() - RESERVING_GRACE_MS)))
       .all();
     const outcomes: BuyOutcome[] = [];
-    for (const activation of stale) outcomes.push(await this.recover(activation, true));
+    for (const activation of stale) {
+      const outcome = await this.deps.failures.guard("purchase-recovery", `activation ${activation.id}`, () => this.recover(activation, true));
+      if (outcome) outcomes.push(outcome);
+    }
     return outcomes;
   }
 
-  private async recover(activation: Activation, tellUser: boolean): Promise<BuyOutcome> {
+  /**
+   * Finds the number of a purchase whose answer was lost. Where the protocol cannot tell which
+   * purchase a number belongs to (another purchase of the same service and country is in flight
+   * or lost too), no number is given: in flight, the answer is awaited; in the sweep, the
+   * candidates are ended at the provider and the purchases voided, rather than give a user
+   * someone else's number.
+   */
+  private async recover(activation: Activation, sweep: boolean): Promise<BuyOutcome> {
     const { db, provider, records } = this.deps;
+    const pending = (): BuyOutcome => ({ ok: false, reason: "pending", activation: records.byId(activation.id) ?? activation });
+    const rivals = db
+      .select({ id: activations.id, createdAt: activations.createdAt })
+      .from(activations)
+      .where(
+        and(
+          eq(activations.state, "reserving"),
+          eq(activations.provider, provider.name),
+          eq(activations.serviceCode, activation.serviceCode),
+          eq(activations.countryCode, activation.countryCode),
+          ne(activations.id, activation.id),
+        ),
+      )
+      .all();
+    // A rival still in flight will learn its own number from its own answer: wait for it.
+    const freshRival = rivals.some((rival) => rival.createdAt > this.deps.clock() - RESERVING_GRACE_MS);
+    if (rivals.length > 0 && (!sweep || freshRival)) return pending();
     const known = db
       .select({ id: activations.providerId })
       .from(activations)
@@ -212,27 +244,44 @@ export class Purchases {
       since: activation.createdAt,
       knownIds: known,
     });
-    if (!found.ok) {
-      // Still unknown: keep the hold and try again later; never guess.
-      return { ok: false, reason: "pending", activation: records.byId(activation.id) ?? activation };
+    // Still unknown: keep the hold and try again later; never guess.
+    if (!found.ok) return pending();
+    if (found.value === null) return this.fail(activation, { kind: "temporary", message: "the provider has no such activation" }, sweep);
+    if (rivals.length > 0) {
+      // Ambiguous: the number could be any of these lost purchases'. End it, and void this one.
+      const cancelled = await provider.cancel(found.value.id);
+      if (!cancelled.ok && cancelled.failure.kind !== "not_found") return pending();
+      return this.fail(activation, { kind: "temporary", message: "the provider's number could belong to another lost purchase; ended it" }, sweep);
     }
-    if (found.value === null) return this.fail(activation, { kind: "temporary", message: "the provider has no such activation" }, tellUser);
-    return this.issue(activation, found.value, tellUser);
+    return this.issue(activation, found.value, sweep);
   }
 
   private async issue(activation: Activation, bought: ProviderActivation, tellUser: boolean): Promise<BuyOutcome> {
-    const { ledger, records, outbox, clock, settings, provider } = this.deps;
-    const expiresAt = Math.min(clock() + settings.ttlMs, bought.expiresAt ?? Number.MAX_SAFE_INTEGER);
-    const issued = ledger.write(() => {
-      const row = records.transition(activation, "reserving", "waiting", { providerId: bought.id, phone: bought.phone, expiresAt });
-      // The user left the confirmation with "please wait": the number reaches them as a message.
-      if (row && tellUser) outbox.toUser(row.userId, { kind: "activation-notice", activationId: row.id, key: "recovery-issued" }, `recovered:${row.id}`);
-      return row;
-    });
+    const { ledger, records, outbox, clock, settings, provider, failures } = this.deps;
+    // The bot's own lifetime: a provider's time stamp (in a zone we may have wrong) never ends a number early.
+    const expiresAt = clock() + settings.ttlMs;
+    let issued: Activation | undefined;
+    try {
+      issued = ledger.write(() => {
+        const row = records.transition(activation, "reserving", "waiting", { providerId: bought.id, phone: bought.phone, expiresAt });
+        // The user left the confirmation with "please wait": the number reaches them as a message.
+        if (row && tellUser) outbox.toUser(row.userId, { kind: "activation-notice", activationId: row.id, key: "recovery-issued" }, `recovered:${row.id}`);
+        return row;
+      });
+    } catch (error) {
+      // The number is already another activation's (a recovery matched it first): it is theirs;
+      // this purchase stays reserved and the sweep settles it.
+      if (!isUniqueViolation(error)) throw error;
+      failures.report("purchase", `activation ${activation.id}`, error);
+      return { ok: false, reason: "pending", activation: records.byId(activation.id) ?? activation };
+    }
     if (issued) return { ok: true, activation: issued };
+    const now = records.byId(activation.id) ?? activation;
+    // The sweep already matched this very number to this purchase: nothing to undo.
+    if (now.providerId === bought.id && now.state !== "failed") return { ok: true, activation: now };
     // Settled meanwhile (the sweep gave up on it): the number is not the user's; give it back.
     await provider.cancel(bought.id);
-    return { ok: false, reason: "already_settled", activation: records.byId(activation.id) ?? activation };
+    return { ok: false, reason: "already_settled", activation: now };
   }
 
   private fail(activation: Activation, failure: ProviderFailure, tellUser: boolean): BuyOutcome {
@@ -248,7 +297,18 @@ export class Purchases {
       return row;
     });
     if (failure.kind === "out_of_stock") catalog.markOutOfStock(activation.serviceCode, activation.countryCode);
+    if (OPERATOR_FAILURES.has(failure.kind)) {
+      const hour = Math.floor(this.deps.clock() / 3_600_000);
+      outbox.toAdmins(
+        { kind: "notice", key: "purchase-operator-failure", vars: { reason: failure.kind, details: failure.message } },
+        `purchase-operator-failure:${failure.kind}:${hour}`,
+      );
+    }
     if (!failed) return { ok: false, reason: "already_settled", activation: records.byId(activation.id) ?? activation };
     return { ok: false, reason: failure.kind, activation: failed, failure };
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("SQLITE_CONSTRAINT_UNIQUE");
 }

@@ -45,9 +45,10 @@ export function reminderJob(activations: Activations): Job {
 }
 
 /**
- * Purchases interrupted between the hold and the provider's answer (crash, kill -9, lost answer)
- * are settled at start-up and then every minute: matched with the provider's open activations, or
- * voided; the users are told through the outbox.
+ * The owner of the states a crash can leave half-way, at start-up and then every minute:
+ * purchases interrupted between the hold and the provider's answer (matched with the provider's
+ * open activations, or voided) and cancels interrupted before the provider's answer (asked again,
+ * refunded only once the provider says the number has ended). The users are told through the outbox.
  */
 export function recoveryJob(activations: Activations): Job {
   return {
@@ -57,7 +58,9 @@ export function recoveryJob(activations: Activations): Job {
     run: async () => {
       const outcomes = await activations.settleStaleReservations();
       const pending = outcomes.filter((o) => !o.ok && o.reason === "pending").length;
-      return { settled: outcomes.length - pending, pending };
+      const cancels = await activations.settleStuckCancels();
+      const cancelsPending = cancels.filter((o) => !o.ok && o.reason === "temporary").length;
+      return { settled: outcomes.length - pending, pending, cancelsSettled: cancels.length - cancelsPending, cancelsPending };
     },
   };
 }

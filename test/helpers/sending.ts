@@ -65,6 +65,7 @@ export function outboxWorld<C extends Clock = Clock>(path = ":memory:", clock: C
   let saved: string | null = null;
   const provider = createSimulatorProvider({ seed: 3, now: clock, store: { load: () => saved, save: (json) => (saved = json) } });
   const activations = new Activations({
+    logger: createLogger("silent"),
     db: store.db,
     ledger,
     catalog: new CatalogStore(store.db, clock, TEST_PRICING, NO_EXTRA_DENIES),

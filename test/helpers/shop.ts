@@ -1,3 +1,4 @@
+import { createLogger } from "../../src/logger.ts";
 import { Activations, type ActivationSettings } from "../../src/domain/activations.ts";
 import { CatalogStore } from "../../src/domain/catalog.ts";
 import { NO_EXTRA_DENIES } from "../../src/domain/prohibited.ts";
@@ -24,6 +25,7 @@ export async function testShop(options: Partial<SimulatorOptions> = {}, settings
   if (!snapshot.ok) throw new Error(snapshot.failure.message);
   catalog.replace(snapshot.value);
   const activations = new Activations({
+    logger: createLogger("silent"),
     db: world.store.db,
     ledger: world.ledger,
     catalog,

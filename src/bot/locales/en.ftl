@@ -226,6 +226,8 @@ history-csv-entryId = Entry no.
 recovery-issued = 📱 Your { $service } number for { $country } is ready after a delay: <code>{ $phone }</code>. Open /orders to see it.
 recovery-failed = ↩️ Your { $service } number for { $country } could not be issued. Nothing was charged: { $amount } is available on your balance again.
 abuse-suspended-admin = 🚫 Buying suspended for account #{ $account } until { $until }: { $reason }.
+job-item-failed = ⚠️ The { $job } job failed on { $item } and goes on with the others: { $error }
+purchase-operator-failure = 🛑 Purchases fail at the provider for a reason on the shop's side ({ $reason }): { $details }. Users see "temporarily unavailable" until it is fixed.
 
 ## Buying a one-time number: the flow (buy-), the number card (card-), "My numbers" (orders-)
 buy-services-title =

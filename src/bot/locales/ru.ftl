@@ -227,6 +227,8 @@ history-csv-entryId = № записи
 recovery-issued = 📱 Ваш номер { $service } ({ $country }) готов, хоть и с задержкой: <code>{ $phone }</code>. Откройте /orders, чтобы его увидеть.
 recovery-failed = ↩️ Номер { $service } ({ $country }) выдать не удалось. Ничего не списано: { $amount } снова доступно на балансе.
 abuse-suspended-admin = 🚫 Покупки для аккаунта #{ $account } приостановлены до { $until }: { $reason }.
+job-item-failed = ⚠️ Задача { $job } не смогла обработать { $item } и продолжает работу с остальными: { $error }
+purchase-operator-failure = 🛑 Покупки не проходят у поставщика по причине на стороне магазина ({ $reason }): { $details }. Пока это не исправлено, пользователи видят «временно недоступно».
 
 ## Покупка одноразового номера: выбор (buy-), карточка номера (card-), «Мои номера» (orders-)
 buy-services-title =
