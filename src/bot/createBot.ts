@@ -31,6 +31,8 @@ const retryOnFloodLimits = () => autoRetry({ maxRetryAttempts: 5, maxDelaySecond
 export interface BuiltBot {
   bot: Bot<BotContext>;
   i18n: ReturnType<typeof createI18n>;
+  /** How many updates are being handled right now (for a clean stop and for tests that wait for quiet). */
+  handling: () => number;
 }
 
 /**
@@ -44,6 +46,16 @@ export function createBot(deps: BotDeps): BuiltBot {
   bot.api.config.use(htmlByDefault);
 
   const i18n = createI18n();
+
+  let handling = 0;
+  bot.use(async (_ctx, next) => {
+    handling++;
+    try {
+      await next();
+    } finally {
+      handling--;
+    }
+  });
 
   // Updates of one chat are handled in order; different chats in parallel.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -111,5 +123,5 @@ export function createBot(deps: BotDeps): BuiltBot {
   app.on("message", (ctx) => ctx.reply(ctx.t("unknown-message")));
 
   bot.catch((error) => deps.logger.error({ err: error.error, update_id: error.ctx.update.update_id }, "unhandled error"));
-  return { bot, i18n };
+  return { bot, i18n, handling: () => handling };
 }

@@ -68,6 +68,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   // "Settled" includes the messages the bot queued to send on its own (the outbox).
   tg.addBusyCheck(() => !harness.app.sender.isIdle());
+  // ... and the updates it is still handling: a handler may answer a button before it redraws the message.
+  tg.addBusyCheck(() => harness.app.built.handling() > 0);
   return harness;
 }
 
