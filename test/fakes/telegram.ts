@@ -172,6 +172,8 @@ export interface FakeTelegram {
   blockBot(userId: number, options?: { notify?: boolean }): void;
   unblockBot(userId: number, options?: { notify?: boolean }): void;
   failNext(method: string, error: FakeApiError | "drop", times?: number): void;
+  /** Forgets the faults still queued (all, or those of one method): Telegram is back. */
+  clearFaults(method?: string): void;
   calls(method?: string): ApiCall[];
   commands(scope?: object, languageCode?: string): Array<{ command: string; description: string }>;
   pendingUpdates(): Json[];
@@ -678,6 +680,11 @@ class FakeTelegramServer implements FakeTelegram {
 
   failNext(method: string, error: FakeApiError | "drop", times = 1): void {
     this.faults.push({ method: method.toLowerCase(), error, remaining: times });
+  }
+
+  clearFaults(method?: string): void {
+    const name = method?.toLowerCase();
+    for (let i = this.faults.length - 1; i >= 0; i--) if (name === undefined || this.faults[i]?.method === name) this.faults.splice(i, 1);
   }
 
   // --- Introspection ---------------------------------------------------------------------------------
