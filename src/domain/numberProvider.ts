@@ -13,6 +13,11 @@ export type ProviderFailureKind =
   | "out_of_stock"
   /** The operator's account at the provider has no money left. */
   | "no_balance"
+  /**
+   * The provider's cost is above the maximum we allowed (sms-activate's WRONG_MAX_PRICE): a price
+   * rise, not an outage. `costMicros` carries the provider's new minimum.
+   */
+  | "price_changed"
   /** Bad API key, unknown service or country code, account banned: needs the operator. */
   | "bad_config"
   /** The provider refuses to cancel this early; `retryAt` says from when it will allow it. */
@@ -36,6 +41,8 @@ export interface ProviderFailure {
   retryAfterMs?: number;
   /** For `unrecognised` (and when useful otherwise): the provider's answer, truncated. */
   raw?: string;
+  /** For `price_changed`: the provider's new minimum cost of one activation. */
+  costMicros?: number;
 }
 
 export type ProviderResult<T> = { ok: true; value: T } | { ok: false; failure: ProviderFailure };

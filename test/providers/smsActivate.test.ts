@@ -210,9 +210,10 @@ describe("sms-activate: buying", () => {
         expect(failure(await provider.buy(telegramInIndonesia("o"))).kind).toBe("no_balance");
       });
 
-      it("WRONG_MAX_PRICE is bad_config and says the minimum", async () => {
+      it("WRONG_MAX_PRICE:<min> is a price rise (price_changed) carrying the new minimum, not an outage", async () => {
         const f = failure(await provider.buy({ ...telegramInIndonesia("o"), maxCostMicros: 10_000_000 }));
-        expect(f.kind).toBe("bad_config");
+        expect(f.kind).toBe("price_changed");
+        expect(f.costMicros).toBe(12_500_000);
         expect(f.message).toContain("12.50");
         expect(f.message).toContain("WRONG_MAX_PRICE");
       });
