@@ -21,6 +21,13 @@ import { formatScaled, parseScaled } from "../../src/domain/decimal.ts";
  * - timestamps are naive "YYYY-MM-DD HH:MM:SS" in the host's zone (default UTC+3, like
  *   sms-activate); rent end dates are ISO with the offset.
  * - rent cost is linear: `costPerDay * hours / 24`.
+ * - Host flavours (`smsListing`): how getActiveActivations and getStatusV2 list an activation's
+ *   SMS. "all" (the default, as documented): `smsCode` an array of every code (null for a text
+ *   without a code), `smsText` a JSON-encoded array of every text, getStatusV2's `sms` an array of
+ *   `{dateTime, code, text}`. "newest": only the newest code and text, as plain strings ("" for no
+ *   code), and getStatusV2's `sms` one object. "object": PHP arrays sent as keyed objects
+ *   (`{"0": "111", "1": "222"}`), getStatusV2's `sms` too. A call verification (`deliverCall`) is
+ *   listed like an SMS in getActiveActivations and as getStatusV2's `call`.
  * - Faults: "timeout" processes the request (an order IS created) and never answers; "http500",
  *   "garbage", "drop" and literal answers are returned INSTEAD of processing (nothing changes).
  */
@@ -84,7 +91,15 @@ export interface FakeSmsActivateOptions {
   activationLifetimeMs?: number;
   /** The zone of naive timestamps, minutes east of UTC. Default 180 (Moscow). */
   utcOffsetMinutes?: number;
+  /** How the host lists SMS (see the file's comment). Default "all". */
+  smsListing?: FakeSmsListing;
+  /** false: getActiveActivations answers BAD_ACTION. Default true. */
+  supportsActiveList?: boolean;
+  /** false: getStatusV2 answers BAD_ACTION. Default true. */
+  supportsStatusV2?: boolean;
 }
+
+export type FakeSmsListing = "all" | "newest" | "object";
 
 export type FakeActivationStatus = "waiting" | "received" | "retry_wait" | "cancelled" | "finished" | "expired";
 
@@ -95,7 +110,8 @@ export interface FakeActivation {
   phone: string;
   costMicros: number;
   status: FakeActivationStatus;
-  sms: { text: string; code: string }[];
+  /** `code` "" is a text without a code; `call` marks a call verification. */
+  sms: { text: string; code: string; at?: number; call?: boolean }[];
   createdAt: number;
   orderId: string | null;
   /** Which action created it. */
@@ -133,7 +149,10 @@ export interface FakeSmsActivate {
   setNow(ms: number): void;
   advance(ms: number): void;
 
-  deliverSms(activationId: string, text: string, code?: string): void;
+  /** `code` defaults to the first 4-8 digits of the text (or the text); null delivers a text without a code. */
+  deliverSms(activationId: string, text: string, code?: string | null): void;
+  /** A call verification: the code is in the call, as some hosts offer for some services. */
+  deliverCall(activationId: string, code: string, from?: string): void;
   deliverRentSms(rentalId: string, text: string, phoneFrom?: string): void;
   /** Ends a rental from the host's side (carrier dropped the number): getRentStatus says STATUS_REVOKE. */
   revokeRental(rentalId: string): void;
@@ -151,6 +170,7 @@ export interface FakeSmsActivate {
   resetRequests(): void;
 
   setSupportsV2(supported: boolean): void;
+  setSmsListing(listing: FakeSmsListing): void;
   setErrorStyle(style: FakeErrorStyle): void;
   setNumbersAsStrings(on: boolean): void;
   /** The next `times` requests for `action` get `fault` instead of the normal answer. */
@@ -211,6 +231,9 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
   let supportsV2 = options.supportsV2 ?? true;
   let errorStyle: FakeErrorStyle = options.errorStyle ?? "text";
   let numbersAsStrings = options.numbersAsStrings ?? false;
+  let smsListing: FakeSmsListing = options.smsListing ?? "all";
+  const supportsActiveList = options.supportsActiveList ?? true;
+  const supportsStatusV2 = options.supportsStatusV2 ?? true;
 
   // Clock: a live source plus an offset, or a fixed time once set.
   const source = typeof options.now === "function" ? options.now : Date.now;
@@ -384,7 +407,39 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     }
   }
 
+  /** A PHP array as this host sends it: a JSON array, or an object keyed by position ("object"). */
+  const phpList = <T,>(items: T[]): T[] | Record<string, T> =>
+    smsListing === "object" ? Object.fromEntries(items.map((item, i) => [String(i), item])) : items;
+
+  function listedSms(a: FakeActivation): { smsCode: unknown; smsText: unknown } {
+    if (a.sms.length === 0) return { smsCode: null, smsText: null };
+    const newest = a.sms[a.sms.length - 1];
+    if (smsListing === "newest") return { smsCode: newest?.code ?? "", smsText: newest?.text ?? "" };
+    const codes = a.sms.map((s) => (s.code === "" ? null : s.code));
+    const texts = a.sms.map((s) => s.text);
+    return smsListing === "object" ? { smsCode: phpList(codes), smsText: phpList(texts) } : { smsCode: codes, smsText: JSON.stringify(texts) };
+  }
+
+  function getStatusV2(params: Record<string, string>): Reply {
+    if (!supportsStatusV2) return error("BAD_ACTION");
+    const a = activations.get(params.id ?? "");
+    if (!a) return error("NO_ACTIVATION");
+    if (!isOpen(a)) return text("STATUS_CANCEL");
+    if (a.sms.length === 0) return text("STATUS_WAIT_CODE");
+    const entry = (s: FakeActivation["sms"][number]) => ({ dateTime: hostTime(s.at ?? a.createdAt), code: s.code === "" ? null : s.code, text: s.text });
+    const sms = a.sms.filter((s) => !s.call);
+    const calls = a.sms.filter((s) => s.call);
+    const newestSms = sms[sms.length - 1];
+    const newestCall = calls[calls.length - 1];
+    return json({
+      verificationType: newestCall ? 2 : 0,
+      sms: sms.length === 0 ? null : smsListing === "newest" && newestSms ? entry(newestSms) : phpList(sms.map(entry)),
+      call: newestCall ? { from: "79990000000", text: newestCall.text, code: newestCall.code, dateTime: hostTime(newestCall.at ?? a.createdAt), url: null, parsingCount: 1 } : null,
+    });
+  }
+
   function getActiveActivations(): Reply {
+    if (!supportsActiveList) return error("BAD_ACTION");
     const open = [...activations.values()].filter(isOpen);
     if (open.length === 0) return errorStyle === "text" ? text("NO_ACTIVATIONS") : json({ status: "error", message: "NO_ACTIVATIONS" });
     return json({
@@ -395,8 +450,7 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
         phoneNumber: a.phone,
         activationCost: money(a.costMicros),
         activationStatus: a.status === "waiting" ? "1" : a.status === "received" ? "2" : "3",
-        smsCode: a.sms.length > 0 ? a.sms.map((s) => s.code) : null,
-        smsText: a.sms.length > 0 ? JSON.stringify(a.sms.map((s) => s.text)) : null,
+        ...listedSms(a),
         activationTime: hostTime(a.createdAt),
         discount: "0.00",
         repeated: "0",
@@ -537,6 +591,7 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     getNumber,
     getNumberV2,
     getStatus,
+    getStatusV2,
     setStatus,
     getActiveActivations,
     getPrices,
@@ -638,7 +693,14 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
       sweep();
       const a = mustActivation(activationId);
       if (!isOpen(a)) throw new Error(`fake sms-activate: activation ${activationId} is ${a.status}`);
-      a.sms.push({ text: smsText, code: code ?? /\d{4,8}/.exec(smsText)?.[0] ?? smsText });
+      a.sms.push({ text: smsText, code: code === null ? "" : (code ?? /\d{4,8}/.exec(smsText)?.[0] ?? smsText), at: clock() });
+      a.status = "received";
+    },
+    deliverCall: (activationId, code, from = "79990000000") => {
+      sweep();
+      const a = mustActivation(activationId);
+      if (!isOpen(a)) throw new Error(`fake sms-activate: activation ${activationId} is ${a.status}`);
+      a.sms.push({ text: `Call from +${from}`, code, at: clock(), call: true });
       a.status = "received";
     },
     deliverRentSms: (rentalId, smsText, phoneFrom = "Telegram") => {
@@ -688,6 +750,9 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
 
     setSupportsV2: (supported) => {
       supportsV2 = supported;
+    },
+    setSmsListing: (listing) => {
+      smsListing = listing;
     },
     setErrorStyle: (style) => {
       errorStyle = style;
