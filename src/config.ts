@@ -55,6 +55,21 @@ const url = (what: string) =>
 
 const decimal = (what: string) => z.string().trim().regex(/^\d+(\.\d+)?$/, `expected ${what}, e.g. 12.5`);
 
+/** "+03:00" -> 180 (minutes east of UTC); from -12:00 to +14:00, the zones that exist. */
+const utcOffset = z
+  .string()
+  .trim()
+  .transform((raw, ctx) => {
+    const match = /^([+-])(\d{2}):(\d{2})$/.exec(raw);
+    const minutes = match ? Number(match[2]) * 60 + Number(match[3]) : NaN;
+    const signed = match?.[1] === "-" ? -minutes : minutes;
+    if (!match || Number(match[3]) >= 60 || signed < -12 * 60 || signed > 14 * 60) {
+      ctx.addIssue({ code: "custom", message: `expected a UTC offset such as +03:00 or -05:00 (from -12:00 to +14:00), got "${raw}"` });
+      return z.NEVER;
+    }
+    return signed;
+  });
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const PROVIDERS = ["simulator", "sms-activate", "5sim"] as const;
 
@@ -80,6 +95,8 @@ const schema = z
       .transform((code) => code.toUpperCase())
       .default("USD"),
     PROVIDER_TIMEOUT_SECONDS: positiveInt("seconds").default(15),
+    // The sms-activate protocol's time stamps carry no zone; Moscow time is the protocol's own.
+    PROVIDER_UTC_OFFSET: utcOffset.prefault("+03:00"),
     PROVIDER_LOW_BALANCE: decimal("an amount in the provider's currency").default("100"),
     CATALOG_SYNC_MINUTES: positiveInt("minutes").default(10),
     PRICE_RATE: decimal("shop currency units per one unit of the provider's currency").default("0.012"),
@@ -161,6 +178,8 @@ export interface Config {
     apiUrl: string | undefined;
     apiKey: string | undefined;
     timeoutMs: number;
+    /** Zone of the provider's time stamps that carry none, in minutes east of UTC (sms-activate protocol). */
+    utcOffsetMinutes: number;
     /** Admins are told when the provider balance falls to this (millionths of the provider's currency). */
     lowBalanceMicros: number;
   };
@@ -191,6 +210,7 @@ function toConfig(env: Env): Config {
       apiUrl: env.PROVIDER_API_URL,
       apiKey: env.PROVIDER_API_KEY,
       timeoutMs: env.PROVIDER_TIMEOUT_SECONDS * 1000,
+      utcOffsetMinutes: env.PROVIDER_UTC_OFFSET,
       lowBalanceMicros: parseScaled(env.PROVIDER_LOW_BALANCE, 6, "up") ?? 0,
     },
     catalogSyncMinutes: env.CATALOG_SYNC_MINUTES,

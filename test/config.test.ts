@@ -57,6 +57,20 @@ describe("settings", () => {
     expect(result.problems.map((p) => p.split(":")[0]).sort()).toEqual(["PROVIDER_API_KEY", "PROVIDER_API_URL"]);
   });
 
+  it("the provider's time zone defaults to Moscow time (+03:00, the protocol's own) and must be a real UTC offset", () => {
+    const defaults = loadConfig({ BOT_TOKEN: TOKEN });
+    expect(defaults.ok && defaults.config.provider.utcOffsetMinutes).toBe(180);
+    const utc = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_UTC_OFFSET: "+00:00" });
+    expect(utc.ok && utc.config.provider.utcOffsetMinutes).toBe(0);
+    const west = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_UTC_OFFSET: "-05:30" });
+    expect(west.ok && west.config.provider.utcOffsetMinutes).toBe(-330);
+    for (const bad of ["3", "+3:00", "UTC", "+03:60", "+15:00", "-13:00", "MSK"]) {
+      const result = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_UTC_OFFSET: bad });
+      expect(result.ok, bad).toBe(false);
+      if (!result.ok) expect(result.problems[0]).toMatch(/^PROVIDER_UTC_OFFSET: expected a UTC offset such as \+03:00/);
+    }
+  });
+
   it("admin ids are parsed, empty values fall back to defaults, trailing slashes are dropped", () => {
     const result = loadConfig({ BOT_TOKEN: TOKEN, ADMIN_IDS: " 42, 7 ", DATABASE_PATH: "", BOT_API_ROOT: "http://127.0.0.1:8081/" });
     expect(result.ok && result.config.adminIds).toEqual([42, 7]);

@@ -38,6 +38,8 @@ const ACTIVATION_LIFETIME_MS = 20 * 60_000;
  * that buy's, seen through a host clock or zone that differs from ours: it is not ruled out.
  */
 const ZONE_DOUBT_MS = 15 * 3_600_000;
+/** Time zones are whole quarter hours apart; a smaller difference is network delay or clock drift. */
+const ZONE_STEP_MS = 15 * 60_000;
 
 const NumberV2Schema = z.object({
   activationId: IdText,
@@ -85,6 +87,17 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
   const startedAt = new Map<string, number>();
   /** Our clock when this process bought each activation. */
   const boughtAt = new Map<string, number>();
+  /**
+   * How far the host's stamps are from our clock, as last seen on an activation whose true start we
+   * know (a zone setting that does not match the host): taken off every start stamp read after.
+   */
+  let hostSkewMs = 0;
+
+  function observeStamp(stamp: number | null, ours: number): void {
+    if (stamp === null) return;
+    const diff = stamp - ours;
+    hostSkewMs = Math.abs(diff) < (ZONE_STEP_MS * 2) / 3 ? 0 : Math.round(diff / ZONE_STEP_MS) * ZONE_STEP_MS;
+  }
   /** When each orderId was first sent, and which activation each orderId got. */
   const orderSentAt = new Map<string, number>();
   const orderActivation = new Map<string, string>();
@@ -139,7 +152,8 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       // Our own clock at the buy wins over the host's stamp; a stamp in the future is a clock difference.
       const own = boughtAt.get(activation.id);
       const stamped = hostTime(entry.data.activationTime);
-      const started = own ?? (stamped === null ? null : Math.min(stamped, now()));
+      if (own !== undefined) observeStamp(stamped, own);
+      const started = own ?? (stamped === null ? null : Math.min(stamped - hostSkewMs, now()));
       if (started !== null && own === undefined) remember(startedAt, activation.id, started);
       out.push({ activation, startedAt: started, ownClock: own !== undefined });
     }
@@ -219,6 +233,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     const parsed = NumberV2Schema.safeParse(answer.json);
     if (!parsed.success) return unexpected(action, answer);
     const v = parsed.data;
+    observeStamp(hostTime(v.activationTime), now());
     const costMicros = v.activationCost === undefined ? (request.maxCostMicros ?? 0) : parseScaled(v.activationCost, 6, "up");
     if (costMicros === null) return unexpected(action, answer);
     const activation: ProviderActivation = {
