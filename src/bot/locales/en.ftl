@@ -492,3 +492,16 @@ admin-audit-line = { $id }. { $date } · admin <code>{ $admin }</code> · <b>{ $
 admin-debit-frozen = ❄️ Not debited: the balance of { $user } is frozen while the account is blocked. It can be credited, not debited.
 admin-cmd-broadcast = Message every subscriber
 topup-found-later = ✅ We found your payment of { $stars } ⭐ that had not reached us: { $amount } has been added to your balance.
+
+## Provider answers: price rises, operator-side failures, unclear answers (providers)
+buy-price-rose =
+    💱 The provider has raised the price of this number. Nothing was charged.
+
+    Service: <b>{ $service }</b>
+    Country: <b>{ $country }</b>
+    New price: <b>{ $price }</b>
+    Your balance: { $balance }
+purchase-price-rise = 💱 The provider raised its cost of { $service } in { $country } to { $cost } (provider's currency). The offer now sells at { $price }; users are asked to confirm the new price.
+provider-operator-failure = 🛑 The provider refuses the shop's requests in { $job } for a reason on the shop's side ({ $reason }): { $details }. This needs the operator.
+card-cancel-unclear = The provider's answer was unclear. We are checking with it: if the number has ended, the money comes back by itself and you will be told.
+card-finish-unclear = The provider's answer was unclear, so the number stays open. Please try Finish again in a minute.

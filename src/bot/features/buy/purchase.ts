@@ -1,7 +1,9 @@
 import { Composer, InlineKeyboard } from "grammy";
-import type { Activation, BuyOutcome, ReserveResult } from "../../../domain/activations.ts";
+import type { Activation, BuyOutcome, QuoteResult, ReserveResult } from "../../../domain/activations.ts";
+import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
 import { dateTime, userMoney } from "../../format.ts";
+import { escapeHtml } from "../../html.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
 import { requireTerms } from "../start.ts";
@@ -40,6 +42,37 @@ async function showExisting(ctx: BotContext, activation: Activation): Promise<vo
   await refreshCard(ctx.api, ctx.deps.activations, activation.id, viewOf(ctx), ctx.log);
 }
 
+/**
+ * The provider's price rose (or the catalog's did) since the user confirmed: nothing was charged;
+ * the offer at its new price, with Confirm, or Top up when the balance is short.
+ */
+async function showNewPrice(ctx: BotContext, requote: QuoteResult, orderKey: string): Promise<void> {
+  if (!requote.ok && requote.reason === "not_offered") return failureScreen(ctx, "buy-failed", orderKey);
+  const { serviceCode, countryCode } = requote.ok ? requote.quote : (ctx.deps.purchases.quoteOf(orderKey, ctx.account?.id ?? 0) ?? { serviceCode: "", countryCode: "" });
+  const language = ctx.account?.language ?? "en";
+  const service = ctx.deps.catalog.service(serviceCode);
+  const country = ctx.deps.catalog.country(countryCode);
+  const price = requote.ok ? requote.quote.price : requote.price;
+  const lines = [
+    ctx.t("buy-price-rose", {
+      service: escapeHtml(serviceName(service?.name ?? serviceCode, language)),
+      country: escapeHtml(country ? `${flagOf(country.iso2)} ${countryName(country, language)}` : countryCode),
+      price: userMoney(ctx, price),
+      balance: userMoney(ctx, requote.available),
+    }),
+  ];
+  const keyboard = new InlineKeyboard();
+  if (requote.ok) {
+    keyboard.text(ctx.t("buy-confirm-button", { price: userMoney(ctx, price) }), confirmButton.pack({ orderKey: requote.quote.orderKey })).row();
+  } else {
+    lines.push(ctx.t("buy-short-of-money", { missing: userMoney(ctx, requote.missing) }));
+    keyboard.text(ctx.t("buy-topup-button"), MENU.topup).row();
+  }
+  keyboard.text(ctx.t("buy-other-countries-button"), otherCountriesData(orderKey)).row();
+  keyboard.text(ctx.t("menu-back"), MENU.home);
+  return showScreen(ctx, lines.join("\n\n"), keyboard);
+}
+
 async function explainReserveFailure(ctx: BotContext, result: Exclude<ReserveResult, { ok: true }>, orderKey: string): Promise<void> {
   const language = ctx.account?.language ?? "en";
   switch (result.reason) {
@@ -61,6 +94,7 @@ async function explainReserveFailure(ctx: BotContext, result: Exclude<ReserveRes
     case "account_not_active":
       return failureScreen(ctx, "buy-account-inactive", null);
     case "price_changed":
+      if (result.requote) return showNewPrice(ctx, result.requote, orderKey);
       return showScreen(
         ctx,
         ctx.t("buy-price-changed", { price: userMoney(ctx, result.price) }),
@@ -83,6 +117,9 @@ async function explainBuyOutcome(ctx: BotContext, outcome: BuyOutcome, orderKey:
     }
     case "out_of_stock":
       return failureScreen(ctx, "buy-out-of-stock", orderKey);
+    case "price_changed":
+      ctx.log.info(failure, "the provider's price rose; the user is asked to confirm the new price");
+      return showNewPrice(ctx, outcome.requote, orderKey);
     case "no_balance":
     case "bad_config":
       // The operator's side (provider balance, key, codes): the user can do nothing but wait.
