@@ -3,7 +3,7 @@ import type { FakeUser } from "../fakes/telegram.ts";
 import { startFakeSmsActivate, type FakeSmsActivate, type FakeSmsActivateOptions } from "../fakes/smsActivateServer.ts";
 import { closeWhenTestEnds, startHarness, type Harness } from "../helpers/app.ts";
 import { testClock, type TestClock } from "../helpers/store.ts";
-import { customer } from "../helpers/world.ts";
+import { adminUser, customer } from "../helpers/world.ts";
 
 /*
  * The bot with PROVIDER=sms-activate, against the fake sms-activate host over HTTP (the real
@@ -78,6 +78,64 @@ describe("a host that lists only the newest code", () => {
       // Charged once, at the first code.
       expect(w.h.app.deps.ledger.balanceOf(account.id).held).toBe(0);
       expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(500 - (bought?.price ?? 0));
+    } finally {
+      await w.host.close();
+    }
+  });
+});
+
+describe("a price rise at the host between the confirmation and the buy", () => {
+  it("shows the new price with a Confirm button; confirming it buys the number at the new price", async () => {
+    const w = await startHostWorld();
+    try {
+      const admin = adminUser(w.h);
+      const { user, account } = await customer(w.h, "Pavel", { balance: 500 });
+      await user.send("/buy");
+      await user.press("Telegram");
+      await user.press(/Indonesia/);
+      const oldPrice = w.h.app.deps.catalog.offer("tg", "6")?.price ?? 0;
+      w.host.setPrice("tg", "6", "40");
+      await user.press(/^✅ Confirm/);
+
+      const newPrice = w.h.app.deps.catalog.offer("tg", "6")?.price ?? 0;
+      expect(newPrice).toBeGreaterThan(oldPrice);
+      const shown = user.lastBotMessage();
+      expect(shown?.text).toContain("The provider has raised the price of this number. Nothing was charged.");
+      expect(shown?.text).toContain("Country: 🇮🇩 Indonesia");
+      const label = `✅ Confirm · $${(newPrice / 100).toFixed(2)}`;
+      expect(shown?.text).toContain(`New price: $${(newPrice / 100).toFixed(2)}`);
+      expect(shown?.buttons[0]).toEqual([label]);
+      expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
+
+      await user.press(label);
+      const bought = w.h.app.deps.activations.ofUser(account.id)[0];
+      expect(bought).toMatchObject({ state: "waiting", price: newPrice });
+      expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: newPrice, available: 500 - newPrice });
+      expect(w.host.activations()).toHaveLength(1);
+      // The admins hear of the new price, not of an outage.
+      await w.h.tg.settle();
+      expect(admin.botMessages().filter((m) => m.text.includes("The provider raised its cost of Telegram in Indonesia to 40.00"))).toHaveLength(1);
+      expect(admin.botMessages().filter((m) => m.text.includes("shop's side"))).toEqual([]);
+    } finally {
+      await w.host.close();
+    }
+  });
+
+  it("with too little money for the new price, offers Top up instead of Confirm", async () => {
+    const w = await startHostWorld();
+    try {
+      const oldPrice = w.h.app.deps.catalog.offer("tg", "6")?.price ?? 0;
+      const { user, account } = await customer(w.h, "Rita", { balance: oldPrice });
+      await user.send("/buy");
+      await user.press("Telegram");
+      await user.press(/Indonesia/);
+      w.host.setPrice("tg", "6", "40");
+      await user.press(/^✅ Confirm/);
+      const shown = user.lastBotMessage();
+      expect(shown?.text).toContain("The provider has raised the price of this number.");
+      expect(shown?.text).toContain("Not enough money on your balance");
+      expect(shown?.buttons[0]).toEqual(["💳 Top up"]);
+      expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: oldPrice, held: 0, available: oldPrice });
     } finally {
       await w.host.close();
     }
