@@ -7,7 +7,12 @@ import type { ChatMessage, FakeTelegram, FakeUser, InlineButton } from "../fakes
  * not checked here: the suites audit the whole shop afterwards (shopAudit.ts).
  */
 
-const STEP_TIMEOUT_MS = 8_000;
+let STEP_TIMEOUT_MS = 8_000;
+
+/** How long a user waits for each screen before giving up (the crash suite kills the bot under them). */
+export function setPatience(ms: number): void {
+  STEP_TIMEOUT_MS = ms;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,8 +37,8 @@ function findButton(user: FakeUser, label: RegExp, after: number, pick?: (count:
   return found[pick ? Math.min(found.length - 1, pick(found.length)) : 0];
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = STEP_TIMEOUT_MS): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
+async function waitFor<T>(probe: () => T | undefined): Promise<T | undefined> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
