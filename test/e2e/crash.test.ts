@@ -283,7 +283,10 @@ describe(`the crash suite (seed ${SEED}, ${USERS} users, ${CYCLES} kills)`, () =
       mayRepeat: cutDuringSend,
     });
     const states: Record<string, number> = {};
-    for (const a of store.db.select({ state: schema.activations.state }).from(schema.activations).all()) states[a.state] = (states[a.state] ?? 0) + 1;
+    for (const a of store.db.select({ state: schema.activations.state, why: schema.activations.endReason }).from(schema.activations).all()) {
+      const key = a.state === "failed" ? `failed:${a.why ?? "?"}` : a.state;
+      states[key] = (states[key] ?? 0) + 1;
+    }
     console.log(
       `crash suite seed ${SEED}: users ${USERS}, starts ${starts}, kills ${JSON.stringify(kills)}, activations ${JSON.stringify(states)}, codes ${delivered.length}, ` +
         `duplicates ${audit.duplicates.length} (sends cut by a kill: ${cutDuringSend.size})`,

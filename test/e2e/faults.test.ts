@@ -148,7 +148,10 @@ describe(`the fault suite (seed ${SEED}, ${USERS} users, ${ROUNDS} rounds)`, () 
       sweepMs: SWEEP_MS,
     });
     const states: Record<string, number> = {};
-    for (const a of h.app.store.db.select({ state: activations.state }).from(activations).all()) states[a.state] = (states[a.state] ?? 0) + 1;
+    for (const a of h.app.store.db.select({ state: activations.state, why: activations.endReason }).from(activations).all()) {
+      const key = a.state === "failed" ? `failed:${a.why ?? "?"}` : a.state;
+      states[key] = (states[key] ?? 0) + 1;
+    }
     console.log(
       `fault suite seed ${SEED}: users ${USERS}, rounds ${ROUNDS}, actions ${JSON.stringify(outcomes)}, activations ${JSON.stringify(states)}, ` +
         `codes ${delivered.length}, provider ${JSON.stringify(providerNet.counts())}, telegram ${JSON.stringify(telegramNet.counts())}`,
