@@ -45,7 +45,8 @@ export type PostResult =
 export type HoldResult =
   | { ok: true; hold: Hold; duplicate: boolean }
   | InsufficientFunds
-  | Refusal<"unknown_user" | "idempotency_conflict" | "account_not_active">;
+  /** `hold_voided`: the key's hold was released; a new attempt needs a new key (it must reserve again). */
+  | Refusal<"unknown_user" | "idempotency_conflict" | "account_not_active" | "hold_voided">;
 
 export type CaptureResult =
   | { ok: true; entry: LedgerEntry; duplicate: boolean }
@@ -102,14 +103,25 @@ export class Ledger {
     });
   }
 
-  /** Reserves money for a purchase. A clean refusal when the available balance is short. */
+  /**
+   * Reserves money for a purchase (or a refund). A clean refusal when the available balance is short.
+   * A hold found by its key counts only while it is open or captured for this very operation (same
+   * user, amount and ref): a voided hold reserves nothing, so reusing its key is refused rather than
+   * answered "already reserved" (a retry that trusted it would move money nobody reserved).
+   */
   hold(request: { userId: number; amount: number; ref: Ref; idempotencyKey: string }): HoldResult {
     assertAmount(request.amount);
     return this.write((): HoldResult => {
       const existing = this.db.select().from(holds).where(eq(holds.idempotencyKey, request.idempotencyKey)).get();
       if (existing) {
-        const same = existing.userId === request.userId && existing.amount === request.amount;
-        return same ? { ok: true, hold: existing, duplicate: true } : { ok: false, reason: "idempotency_conflict" };
+        const same =
+          existing.userId === request.userId &&
+          existing.amount === request.amount &&
+          existing.refType === request.ref.type &&
+          existing.refId === request.ref.id;
+        if (!same) return { ok: false, reason: "idempotency_conflict" };
+        if (existing.status === "voided") return { ok: false, reason: "hold_voided" };
+        return { ok: true, hold: existing, duplicate: true };
       }
       const user = this.db.select({ status: users.status }).from(users).where(eq(users.id, request.userId)).get();
       if (!user) return { ok: false, reason: "unknown_user" };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
-import { starPayments, topups } from "../db/schema.ts";
+import { holds, starPayments, topups } from "../db/schema.ts";
 import type { Accounts } from "../domain/accounts.ts";
 import type { Clock } from "../clock.ts";
 import type { Ledger, LedgerEntry } from "../domain/ledger.ts";
@@ -210,15 +210,18 @@ export class StarsPayments {
       if (!payment) return { ok: false, reason: "not_found" };
       if (payment.refundStatus === "refunded") return { ok: true, alreadyRefunded: true, payment };
       if (payment.refundStatus === "pending" && payment.refundHoldId !== null) return { ok: "reserved", payment, holdId: payment.refundHoldId };
+      // Each attempt reserves anew under its own key: an earlier attempt Telegram refused was voided.
+      const attempt = this.refundAttempts(chargeId) + 1;
       const hold = this.ledger.hold({
         userId: payment.userId,
         amount: payment.creditMinor,
         ref: { type: "star_refund", id: chargeId },
-        idempotencyKey: `stars-refund:${chargeId}:${payment.id}`,
+        idempotencyKey: `stars-refund-attempt:${chargeId}:${attempt}`,
       });
       if (!hold.ok) {
         if (hold.reason === "insufficient_funds") return { ok: false, reason: "insufficient_funds" };
-        return { ok: false, reason: "account_not_active" };
+        if (hold.reason === "account_not_active" || hold.reason === "unknown_user") return { ok: false, reason: "account_not_active" };
+        throw new Error(`reserving the refund of ${chargeId} failed: ${hold.reason}`);
       }
       const updated = this.db
         .update(starPayments)
@@ -299,6 +302,11 @@ export class StarsPayments {
       if (transactions.length < 100) break;
     }
     return { credited, problems, nextOffset: offset };
+  }
+
+  /** How many refund reservations were ever made for a charge (each attempt has its own). */
+  private refundAttempts(chargeId: string): number {
+    return this.db.select({ id: holds.id }).from(holds).where(and(eq(holds.refType, "star_refund"), eq(holds.refId, chargeId))).all().length;
   }
 
   /** A user's Stars payments, oldest first (for admin views and refunds). */

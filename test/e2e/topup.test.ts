@@ -216,6 +216,27 @@ describe("refunding a Stars payment", () => {
     expect(outcome).toMatchObject({ ok: false, reason: "telegram_refused" });
     expect(harness.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 130, held: 0, available: 130 });
   });
+
+  it("a retry after Telegram refused the first attempt reserves the amount again and debits it once", async () => {
+    harness = await startHarness();
+    const { user, account } = await customer(harness, "Ola");
+    await user.send("/topup");
+    await user.press("100 ⭐ → $1.30");
+    await user.pay();
+    const { stars, ledger } = harness.app.deps;
+    const charge = stars.paymentsOf(account.id)[0]?.chargeId ?? "";
+    const api = harness.app.built.bot.api;
+    harness.tg.failNext("refundStarPayment", { error_code: 400, description: "Bad Request: REFUND_TEMPORARILY_UNAVAILABLE" });
+    expect(await stars.refund(charge, api)).toMatchObject({ ok: false, reason: "telegram_refused" });
+    expect(ledger.balanceOf(account.id)).toEqual({ posted: 130, held: 0, available: 130 });
+    // The retry must hold the money again before Telegram gives the Stars back.
+    const retry = await stars.refund(charge, api);
+    expect(retry).toMatchObject({ ok: true, alreadyRefunded: false });
+    expect(harness.tg.refunds()).toHaveLength(1);
+    expect(ledger.balanceOf(account.id)).toEqual({ posted: 0, held: 0, available: 0 });
+    expect(await stars.refund(charge, api)).toMatchObject({ ok: true, alreadyRefunded: true });
+    expect(ledger.balanceOf(account.id).posted).toBe(0);
+  });
 });
 
 describe("leaving the amount step", () => {
