@@ -49,7 +49,16 @@ export type PreCheckoutVerdict =
   | { ok: false; reason: "unknown" | "already_paid" | "expired" | "amount_mismatch" | "not_allowed" };
 
 export type PaymentRecord =
-  | { status: "credited" | "duplicate"; payment: StarPayment; entry: LedgerEntry; userId: number; creditMinor: number; unknownPayload: boolean }
+  | {
+      status: "credited" | "duplicate";
+      payment: StarPayment;
+      entry: LedgerEntry;
+      userId: number;
+      creditMinor: number;
+      unknownPayload: boolean;
+      /** Credited to a blocked account's frozen balance; the payer was told through the outbox. */
+      frozen: boolean;
+    }
   | { status: "no_account" };
 
 export type RefundOutcome =
@@ -140,11 +149,22 @@ export class StarsPayments {
       if (existing) {
         const entry = this.ledger.entryById(existing.entryId);
         if (!entry) throw new Error(`payment ${existing.id} has no ledger entry`);
-        return { status: "duplicate", payment: existing, entry, userId: existing.userId, creditMinor: existing.creditMinor, unknownPayload: existing.topupId === null };
+        return {
+          status: "duplicate",
+          payment: existing,
+          entry,
+          userId: existing.userId,
+          creditMinor: existing.creditMinor,
+          unknownPayload: existing.topupId === null,
+          frozen: this.accounts.byId(existing.userId)?.status === "blocked",
+        };
       }
       const topup = this.topupByPayload(payment.payload);
-      const userId = topup?.userId ?? this.accounts.findByTelegramId(payment.telegramId)?.id;
-      if (userId === undefined) return { status: "no_account" };
+      // An invoice of an account deleted since goes to the payer's live account, never into a deleted one.
+      const invoiceOwner = topup ? this.accounts.byId(topup.userId) : undefined;
+      const owner = invoiceOwner && invoiceOwner.status !== "deleted" ? invoiceOwner : this.accounts.findByTelegramId(payment.telegramId);
+      if (owner === undefined) return { status: "no_account" };
+      const userId = owner.id;
       // Pre-checkout refused any other amount, so a mismatch can only come from a race; credit what was paid.
       const creditMinor = topup && topup.stars === payment.stars ? topup.creditMinor : this.quote(payment.stars);
       const credited = this.ledger.credit({
@@ -182,7 +202,23 @@ export class StarsPayments {
           `stars-unknown-payload:${payment.chargeId}`,
         );
       }
-      if (payment.source === "reconciliation") {
+      if (owner.status === "blocked") {
+        // POLICY B2: blocked after its pre-checkout, the payer's money is never swallowed: it is on
+        // the frozen balance now, and both the payer and the admins hear of it at once.
+        this.outbox.toUser(
+          userId,
+          { kind: "notice", key: "topup-paid-frozen", vars: { stars: payment.stars, amount: { money: creditMinor } } },
+          `topup-paid-frozen:${payment.chargeId}`,
+        );
+        this.outbox.toAdmins(
+          {
+            kind: "notice",
+            key: "stars-paid-while-blocked",
+            vars: { telegramId: String(payment.telegramId), account: String(userId), stars: payment.stars, charge: payment.chargeId, amount: { money: creditMinor } },
+          },
+          `stars-paid-while-blocked:${payment.chargeId}`,
+        );
+      } else if (payment.source === "reconciliation") {
         // The user never saw a confirmation for this payment: they are told, once, with the credit.
         this.outbox.toUser(
           userId,
@@ -190,7 +226,7 @@ export class StarsPayments {
           `topup-found-later:${payment.chargeId}`,
         );
       }
-      return { status: "credited", payment: row, entry: credited.entry, userId, creditMinor, unknownPayload: !topup };
+      return { status: "credited", payment: row, entry: credited.entry, userId, creditMinor, unknownPayload: !topup, frozen: owner.status === "blocked" };
     });
   }
 

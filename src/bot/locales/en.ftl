@@ -492,3 +492,7 @@ admin-audit-line = { $id }. { $date } · admin <code>{ $admin }</code> · <b>{ $
 admin-debit-frozen = ❄️ Not debited: the balance of { $user } is frozen while the account is blocked. It can be credited, not debited.
 admin-cmd-broadcast = Message every subscriber
 topup-found-later = ✅ We found your payment of { $stars } ⭐ that had not reached us: { $amount } has been added to your balance.
+
+## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
+topup-paid-frozen = ✅ Payment received: { $stars } ⭐. { $amount } has been added to your balance, but your account is blocked, so the balance is frozen until the block is lifted. Write to /paysupport if you have questions.
+stars-paid-while-blocked = ❄️ Stars payment <code>{ $charge }</code> of { $stars } ⭐ from user <code>{ $telegramId }</code> (account #{ $account }) arrived after the account was blocked: { $amount } was credited to the frozen balance. Refund it if it should not stay.

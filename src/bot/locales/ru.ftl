@@ -493,3 +493,7 @@ admin-audit-line = { $id }. { $date } · админ <code>{ $admin }</code> · <
 admin-debit-frozen = ❄️ Не списано: баланс { $user } заморожен, пока аккаунт заблокирован. Начислять можно, списывать нельзя.
 admin-cmd-broadcast = Рассылка всем подписчикам
 topup-found-later = ✅ Мы нашли ваш платёж на { $stars } ⭐, который до нас не дошёл: на баланс зачислено { $amount }.
+
+## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
+topup-paid-frozen = ✅ Платёж получен: { $stars } ⭐. На баланс зачислено { $amount }, но ваш аккаунт заблокирован, поэтому баланс заморожен до снятия блокировки. Если есть вопросы, напишите в /paysupport.
+stars-paid-while-blocked = ❄️ Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> (аккаунт #{ $account }) пришёл уже после блокировки: { $amount } зачислено на замороженный баланс. Верните его, если деньги не должны оставаться.
