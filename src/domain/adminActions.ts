@@ -32,7 +32,9 @@ export type AdjustResult =
   | { ok: true; entry: LedgerEntry; duplicate: boolean; balance: Balance; told: boolean }
   | { ok: false; reason: "insufficient_funds"; available: number; missing: number }
   /** POLICY B2: a frozen balance is kept whole until the block is lifted; it can be credited, not debited. */
-  | { ok: false; reason: "account_deleted" | "idempotency_conflict" | "frozen" };
+  | { ok: false; reason: "account_deleted" | "idempotency_conflict" | "frozen" }
+  /** More than one admin operation may move, or a balance it would take past the limit. */
+  | { ok: false; reason: "over_limit"; max: number };
 
 export type BlockResult = { ok: true; account: Account; told: boolean } | { ok: false; reason: "account_deleted" | "already_blocked" | "not_blocked" };
 
@@ -46,6 +48,12 @@ export interface AdminActionsDeps {
   clock: Clock;
   /** Told (best effort, never waited on for the refund) when an admin ends a number before its code. */
   provider: Pick<NumberProvider, "cancel">;
+  settings: AdminSettings;
+}
+
+export interface AdminSettings {
+  /** ADMIN_MAX_AMOUNT in minor units: no single credit or debit, and no balance an admin credit leads to, beyond it. */
+  maxAmount: number;
 }
 
 /** States of an activation whose hold is still open: no code yet. */
@@ -169,6 +177,9 @@ export class AdminActions {
       const account = this.deps.accounts.byId(request.account.id);
       if (!account || account.status === "deleted") return { ok: false, reason: "account_deleted" };
       if (request.amount < 0 && account.balanceFrozen) return { ok: false, reason: "frozen" };
+      const max = this.deps.settings.maxAmount;
+      if (!Number.isSafeInteger(request.amount) || Math.abs(request.amount) > max) return { ok: false, reason: "over_limit", max };
+      if (request.amount > 0 && ledger.balanceOf(account.id).posted + request.amount > max) return { ok: false, reason: "over_limit", max };
       const posted = ledger.adjust({
         userId: account.id,
         amount: request.amount,
@@ -180,6 +191,7 @@ export class AdminActions {
       if (!posted.ok) {
         if (posted.reason === "insufficient_funds") return { ok: false, reason: "insufficient_funds", available: posted.available, missing: posted.missing };
         if (posted.reason === "unknown_user") return { ok: false, reason: "account_deleted" };
+        if (posted.reason === "balance_limit") return { ok: false, reason: "over_limit", max };
         return { ok: false, reason: "idempotency_conflict" };
       }
       const balance = ledger.balanceOf(account.id);

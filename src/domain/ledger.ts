@@ -40,7 +40,7 @@ type Refusal<R extends string> = { ok: false; reason: R };
 export type PostResult =
   | { ok: true; entry: LedgerEntry; duplicate: boolean }
   | InsufficientFunds
-  | Refusal<"unknown_user" | "idempotency_conflict">;
+  | Refusal<"unknown_user" | "idempotency_conflict" | "balance_limit">;
 
 export type HoldResult =
   | { ok: true; hold: Hold; duplicate: boolean }
@@ -57,8 +57,15 @@ export type VoidResult = { ok: true; hold: Hold; duplicate: boolean } | Refusal<
 const CREDIT_KINDS: ReadonlySet<LedgerKind> = new Set(["topup", "refund", "adjustment"]);
 const DEBIT_KINDS: ReadonlySet<LedgerKind> = new Set(["purchase", "payment_refund", "forfeit", "adjustment"]);
 
+/**
+ * No single amount and no balance goes beyond this many minor units (10^12: ten billion in a
+ * currency with cents), far below the limit of exact integer arithmetic (about 9 * 10^15), so no
+ * sum the ledger or a report adds up can lose a unit. Admin operations have their own, lower limit.
+ */
+export const LEDGER_AMOUNT_LIMIT = 1_000_000_000_000;
+
 function assertAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) {
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > LEDGER_AMOUNT_LIMIT) {
     throw new RangeError(`ledger amounts are positive integers in minor units, got ${amount}`);
   }
 }
@@ -204,7 +211,7 @@ export class Ledger {
 
   /** An admin's correction: signed amount, never below zero available. */
   adjust(posting: Omit<Posting, "kind" | "amount"> & { amount: number }): PostResult {
-    if (!Number.isSafeInteger(posting.amount) || posting.amount === 0) {
+    if (!Number.isSafeInteger(posting.amount) || posting.amount === 0 || Math.abs(posting.amount) > LEDGER_AMOUNT_LIMIT) {
       throw new RangeError(`an adjustment is a non-zero integer, got ${posting.amount}`);
     }
     const base = { ...posting, kind: "adjustment" as const, amount: Math.abs(posting.amount) };
@@ -279,6 +286,7 @@ export class Ledger {
     if (existing) return this.sameEntry(existing, posting, signedAmount);
     const balance = this.db.select().from(balances).where(eq(balances.userId, posting.userId)).get();
     if (!balance) return { ok: false, reason: "unknown_user" };
+    if (balance.posted + signedAmount > LEDGER_AMOUNT_LIMIT) return { ok: false, reason: "balance_limit" };
     const entry = this.db
       .insert(ledgerEntries)
       .values({

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AccountDeletion } from "../../src/domain/accountDeletion.ts";
 import { AdminActions } from "../../src/domain/adminActions.ts";
-import { account, adminShop, bought, withCode, type AdminShop } from "../helpers/admin.ts";
+import { LEDGER_AMOUNT_LIMIT } from "../../src/domain/ledger.ts";
+import { account, ADMIN_MAX_AMOUNT, adminShop, bought, withCode, type AdminShop } from "../helpers/admin.ts";
 
 let shop: AdminShop | undefined;
 afterEach(() => {
@@ -122,6 +123,31 @@ describe("admin credits and debits", () => {
     expect(shop.notices()).toEqual([]);
   });
 
+  it("ADMIN_MAX_AMOUNT bounds a single credit or debit and the balance a credit leads to; nothing is moved or told", async () => {
+    shop = await adminShop();
+    const user = shop.userWithMoney(90_000);
+    const target = account(shop, user);
+    const over = shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: ADMIN_MAX_AMOUNT + 1, reason: "typo", idempotencyKey: "admin:m1" });
+    expect(over).toEqual({ ok: false, reason: "over_limit", max: ADMIN_MAX_AMOUNT });
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: -(ADMIN_MAX_AMOUNT + 1), reason: "typo", idempotencyKey: "admin:m2" })).toMatchObject({ reason: "over_limit" });
+    // Within the single limit, but the balance would end above it.
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: 10_001, reason: "bonus", idempotencyKey: "admin:m3" })).toMatchObject({ reason: "over_limit" });
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: Number.MAX_SAFE_INTEGER, reason: "x", idempotencyKey: "admin:m4" })).toMatchObject({ reason: "over_limit" });
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: 10_000, reason: "bonus", idempotencyKey: "admin:m5" })).toMatchObject({ ok: true, balance: { posted: ADMIN_MAX_AMOUNT } });
+    expect(shop.audit.latest(10)).toHaveLength(1);
+    expect(shop.notices()).toHaveLength(1);
+  });
+
+  it("the ledger refuses any amount, and any balance, beyond its own limit far below exact integer arithmetic's", async () => {
+    shop = await adminShop();
+    const user = shop.userWithMoney(100);
+    const ref = { type: "test", id: "1" };
+    expect(() => shop?.ledger.credit({ userId: user, amount: LEDGER_AMOUNT_LIMIT + 1, kind: "topup", ref, idempotencyKey: "big" })).toThrow(RangeError);
+    expect(() => shop?.ledger.hold({ userId: user, amount: Number.MAX_SAFE_INTEGER, ref, idempotencyKey: "big" })).toThrow(RangeError);
+    expect(shop.ledger.credit({ userId: user, amount: LEDGER_AMOUNT_LIMIT, kind: "topup", ref, idempotencyKey: "big" })).toEqual({ ok: false, reason: "balance_limit" });
+    expect(shop.ledger.balanceOf(user).posted).toBe(100);
+  });
+
   it("a deleted account is neither credited nor told", async () => {
     shop = await adminShop();
     const user = shop.userWithMoney(0);
@@ -193,6 +219,7 @@ describe("one transaction", () => {
       },
       clock: s.clock,
       provider: s.provider,
+      settings: { maxAmount: 100_000 },
     });
     expect(() => broken.adjust({ adminTelegramId: ADMIN, account: account(s, user), amount: 50, reason: "goodwill", idempotencyKey: "admin:t1" })).toThrow("disk full");
     expect(() => broken.block({ adminTelegramId: ADMIN, account: account(s, user), reason: "police" })).toThrow("disk full");

@@ -45,6 +45,24 @@ describe("admins run the shop from the chat", () => {
     expect(reply(user)).toContain("Refund — the code was rejected");
   });
 
+  it("an amount beyond ADMIN_MAX_AMOUNT, or near the limits of integer arithmetic, gets the usage line; a balance pushed past it is refused", async () => {
+    const w = await startWorld({ env: { ADMIN_MAX_AMOUNT: "100" } });
+    const admin = adminUser(w.h);
+    const { account } = await customer(w.h, "Olga", { balance: 9_000 });
+    for (const amount of ["100.01", "90071992547409.91", "9007199254740993", "1e5", "99999999999999999999999"]) {
+      await admin.send(`/credit #${account.id} ${amount} typo`);
+      expect(reply(admin)).toContain("Usage: /credit USER AMOUNT reason");
+      expect(reply(admin)).toContain("AMOUNT is at most $100.00.");
+      await admin.send(`/debit #${account.id} ${amount} typo`);
+      expect(reply(admin)).toContain("Usage: /debit USER AMOUNT reason");
+    }
+    await admin.send(`/credit #${account.id} 10.01 bonus`);
+    expect(reply(admin)).toBe(`⛔ Not done: an admin credit or debit is at most $100.00, and a credit may not take the balance of #${account.id} (Olga, tg ${account.telegramId}) beyond it (ADMIN_MAX_AMOUNT).`);
+    await admin.send(`/credit #${account.id} 10 bonus`);
+    expect(reply(admin)).toContain("Credited $10.00");
+    expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(10_000);
+  });
+
   it("credits and debits by @username and account id; a debit never goes below zero; a replayed update applies once", async () => {
     const w = await startWorld();
     const admin = adminUser(w.h);

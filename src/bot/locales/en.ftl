@@ -402,8 +402,8 @@ admin-cmd-stats = Statistics
 admin-cmd-ledger = Check the ledger
 admin-cmd-audit = Last admin actions
 admin-usage-refund = Usage: <code>/refund ACTIVATION_ID reason</code> — the reason is required.
-admin-usage-credit = Usage: <code>/credit USER AMOUNT reason</code>, e.g. <code>/credit @alice 2.50 compensation</code>. USER is an account id (#12), a Telegram id or @username.
-admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/debit 12 1.00 correction</code>. USER is an account id (#12), a Telegram id or @username.
+admin-usage-credit = Usage: <code>/credit USER AMOUNT reason</code>, e.g. <code>/credit @alice 2.50 compensation</code>. USER is an account id (#12), a Telegram id or @username. AMOUNT is at most { $max }.
+admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/debit 12 1.00 correction</code>. USER is an account id (#12), a Telegram id or @username. AMOUNT is at most { $max }.
 admin-usage-block = Usage: <code>/block USER reason</code> — blocks the account and freezes its balance.
 admin-usage-unblock = Usage: <code>/unblock USER</code>
 admin-usage-user = Usage: <code>/user USER</code> — an account id (#12), a Telegram id or @username.
@@ -496,3 +496,4 @@ topup-found-later = ✅ We found your payment of { $stars } ⭐ that had not rea
 ## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
 topup-paid-frozen = ✅ Payment received: { $stars } ⭐. { $amount } has been added to your balance, but your account is blocked, so the balance is frozen until the block is lifted. Write to /paysupport if you have questions.
 stars-paid-while-blocked = ❄️ Stars payment <code>{ $charge }</code> of { $stars } ⭐ from user <code>{ $telegramId }</code> (account #{ $account }) arrived after the account was blocked: { $amount } was credited to the frozen balance. Refund it if it should not stay.
+admin-amount-over-limit = ⛔ Not done: an admin credit or debit is at most { $max }, and a credit may not take the balance of { $user } beyond it (ADMIN_MAX_AMOUNT).

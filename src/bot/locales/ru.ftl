@@ -403,8 +403,8 @@ admin-cmd-stats = Статистика
 admin-cmd-ledger = Проверить учёт
 admin-cmd-audit = Последние действия администраторов
 admin-usage-refund = Формат: <code>/refund ID_АКТИВАЦИИ причина</code> — причина обязательна.
-admin-usage-credit = Формат: <code>/credit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/credit @alice 2.50 компенсация</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
-admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/debit 12 1.00 исправление</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
+admin-usage-credit = Формат: <code>/credit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/credit @alice 2.50 компенсация</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username. СУММА — не больше { $max }.
+admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/debit 12 1.00 исправление</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username. СУММА — не больше { $max }.
 admin-usage-block = Формат: <code>/block ПОЛЬЗОВАТЕЛЬ причина</code> — блокирует аккаунт и замораживает баланс.
 admin-usage-unblock = Формат: <code>/unblock ПОЛЬЗОВАТЕЛЬ</code>
 admin-usage-user = Формат: <code>/user ПОЛЬЗОВАТЕЛЬ</code> — id аккаунта (#12), Telegram id или @username.
@@ -497,3 +497,4 @@ topup-found-later = ✅ Мы нашли ваш платёж на { $stars } ⭐,
 ## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
 topup-paid-frozen = ✅ Платёж получен: { $stars } ⭐. На баланс зачислено { $amount }, но ваш аккаунт заблокирован, поэтому баланс заморожен до снятия блокировки. Если есть вопросы, напишите в /paysupport.
 stars-paid-while-blocked = ❄️ Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> (аккаунт #{ $account }) пришёл уже после блокировки: { $amount } зачислено на замороженный баланс. Верните его, если деньги не должны оставаться.
+admin-amount-over-limit = ⛔ Не выполнено: админ может начислить или списать не больше { $max }, и начисление не может поднять баланс { $user } выше этой суммы (ADMIN_MAX_AMOUNT).

@@ -33,7 +33,7 @@ async function refund(ctx: FlowContext, text: string): Promise<void> {
 
 async function adjust(ctx: FlowContext, text: string, direction: "credit" | "debit"): Promise<void> {
   const { words, rest } = split(text, 2);
-  const args = parse(z.object({ user: userRef, amount: amount(ctx.deps.currency), reason }), {
+  const args = parse(z.object({ user: userRef, amount: amount(ctx.deps.currency, ctx.deps.settings.adminMaxAmountMinor), reason }), {
     user: words[0] ?? "",
     amount: words[1] ?? "",
     reason: rest,
@@ -47,6 +47,8 @@ async function adjust(ctx: FlowContext, text: string, direction: "credit" | "deb
   if (!result.ok) {
     if (result.reason === "insufficient_funds") {
       await ctx.reply(ctx.t("admin-debit-short", { user, available: money(ctx, result.available), missing: money(ctx, result.missing) }));
+    } else if (result.reason === "over_limit") {
+      await ctx.reply(ctx.t("admin-amount-over-limit", { user, max: money(ctx, result.max) }));
     } else {
       const key = { account_deleted: "admin-account-deleted", frozen: "admin-debit-frozen", idempotency_conflict: "admin-duplicate" }[result.reason];
       await ctx.reply(ctx.t(key, { user }));
