@@ -8,6 +8,7 @@ import type { AuditLog } from "./audit.ts";
 import type { Balance, Ledger, LedgerEntry } from "./ledger.ts";
 import type { NumberProvider } from "./numberProvider.ts";
 import type { Outbox } from "./outbox.ts";
+import { activationRefundObjection, type ActivationRefundObjection } from "./refundRules.ts";
 
 /**
  * What the shop's admins can change. Every change runs in one ledger transaction together with its
@@ -25,7 +26,9 @@ export type AdminRefundResult =
   /** After a code: the price went back to the balance as a refund entry. */
   | { ok: true; kind: "refunded"; activation: Activation; account: Account; amount: number; entry: LedgerEntry; told: boolean }
   | { ok: false; reason: "not_found" | "busy" }
-  | { ok: false; reason: "already_refunded" | "not_charged"; activation: Activation };
+  | { ok: false; reason: "already_refunded" | "not_charged" | "account_deleted"; activation: Activation }
+  /** POLICY A4 or W4 refuses it; the admin may override explicitly (`force`). */
+  | { ok: false; reason: ActivationRefundObjection; activation: Activation };
 
 export type AdjustResult =
   /** A duplicate (the same key again) changes nothing and tells nobody. */
@@ -95,8 +98,10 @@ export class AdminActions {
    * activation is ended here with a guarded UPDATE (the activations module only ends activations
    * after asking the provider, and an admin refund must not wait on the provider) and the hold is
    * voided. After a code the purchase was captured: a `refund` entry, once per activation.
+   * The rules come first: a delivered code (A4) or an activation older than a month (W4) is refunded
+   * only with `override` (recorded in the audit log); a deleted account never.
    */
-  async refund(request: { adminTelegramId: number; activationId: number; reason: string }): Promise<AdminRefundResult> {
+  async refund(request: { adminTelegramId: number; activationId: number; reason: string; override?: boolean }): Promise<AdminRefundResult> {
     const { ledger, audit, db } = this.deps;
     const result = ledger.write((): AdminRefundResult => {
       const activation = this.deps.activations.byId(request.activationId);
@@ -109,6 +114,11 @@ export class AdminActions {
       if (hold.status === "voided") {
         return { ok: false, reason: activation.endReason === "admin" ? "already_refunded" : "not_charged", activation };
       }
+      // Never into a deleted account, whatever the admin says: its balance was forfeited (B2, B3).
+      if (account.status === "deleted") return { ok: false, reason: "account_deleted", activation };
+      const objection = activationRefundObjection(activation, hold.status === "captured", this.deps.clock());
+      if (objection && !request.override) return { ok: false, reason: objection, activation };
+      const overridden = objection ? ` (rule ${objection === "code_delivered" ? "A4" : "W4"} overridden: ${objection})` : "";
       if (hold.status === "open") {
         if (!NOT_CHARGED_OPEN.includes(activation.state)) return { ok: false, reason: "busy" };
         // A number never issued cannot be "cancelled" (the store requires a phone for that): it failed.
@@ -129,7 +139,7 @@ export class AdminActions {
           targetRef,
           amount: hold.amount,
           reason: request.reason,
-          details: `${activation.state} -> ${to}, hold ${hold.id} released`,
+          details: `${activation.state} -> ${to}, hold ${hold.id} released${overridden}`,
         });
         const told = this.tellRefunded(ended, hold.amount, request.reason);
         return { ok: true, kind: "released", activation: ended, account, amount: hold.amount, told };
@@ -153,7 +163,7 @@ export class AdminActions {
         targetRef,
         amount: hold.amount,
         reason: request.reason,
-        details: `after a code (${activation.state}), ledger entry ${credited.entry.id}`,
+        details: `after a code (${activation.state}), ledger entry ${credited.entry.id}${overridden}`,
       });
       const told = this.tellRefunded(activation, hold.amount, request.reason);
       return { ok: true, kind: "refunded", activation, account, amount: hold.amount, entry: credited.entry, told };

@@ -53,16 +53,23 @@ describe("admin refunds", () => {
     const user = shop.userWithMoney(1_000);
     const activation = await withCode(shop, user);
     expect(activation.state).toBe("received");
-    const first = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "code <b>did not</b> work" });
+    // A4: a delivered code means the service was delivered; only an explicit override refunds it.
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "code <b>did not</b> work" })).toMatchObject({
+      ok: false,
+      reason: "code_delivered",
+    });
+    expect(shop.ledger.balanceOf(user).available).toBe(1_000 - activation.price);
+    const first = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "code <b>did not</b> work", override: true });
     expect(first).toMatchObject({ ok: true, kind: "refunded", amount: activation.price, told: true, entry: { kind: "refund", amount: activation.price, actorTelegramId: ADMIN } });
     expect(shop.ledger.balanceOf(user).available).toBe(1_000);
     // The reason goes into the message as the admin typed it: it is escaped when the message is rendered.
     expect(shop.notices()).toMatchObject([
       { dedupeKey: `admin-refund:${activation.id}`, message: { key: "admin-notice-refunded", vars: { reason: "code <b>did not</b> work", balance: { money: 1_000 } } } },
     ]);
-    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "again" })).toMatchObject({ ok: false, reason: "already_refunded" });
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "again", override: true })).toMatchObject({ ok: false, reason: "already_refunded" });
     expect(shop.ledger.balanceOf(user).available).toBe(1_000);
     expect(shop.audit.latest(10).filter((e) => e.action === "refund")).toHaveLength(1);
+    expect(shop.audit.latest(1)[0]?.details).toContain("rule A4 overridden");
     expect(shop.notices()).toHaveLength(1);
   });
 
@@ -78,15 +85,28 @@ describe("admin refunds", () => {
     expect(shop.notices()).toEqual([]);
   });
 
-  it("a refund to an account deleted since is recorded, but there is nobody to tell", async () => {
+  it("never refunds into an account deleted since, even with the override", async () => {
     shop = await adminShop();
     const user = shop.userWithMoney(1_000);
     const activation = await withCode(shop, user);
     expect(new AccountDeletion(shop.store.db, shop.ledger, shop.outbox, shop.clock).delete(user, "request")).toMatchObject({ ok: true });
-    const result = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "bad code" });
-    expect(result).toMatchObject({ ok: true, kind: "refunded", told: false });
-    expect(shop.audit.latest(10).map((e) => e.action)).toEqual(["refund"]);
+    const result = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "bad code", override: true });
+    expect(result).toMatchObject({ ok: false, reason: "account_deleted" });
+    expect(shop.ledger.balanceOf(user).posted).toBe(0);
+    expect(shop.audit.latest(10)).toEqual([]);
     expect(shop.notices()).toEqual([]);
+  });
+
+  it("W4: an activation older than a month is refunded only with the override, which the audit log records", async () => {
+    shop = await adminShop();
+    const user = shop.userWithMoney(1_000);
+    const activation = await bought(shop, user);
+    // Still open (say, a stuck order found late): no code, but more than a month old.
+    shop.clock.advance(31 * 86_400_000 + 60_000);
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "late" })).toMatchObject({ ok: false, reason: "too_old" });
+    expect(shop.ledger.balanceOf(user).held).toBe(activation.price);
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "late", override: true })).toMatchObject({ ok: true, kind: "released" });
+    expect(shop.audit.latest(1)[0]?.details).toContain("rule W4 overridden");
   });
 });
 

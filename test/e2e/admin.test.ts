@@ -34,10 +34,15 @@ describe("admins run the shop from the chat", () => {
     await w.h.app.scheduler.runNow("activation-poll");
     await w.h.tg.settle();
     expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(440);
+    // A4: the code was delivered, so the rules say no, unless the admin says "force".
     await admin.send(`/refund ${delivered.id} the code was rejected`);
+    expect(reply(admin)).toContain(`Not refunded: activation #${delivered.id} received its code`);
+    expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(440);
+    await admin.send(`/refund ${delivered.id} force the code was rejected`);
     expect(reply(admin)).toContain(`Activation #${delivered.id} refunded: $0.60 returned to #${account.id}`);
+    expect(w.h.app.deps.audit.latest(1)[0]?.details).toContain("rule A4 overridden");
     expect(reply(user)).toContain("Balance: $5.00");
-    await admin.send(`/refund ${delivered.id} again`);
+    await admin.send(`/refund ${delivered.id} force again`);
     expect(reply(admin)).toBe(`Activation #${delivered.id} was already refunded; nothing changed.`);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
 
@@ -61,6 +66,33 @@ describe("admins run the shop from the chat", () => {
     await admin.send(`/credit #${account.id} 10 bonus`);
     expect(reply(admin)).toContain("Credited $10.00");
     expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(10_000);
+  });
+
+  it("A4/W4: a delivered number older than a month is refunded only with force; never into a deleted account", async () => {
+    const w = await startWorld();
+    const admin = adminUser(w.h);
+    const { user, account } = await customer(w.h, "Petra", { balance: 500 });
+    const old = await buyTelegramInKazakhstan(w.h, user, account.id);
+    w.sim.deliverSms(old.providerId ?? "", "Telegram code: 40404");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    w.clock.advance(32 * 86_400_000);
+    await admin.send(`/refund ${old.id} late complaint`);
+    expect(reply(admin)).toContain(`Not refunded: activation #${old.id} received its code`);
+    expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(440);
+    await admin.send(`/refund ${old.id} force goodwill after a month`);
+    expect(reply(admin)).toContain(`Activation #${old.id} refunded`);
+    expect(w.h.app.deps.audit.latest(1)[0]).toMatchObject({ action: "refund", reason: "goodwill after a month" });
+
+    // A deleted account: even "force" does not refund into it.
+    const second = await buyTelegramInKazakhstan(w.h, user, account.id);
+    w.sim.deliverSms(second.providerId ?? "", "Telegram code: 50505");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    expect(w.h.app.deps.accountDeletion.delete(account.id, "request")).toMatchObject({ ok: true });
+    await admin.send(`/refund ${second.id} force they asked`);
+    expect(reply(admin)).toContain(`Not refunded: the account of activation #${second.id} was deleted`);
+    expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(0);
   });
 
   it("credits and debits by @username and account id; a debit never goes below zero; a replayed update applies once", async () => {
@@ -174,7 +206,7 @@ describe("admins run the shop from the chat", () => {
     await admin.send("/audit");
     expect(reply(admin)).toBe("No admin actions yet.");
     await admin.send(`/credit @dora 1 bonus`);
-    await admin.send(`/refund ${activation.id} wrong code`);
+    await admin.send(`/refund ${activation.id} force wrong code`);
     await admin.send("/block @dora fraud report");
     await admin.send("/audit 2");
     const audit = reply(admin);
