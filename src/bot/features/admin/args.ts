@@ -2,6 +2,7 @@ import { z } from "zod";
 import { utcMinute } from "../../../clock.ts";
 import type { Account } from "../../../domain/accounts.ts";
 import { parseMoney, type Currency } from "../../../domain/money.ts";
+import { cutText } from "../../../domain/text.ts";
 import { userMoney } from "../../format.ts";
 import type { FlowContext } from "../../context.ts";
 import { escapeHtml } from "../../html.ts";
@@ -68,8 +69,7 @@ export const time = (ms: number | null) => (ms === null ? "—" : utcMinute(ms))
 /** User text on one line, cut to a length, escaped. */
 export function clip(text: string | null | undefined, max = LINE_MAX): string {
   if (text === null || text === undefined || text === "") return "—";
-  const flat = Array.from(text.replace(/\s+/g, " ").trim());
-  return escapeHtml(flat.length > max ? `${flat.slice(0, max).join("")}…` : flat.join(""));
+  return escapeHtml(cutText(text.replace(/\s+/g, " ").trim(), max));
 }
 
 export function userLabel(ctx: FlowContext, account: Account): string {
