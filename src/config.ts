@@ -3,7 +3,8 @@ import { currency, isKnownCurrency } from "./domain/money.ts";
 import { parseServiceMarkups, validatePricingRules, type PricingRules } from "./domain/pricing.ts";
 import { parseDenyList, type DenyLists } from "./domain/prohibited.ts";
 import type { StarsSettings } from "./payments/stars.ts";
-import { parseScaled } from "./domain/decimal.ts";
+import { formatScaled, parseScaled } from "./domain/decimal.ts";
+import { LEDGER_AMOUNT_LIMIT } from "./domain/ledger.ts";
 
 /**
  * Every setting the bot reads, in one zod schema. `loadConfig(env)` is pure: it takes an
@@ -107,6 +108,7 @@ const schema = z
       .refine((text) => parseServiceMarkups(text) !== null, 'expected "service:percent" pairs separated by commas, e.g. "tg:50,wa:40"')
       .default(""),
     MIN_MARGIN: decimal("an amount in the shop currency").default("0.05"),
+    ADMIN_MAX_AMOUNT: decimal("an amount in the shop currency").default("1000"),
     DENY_SERVICES: z.string().default(""),
     DENY_COUNTRIES: z.string().default(""),
     REMINDER_MINUTES: positiveInt("minutes").default(5),
@@ -141,6 +143,14 @@ const schema = z
     }
     if (env.TOPUP_MIN_STARS > env.TOPUP_MAX_STARS) {
       ctx.addIssue({ code: "custom", path: ["TOPUP_MIN_STARS"], message: "must not be above TOPUP_MAX_STARS" });
+    }
+    const adminMax = parseScaled(env.ADMIN_MAX_AMOUNT, currency(env.SHOP_CURRENCY).minorDigits, "down");
+    if (adminMax === null || adminMax <= 0 || adminMax > LEDGER_AMOUNT_LIMIT) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ADMIN_MAX_AMOUNT"],
+        message: `expected an amount above zero and at most ${formatScaled(LEDGER_AMOUNT_LIMIT, currency(env.SHOP_CURRENCY).minorDigits)}`,
+      });
     }
     if (env.PROVIDER === "sms-activate" && !env.PROVIDER_API_URL) {
       ctx.addIssue({
@@ -194,6 +204,8 @@ export interface Config {
   shopCurrency: string;
   simulator: { seed: number; smsDelaySeconds: number };
   topup: StarsSettings;
+  /** ADMIN_MAX_AMOUNT in the shop's minor units. */
+  adminMaxAmountMinor: number;
 }
 
 
@@ -214,6 +226,7 @@ function toConfig(env: Env): Config {
       lowBalanceMicros: parseScaled(env.PROVIDER_LOW_BALANCE, 6, "up") ?? 0,
     },
     catalogSyncMinutes: env.CATALOG_SYNC_MINUTES,
+    adminMaxAmountMinor: parseScaled(env.ADMIN_MAX_AMOUNT, currency(env.SHOP_CURRENCY).minorDigits, "down") ?? 0,
     pricing: pricingRules(env),
     denyLists: { services: parseDenyList(env.DENY_SERVICES), countries: parseDenyList(env.DENY_COUNTRIES) },
     activationTtlMinutes: env.ACTIVATION_TTL_MINUTES,

@@ -71,6 +71,7 @@ function botSettings(config: Config): BotSettings {
     adminIds: config.adminIds,
     activationTtlMinutes: config.activationTtlMinutes,
     pricing: config.pricing,
+    adminMaxAmountMinor: config.adminMaxAmountMinor,
   };
 }
 
@@ -117,7 +118,7 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     outbox,
     broadcasts: new Broadcasts(db, outbox, audit, clock),
     audit,
-    adminActions: new AdminActions({ db, ledger, accounts, activations, audit, outbox, provider: numberProvider, clock }),
+    adminActions: new AdminActions({ db, ledger, accounts, activations, audit, outbox, provider: numberProvider, clock, settings: { maxAmount: config.adminMaxAmountMinor } }),
     adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
     accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
     conversationState: new KeyValue(db, "conversation", clock),

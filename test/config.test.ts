@@ -21,6 +21,13 @@ describe("settings", () => {
     });
   });
 
+  it("ADMIN_MAX_AMOUNT defaults to 1000 in the shop currency and refuses zero or anything near the ledger's limit", () => {
+    const result = loadConfig({ BOT_TOKEN: TOKEN });
+    expect(result.ok && result.config.adminMaxAmountMinor).toBe(100_000);
+    expect(loadConfig({ BOT_TOKEN: TOKEN, ADMIN_MAX_AMOUNT: "0" })).toMatchObject({ ok: false, problems: [expect.stringMatching(/^ADMIN_MAX_AMOUNT: /)] });
+    expect(loadConfig({ BOT_TOKEN: TOKEN, ADMIN_MAX_AMOUNT: "90071992547409.91" })).toMatchObject({ ok: false, problems: [expect.stringMatching(/^ADMIN_MAX_AMOUNT: /)] });
+  });
+
   it("a missing token names the variable and says how to get one from @BotFather", () => {
     const result = loadConfig({});
     expect(result.ok).toBe(false);

@@ -29,6 +29,8 @@ export interface BotSettings {
   activationTtlMinutes: number;
   /** For showing the provider's cost of an order to admins in the shop's currency. */
   pricing: PricingRules;
+  /** ADMIN_MAX_AMOUNT in minor units: an admin's typed amount above it gets the usage line. */
+  adminMaxAmountMinor: number;
 }
 
 /** Every service the bot's features use, built once in main.ts and passed in. No database handle. */

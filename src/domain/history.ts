@@ -4,6 +4,7 @@ import { ledgerEntries } from "../db/schema.ts";
 import { formatScaled } from "./decimal.ts";
 import type { LedgerEntry } from "./ledger.ts";
 import type { Currency } from "./money.ts";
+import { wellFormed } from "./text.ts";
 
 /**
  * Reading a user's ledger (POLICY B5): pages for the chat, every entry for the CSV export.
@@ -85,7 +86,8 @@ function quote(cell: string): string {
 }
 
 /** A text cell: a leading apostrophe keeps spreadsheets from treating it as a formula, then quoting. */
-function textCell(value: string): string {
+function textCell(text: string): string {
+  const value = wellFormed(text);
   return quote(FORMULA_START.test(value) ? `'${value}` : value);
 }
 

@@ -150,6 +150,25 @@ describe("a new user meets the bot", () => {
   });
 });
 
+describe("texts cut to fit", () => {
+  it("a support message cut at the limit arrives intact: whole emoji only, within Telegram's length", async () => {
+    harness = await startHarness();
+    const zoe = harness.tg.user({ first_name: "Zoe" });
+    const admin = adminUser(harness);
+    // 1 + 1000 × 4 code units: over the 3,000 passed on; a cut by code points would split a thumb
+    // from its skin tone and run past Telegram's 4,096.
+    const thumbs = "👍🏽".repeat(1000);
+    await zoe.send(`/paysupport a${thumbs}`);
+    expect(zoe.lastBotMessage()?.text).toContain("Your message has been passed to our team");
+    const notice = await admin.waitForMessage("Payment support request");
+    const passed = /a((?:👍🏽)+)…/u.exec(notice.text);
+    expect(passed?.[1]?.length).toBeGreaterThan(2_900);
+    expect(passed?.[1]?.length).toBeLessThanOrEqual(3_000);
+    expect(notice.text.length).toBeLessThanOrEqual(4_096);
+    expect(harness.tg.calls("sendMessage").filter((c) => !c.ok)).toEqual([]);
+  });
+});
+
 describe("a blocked account (POLICY B2)", () => {
   it("is told its account is blocked, and nothing else works", async () => {
     harness = await startHarness();

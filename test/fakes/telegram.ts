@@ -14,6 +14,8 @@ import { parseTelegramHtml, trimFormatted, type TelegramEntity } from "./telegra
  * successful payments, refunds and the bot's Star transactions; users who block the bot; injected faults.
  *
  * Choices where Telegram is not documented or the fake is deliberately stricter:
+ * - A string holding a lone surrogate (half an emoji) anywhere in a request is refused with 400
+ *   "strings must be encoded in UTF-8", as Telegram does.
  * - A bare `&` or an unknown entity (`&foo;`) in HTML is rejected (tdlib keeps it as text).
  * - Text length is counted in UTF-16 code units (4096 for messages, 1024 for captions), after parsing and
  *   after Telegram's trimming of leading/trailing whitespace.
@@ -319,6 +321,14 @@ interface UploadedFile {
 interface ParsedRequest {
   params: Params;
   files: Map<string, UploadedFile>;
+}
+
+/** Whether any string in the request (at any depth) holds a lone UTF-16 surrogate. */
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === "string") return /[\uD800-\uDFFF]/u.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasLoneSurrogate);
+  return false;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -637,6 +647,12 @@ class FakeTelegramServer implements FakeTelegram {
         return sendFailure(res, e instanceof ApiFailure ? e : badRequest("can't parse request"));
       }
       call.params = parsed.params;
+      // Telegram decodes every string as UTF-8: half an emoji (a lone surrogate, sent as a JSON
+      // escape) cannot be decoded and the whole request is refused.
+      if (hasLoneSurrogate(parsed.params)) {
+        call.ok = false;
+        return sendFailure(res, badRequest("strings must be encoded in UTF-8"));
+      }
       if (!method) {
         call.ok = false;
         return sendJson(res, 404, { ok: false, error_code: 404, description: "Not Found" });

@@ -3,6 +3,7 @@ import { callbackData, int } from "../callbackData.ts";
 import { CSV_COLUMNS, historyCsv, type CsvColumn } from "../../domain/history.ts";
 import type { LedgerEntry } from "../../domain/ledger.ts";
 import { formatMoney } from "../../domain/money.ts";
+import { cutText } from "../../domain/text.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import type { Language } from "../../domain/accounts.ts";
 import { dateTime } from "../format.ts";
@@ -18,18 +19,16 @@ export const historyFeature = new Composer<BotContext>();
 
 /** Ten entries with memos capped below keep a page well under Telegram's 4096 characters. */
 const PAGE_SIZE = 10;
-/** Code points of a memo shown in the chat (the CSV has it whole). */
+/** UTF-16 code units of a memo shown in the chat (the CSV has it whole). */
 const MEMO_MAX = 120;
 
 export const HISTORY_CSV = "hist:csv";
 const historyPage = callbackData("hist:p", { page: int(9) });
 export const historyPageData = (page: number) => historyPage.pack({ page });
 
-/** A memo on one line and of bounded length; cut on code points so no emoji is split. */
+/** A memo on one line and of bounded length; cut between whole graphemes so no emoji is split. */
 function shortMemo(memo: string): string {
-  const flat = memo.replace(/\s+/g, " ").trim();
-  const chars = Array.from(flat);
-  return chars.length > MEMO_MAX ? `${chars.slice(0, MEMO_MAX).join("")}…` : flat;
+  return cutText(memo.replace(/\s+/g, " ").trim(), MEMO_MAX);
 }
 
 /** What the entry was for: the kind's label, then the memo if there is one. `memo` is already safe for its target. */

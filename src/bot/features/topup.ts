@@ -156,7 +156,9 @@ export function paymentsFeature(): Composer<BotContext> {
       ctx.log.info({ charge: paid.telegram_payment_charge_id }, "payment already credited; update delivered again");
       return;
     }
-    ctx.log.info({ charge: paid.telegram_payment_charge_id, stars: paid.total_amount, credit: record.creditMinor }, "top-up credited");
+    ctx.log.info({ charge: paid.telegram_payment_charge_id, stars: paid.total_amount, credit: record.creditMinor, frozen: record.frozen }, "top-up credited");
+    // A blocked payer was told through the outbox, in the same transaction as the credit.
+    if (record.frozen) return;
     const balance = ctx.deps.ledger.balanceOf(record.userId).available;
     await ctx.reply(
       ctx.t("topup-paid", { stars: paid.total_amount, amount: userMoney(ctx, record.creditMinor), balance: userMoney(ctx, balance) }),

@@ -401,9 +401,9 @@ admin-cmd-order = Everything about an activation
 admin-cmd-stats = Statistics
 admin-cmd-ledger = Check the ledger
 admin-cmd-audit = Last admin actions
-admin-usage-refund = Usage: <code>/refund ACTIVATION_ID reason</code> — the reason is required.
-admin-usage-credit = Usage: <code>/credit USER AMOUNT reason</code>, e.g. <code>/credit @alice 2.50 compensation</code>. USER is an account id (#12), a Telegram id or @username.
-admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/debit 12 1.00 correction</code>. USER is an account id (#12), a Telegram id or @username.
+admin-usage-refund = Usage: <code>/refund ACTIVATION_ID reason</code> — the reason is required. <code>/refund ACTIVATION_ID force reason</code> refunds a number that got its code or is older than a month.
+admin-usage-credit = Usage: <code>/credit USER AMOUNT reason</code>, e.g. <code>/credit @alice 2.50 compensation</code>. USER is an account id (#12), a Telegram id or @username. AMOUNT is at most { $max }.
+admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/debit 12 1.00 correction</code>. USER is an account id (#12), a Telegram id or @username. AMOUNT is at most { $max }.
 admin-usage-block = Usage: <code>/block USER reason</code> — blocks the account and freezes its balance.
 admin-usage-unblock = Usage: <code>/unblock USER</code>
 admin-usage-user = Usage: <code>/user USER</code> — an account id (#12), a Telegram id or @username.
@@ -505,3 +505,11 @@ purchase-price-rise = 💱 The provider raised its cost of { $service } in { $co
 provider-operator-failure = 🛑 The provider refuses the shop's requests in { $job } for a reason on the shop's side ({ $reason }): { $details }. This needs the operator.
 card-cancel-unclear = The provider's answer was unclear. We are checking with it: if the number has ended, the money comes back by itself and you will be told.
 card-finish-unclear = The provider's answer was unclear, so the number stays open. Please try Finish again in a minute.
+
+## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
+topup-paid-frozen = ✅ Payment received: { $stars } ⭐. { $amount } has been added to your balance, but your account is blocked, so the balance is frozen until the block is lifted. Write to /paysupport if you have questions.
+stars-paid-while-blocked = ❄️ Stars payment <code>{ $charge }</code> of { $stars } ⭐ from user <code>{ $telegramId }</code> (account #{ $account }) arrived after the account was blocked: { $amount } was credited to the frozen balance. Refund it if it should not stay.
+admin-amount-over-limit = ⛔ Not done: an admin credit or debit is at most { $max }, and a credit may not take the balance of { $user } beyond it (ADMIN_MAX_AMOUNT).
+admin-refund-code-delivered = ⛔ Not refunded: activation #{ $id } received its code, so the service was delivered (rule A4). To refund anyway, say so: <code>/refund { $id } force reason</code> (recorded in the audit log).
+admin-refund-too-old = ⛔ Not refunded: activation #{ $id } is older than a month (rule W4). To refund anyway, say so: <code>/refund { $id } force reason</code> (recorded in the audit log).
+admin-refund-account-deleted = ⛔ Not refunded: the account of activation #{ $id } was deleted, and nothing is ever refunded into a deleted account.

@@ -402,9 +402,9 @@ admin-cmd-order = Всё об активации
 admin-cmd-stats = Статистика
 admin-cmd-ledger = Проверить учёт
 admin-cmd-audit = Последние действия администраторов
-admin-usage-refund = Формат: <code>/refund ID_АКТИВАЦИИ причина</code> — причина обязательна.
-admin-usage-credit = Формат: <code>/credit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/credit @alice 2.50 компенсация</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
-admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/debit 12 1.00 исправление</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
+admin-usage-refund = Формат: <code>/refund ID_АКТИВАЦИИ причина</code> — причина обязательна. <code>/refund ID_АКТИВАЦИИ force причина</code> вернёт деньги и за номер, на который пришёл код или которому больше месяца.
+admin-usage-credit = Формат: <code>/credit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/credit @alice 2.50 компенсация</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username. СУММА — не больше { $max }.
+admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/debit 12 1.00 исправление</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username. СУММА — не больше { $max }.
 admin-usage-block = Формат: <code>/block ПОЛЬЗОВАТЕЛЬ причина</code> — блокирует аккаунт и замораживает баланс.
 admin-usage-unblock = Формат: <code>/unblock ПОЛЬЗОВАТЕЛЬ</code>
 admin-usage-user = Формат: <code>/user ПОЛЬЗОВАТЕЛЬ</code> — id аккаунта (#12), Telegram id или @username.
@@ -506,3 +506,11 @@ purchase-price-rise = 💱 Поставщик поднял стоимость { 
 provider-operator-failure = 🛑 Поставщик отклоняет запросы магазина в задаче { $job } по причине на стороне магазина ({ $reason }): { $details }. Нужно вмешательство оператора.
 card-cancel-unclear = Ответ поставщика непонятен. Мы уточняем у него: если номер завершён, деньги вернутся сами, и мы сообщим об этом.
 card-finish-unclear = Ответ поставщика непонятен, поэтому номер пока остаётся открытым. Попробуйте «Завершить» ещё раз через минуту.
+
+## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
+topup-paid-frozen = ✅ Платёж получен: { $stars } ⭐. На баланс зачислено { $amount }, но ваш аккаунт заблокирован, поэтому баланс заморожен до снятия блокировки. Если есть вопросы, напишите в /paysupport.
+stars-paid-while-blocked = ❄️ Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> (аккаунт #{ $account }) пришёл уже после блокировки: { $amount } зачислено на замороженный баланс. Верните его, если деньги не должны оставаться.
+admin-amount-over-limit = ⛔ Не выполнено: админ может начислить или списать не больше { $max }, и начисление не может поднять баланс { $user } выше этой суммы (ADMIN_MAX_AMOUNT).
+admin-refund-code-delivered = ⛔ Возврата нет: на активацию #{ $id } пришёл код, значит услуга оказана (правило A4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
+admin-refund-too-old = ⛔ Возврата нет: активации #{ $id } больше месяца (правило W4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
+admin-refund-account-deleted = ⛔ Возврата нет: аккаунт активации #{ $id } удалён, а на удалённый аккаунт деньги не возвращаются никогда.

@@ -43,7 +43,7 @@ export const cardData = {
 
 /** SMS shown on the card, newest last; older ones are counted, and every one was also sent as its own message. */
 const CARD_SMS_MAX = 5;
-/** Code points of one SMS text on the card. */
+/** UTF-16 code units of one SMS text on the card. */
 const SMS_TEXT_MAX = 300;
 
 
@@ -70,7 +70,7 @@ export function smsLine(sms: ActivationSmsRow, t: Translate, max = SMS_TEXT_MAX)
   return sms.code ? t("card-sms-with-code", { code: escapeHtml(sms.code), text }) : t("card-sms-text", { text });
 }
 
-/** Code points of an SMS text in its own message; Telegram's limit is 4096 and the frame needs a little. */
+/** UTF-16 code units of an SMS text in its own message; Telegram's limit is 4096 and the frame needs a little. */
 const SMS_MESSAGE_TEXT_MAX = 3500;
 
 /** One SMS as its own message: which number it came to, then the code and the text. */
