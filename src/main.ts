@@ -23,6 +23,7 @@ import { Ledger } from "./domain/ledger.ts";
 import { currency } from "./domain/money.ts";
 import type { NumberProvider } from "./domain/numberProvider.ts";
 import { Outbox } from "./domain/outbox.ts";
+import { OperatorAlerts } from "./domain/operatorAlerts.ts";
 import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
 import { expiryJob, pollJob, recoveryJob, reminderJob } from "./jobs/activationJobs.ts";
 import { broadcastProgressJob } from "./jobs/broadcastJob.ts";
@@ -175,7 +176,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       reminderJob(activations),
       recoveryJob(activations),
       catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
-      providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, logger),
+      providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, logger, new OperatorAlerts(outbox, clock)),
       starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), outbox, logger),
       sweepConversationsJob(deps.conversationState),
       broadcastProgressJob(deps.broadcasts),

@@ -1,5 +1,6 @@
 import type { CatalogStore } from "../domain/catalog.ts";
 import { formatScaled } from "../domain/decimal.ts";
+import type { OperatorAlerts } from "../domain/operatorAlerts.ts";
 import { levelOf, type ProviderBalanceWatch } from "../domain/providerBalance.ts";
 import type { Logger } from "../logger.ts";
 import type { NumberProvider } from "../domain/numberProvider.ts";
@@ -31,6 +32,8 @@ export function providerBalanceJob(
   watch: ProviderBalanceWatch,
   lowThresholdMicros: number,
   logger: Logger,
+  /** Tells the admins at once when the balance cannot be read for the operator's reasons (a bad key). */
+  alerts?: Pick<OperatorAlerts, "jobFailed">,
 ): Job {
   return {
     name: "provider-balance",
@@ -40,6 +43,7 @@ export function providerBalanceJob(
       const result = await provider.getBalance();
       if (!result.ok) {
         logger.warn({ failure: result.failure, provider: provider.name }, "could not read the provider balance");
+        alerts?.jobFailed("provider-balance", result.failure);
         return { failed: result.failure.kind };
       }
       const level = levelOf(result.value.micros, lowThresholdMicros);

@@ -351,7 +351,13 @@ export function createFiveSimProvider(options: FiveSimOptions): NumberProvider {
     if (path === null) return fail("not_found", "5sim: not a 5sim order id");
     const answer = await call(path, { auth: true, read: true });
     if (!answer.ok) return answer;
-    return parseOrder(answer.value);
+    return aboutOrder(id, parseOrder(answer.value));
+  }
+
+  /** An answer about another order than the one asked about is not an answer: never trusted. */
+  function aboutOrder(id: string, order: ProviderResult<FiveSimOrder>): ProviderResult<FiveSimOrder> {
+    if (!order.ok || String(order.value.id) === id) return order;
+    return unrecognised(`the answer about order ${id} is about order ${String(order.value.id)}`, order.value);
   }
 
   /** finish / cancel / ban: sent once, and successful only if 5sim reports the expected status. */
@@ -360,7 +366,7 @@ export function createFiveSimProvider(options: FiveSimOptions): NumberProvider {
     if (path === null) return fail("not_found", "5sim: not a 5sim order id");
     const answer = await call(path, { auth: true, read: false });
     if (!answer.ok) return answer;
-    const order = parseOrder(answer.value);
+    const order = aboutOrder(id, parseOrder(answer.value));
     if (!order.ok) return order;
     if (order.value.status !== expected) {
       return fail("invalid_state", `5sim: ${action} left the order ${order.value.status}`, {

@@ -218,6 +218,9 @@ async function onEnd(ctx: BotContext, id: number, kind: "cancel" | "ban", userId
     case "temporary":
       await acknowledge(ctx, ctx.t("card-temporary"), true);
       break;
+    case "unclear":
+      await acknowledge(ctx, ctx.t("card-cancel-unclear"), true);
+      break;
   }
   // The refusal may come from a state the card does not show yet (a code that just arrived).
   await redraw(ctx, id);
@@ -236,6 +239,7 @@ async function onCodeAction(ctx: BotContext, id: number, action: "another" | "fi
     no_code: "card-no-code-yet",
     ended: "card-ended",
     temporary: "card-temporary",
+    unclear: "card-finish-unclear",
     refused: action === "another" ? "card-another-refused" : "card-finish-refused",
   }[outcome.reason];
   await acknowledge(ctx, ctx.t(key), true);
