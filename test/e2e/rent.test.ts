@@ -95,6 +95,12 @@ describe("renting a number for days", () => {
     await w.h.tg.settle();
     expect(user.botMessages().length).toBe(seen);
     expect(w.h.app.deps.rentals.records.smsCount(rental.id)).toBe(2);
+    // "My numbers" shows the rental beside activations; History shows its charge.
+    await user.send("/orders");
+    expect(user.lastBotMessage()?.text).toContain("Your rented numbers");
+    expect(user.lastBotMessage()?.text).toContain(`+${rental.phone}`);
+    await user.send("/history");
+    expect(user.lastBotMessage()?.text).toContain(`Purchase — 📅 +${rental.phone} · Telegram · Russia`);
   });
 
   it("cancels inside the window, before any SMS, and gets the whole price back", async () => {
@@ -107,6 +113,8 @@ describe("renting a number for days", () => {
     expect(latest(w, rental.id).state).toBe("cancelled");
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 1000, held: 0, available: 1000 });
     expect(w.sim.snapshot().rentals[0]?.state).toBe("cancelled");
+    await user.send("/history");
+    expect(user.lastBotMessage()?.text).toContain(`Refund — 📅 +${rental.phone}`);
   });
 
   it("a cancel is refused once an SMS came, even inside the window; nothing is refunded", async () => {
@@ -138,6 +146,8 @@ describe("renting a number for days", () => {
     const orderKey = w.h.app.deps.rentals.records.extensions(rental.id)[0]?.orderKey ?? "";
     await user.pressData(`rnx:${orderKey}`);
     expect(w.h.app.deps.rentals.records.extensions(rental.id)).toHaveLength(1);
+    await user.send("/history");
+    expect(user.lastBotMessage()?.text).toContain(`📅 +${rental.phone} · Telegram · Russia · +24 h`);
     expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(2000 - paid);
   });
 

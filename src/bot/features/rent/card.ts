@@ -153,3 +153,19 @@ export async function placeRentalCard(ctx: FlowContext, rental: Rental, fresh = 
 export function rentalMoney(amount: number, view: CardView): string {
   return formatMoney(amount, view.currency, view.language);
 }
+
+/** "My numbers" shows live rentals beside activations: their lines and a button to open each card. */
+export function liveRentalsSection(ctx: FlowContext): { text: string; buttons: { label: string; data: string }[] } | undefined {
+  const account = ctx.account;
+  if (!account) return undefined;
+  const live = ctx.deps.rentals.records.liveOfUser(account.id);
+  if (live.length === 0) return undefined;
+  const view = viewOf(ctx);
+  const lines = live.map((rental) =>
+    ctx.t("rent-mine-entry", { ...rentalLabels(rental, view.language), phone: escapeHtml(rentalPhone(rental)), state: ctx.t(`rent-state-${rental.state}`), until: dateTime(rental.endsAt ?? rental.createdAt, view.language) }),
+  );
+  return {
+    text: [ctx.t("rent-mine-title"), ...lines].join("\n\n"),
+    buttons: live.map((rental) => ({ label: ctx.t("orders-open-button", { phone: rentalPhone(rental) }), data: rentalData.open(rental.id) })),
+  };
+}
