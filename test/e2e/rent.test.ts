@@ -270,6 +270,36 @@ describe("renting a number for days", () => {
     expect(user.lastBotMessage()?.text).toContain("is ready");
   });
 
+  it("a cancel and an extension whose answers were lost are settled by the recovery job: refunded once, charged once", async () => {
+    const w = (current = await rentWorld());
+    const { user: cancelling, account: first } = await customer(w.h, "Olya", { balance: 1000 });
+    const toCancel = await rentTelegramInRussia(w, cancelling, first.id);
+    w.sim.failNext("cancelRental", { kind: "temporary", message: "timeout" }, 1, { lostAnswer: true });
+    await cancelling.press("❌ Cancel (full refund)");
+    expect(latest(w, toCancel.id).state).toBe("cancelling");
+    expect(w.h.app.deps.ledger.balanceOf(first.id).posted).toBe(1000 - toCancel.price);
+
+    const { user: extending, account: second } = await customer(w.h, "Pola", { balance: 2000 });
+    const toExtend = await rentTelegramInRussia(w, extending, second.id);
+    await extending.press("➕ Extend");
+    await extending.press(/^1 day · /);
+    w.sim.failNext("extendRental", { kind: "temporary", message: "timeout" }, 1, { lostAnswer: true });
+    await extending.press(/^✅ Extend · /);
+    expect(extending.lastBotMessage()?.text).toContain("has not answered yet");
+    expect(w.h.app.deps.ledger.balanceOf(second.id).held).toBeGreaterThan(0);
+
+    w.clock.advance(2 * 60_000);
+    await w.h.app.scheduler.runNow("rental-recovery");
+    await w.h.app.scheduler.runNow("rental-recovery");
+    expect(latest(w, toCancel.id).state).toBe("cancelled");
+    expect(w.h.app.deps.ledger.balanceOf(first.id)).toEqual({ posted: 1000, held: 0, available: 1000 });
+    const extended = latest(w, toExtend.id);
+    expect(extended.endsAt).toBe(toExtend.endsAt! + DAY);
+    const paid = w.h.app.deps.rentals.records.period(extended).paid;
+    expect(w.h.app.deps.ledger.balanceOf(second.id)).toEqual({ posted: 2000 - paid, held: 0, available: 2000 - paid });
+    expect(w.h.app.deps.rentals.records.extensions(toExtend.id).map((e) => e.state)).toEqual(["done"]);
+  });
+
   it("stale and forged rental buttons get a clear answer and change nothing", async () => {
     const w = (current = await rentWorld());
     const { user: owner, account } = await customer(w.h, "Lena", { balance: 1000 });
@@ -282,5 +312,20 @@ describe("renting a number for days", () => {
     await owner.pressData("rnt:zz:1");
     expect(owner.callbackAnswers().at(-1)?.text).toContain("out of date");
     expect(latest(w, rental.id).state).toBe("active");
+  });
+});
+
+describe("a provider that does not rent numbers for days (5sim)", () => {
+  it("hides Rent a number from the menu, and /rent says renting is not offered", async () => {
+    const w = await startWorld();
+    // The simulator as a provider whose rent terms say what 5sim's do.
+    const { h } = w;
+    Object.defineProperty(h.app.deps.provider, "rentTerms", { value: { offered: false, cancelWindowMs: 0 } });
+    const { user } = await customer(h, "Nina");
+    await user.send("/menu");
+    expect(user.lastBotMessage()?.buttons.flat()).not.toContain("📅 Rent a number");
+    expect(user.lastBotMessage()?.buttons.flat()).toContain("🛒 Buy a number");
+    await user.send("/rent");
+    expect(user.lastBotMessage()?.text).toContain("Renting numbers for days is not offered");
   });
 });
