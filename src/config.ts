@@ -54,6 +54,14 @@ const url = (what: string) =>
     }, `expected ${what} (an http:// or https:// URL)`)
     .transform((value) => value.replace(/\/+$/, ""));
 
+const hourList = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\s*,\s*\d+)*$/, `expected ${what}`)
+    .transform((text) => [...new Set(text.split(",").map((n) => Number(n.trim())))].sort((a, b) => a - b))
+    .refine((hours) => hours.every((h) => h > 0), `expected ${what}, each above zero`);
+
 const decimal = (what: string) => z.string().trim().regex(/^\d+(\.\d+)?$/, `expected ${what}, e.g. 12.5`);
 
 /** "+03:00" -> 180 (minutes east of UTC); from -12:00 to +14:00, the zones that exist. */
@@ -132,6 +140,17 @@ const schema = z
       .transform(Number)
       .default(1),
     SIMULATOR_SMS_DELAY_SECONDS: positiveInt("seconds").default(15),
+    // Rentals (POLICY L1-L5)
+    RENT_PERIODS_HOURS: hourList("rental periods in hours, e.g. 24,168,720").default([24, 168, 720]),
+    RENT_MARKUP_PERCENT: decimal("a percentage").optional(),
+    RENT_REMINDER_HOURS: hourList("hours before the end, e.g. 24,1").default([24, 1]),
+    RENT_ID_COUNTRIES: z
+      .string()
+      .trim()
+      .regex(/^([A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*)?$/, "expected two-letter country codes separated by commas, e.g. US,GB")
+      .transform((text) => (text === "" ? [] : text.split(",").map((code) => code.trim().toUpperCase())))
+      .default([]),
+    RENT_POLL_SECONDS: positiveInt("seconds").default(30),
   })
   .superRefine((env, ctx) => {
     if (env.PROVIDER !== "simulator" && !env.PROVIDER_API_KEY) {
@@ -206,6 +225,15 @@ export interface Config {
   topup: StarsSettings;
   /** ADMIN_MAX_AMOUNT in the shop's minor units. */
   adminMaxAmountMinor: number;
+
+  rent: {
+    periodsHours: number[];
+    /** Rental prices: the activation rules with RENT_MARKUP_PERCENT when set (no per-service markups then). */
+    pricing: PricingRules;
+    reminderHours: number[];
+    idCountries: string[];
+    pollSeconds: number;
+  };
 }
 
 
@@ -236,6 +264,16 @@ function toConfig(env: Env): Config {
     logLevel: env.LOG_LEVEL,
     shopCurrency: env.SHOP_CURRENCY,
     simulator: { seed: env.SIMULATOR_SEED, smsDelaySeconds: env.SIMULATOR_SMS_DELAY_SECONDS },
+    rent: {
+      periodsHours: env.RENT_PERIODS_HOURS,
+      pricing:
+        env.RENT_MARKUP_PERCENT === undefined
+          ? pricingRules(env)
+          : { ...pricingRules(env), markupPercent: env.RENT_MARKUP_PERCENT, serviceMarkupPercent: {} },
+      reminderHours: env.RENT_REMINDER_HOURS,
+      idCountries: env.RENT_ID_COUNTRIES,
+      pollSeconds: env.RENT_POLL_SECONDS,
+    },
     topup: {
       rate: env.STARS_RATE,
       presets: env.TOPUP_STARS_OPTIONS.filter((n) => n >= env.TOPUP_MIN_STARS && n <= env.TOPUP_MAX_STARS),

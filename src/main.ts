@@ -25,9 +25,15 @@ import type { NumberProvider } from "./domain/numberProvider.ts";
 import { Outbox } from "./domain/outbox.ts";
 import { OperatorAlerts } from "./domain/operatorAlerts.ts";
 import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
+import { ItemFailures } from "./domain/itemFailures.ts";
+import { RentalProblems } from "./domain/rentalProblems.ts";
+import { RentalRecords } from "./domain/rentalRecords.ts";
+import { Rentals } from "./domain/rentals.ts";
+import { RentalUpkeep } from "./domain/rentalUpkeep.ts";
 import { expiryJob, pollJob, recoveryJob, reminderJob } from "./jobs/activationJobs.ts";
 import { broadcastProgressJob } from "./jobs/broadcastJob.ts";
 import { inactivityJob } from "./jobs/inactivityJob.ts";
+import { rentalExpiryJob, rentalPollJob, rentalProblemsJob, rentalRecoveryJob, rentOfferSyncJob } from "./jobs/rentalJobs.ts";
 import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { starsReconcileJob } from "./jobs/starsReconcile.ts";
@@ -84,7 +90,12 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
   const accounts = new Accounts(db, clock);
   const ledger = new Ledger(db, clock);
   const catalog = new CatalogStore(db, clock, config.pricing, config.denyLists);
-  const providerSettings: ProviderSettings = { provider: config.provider, simulator: config.simulator, activationTtlMinutes: config.activationTtlMinutes };
+  const providerSettings: ProviderSettings = {
+    provider: config.provider,
+    simulator: config.simulator,
+    activationTtlMinutes: config.activationTtlMinutes,
+    rentHours: config.rent.periodsHours,
+  };
   const numberProvider = provider ?? createProvider(providerSettings, new KeyValue(db, "simulator", clock), clock);
   const activations = new Activations({
     db,
@@ -105,7 +116,35 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     },
   });
   const audit = new AuditLog(db, clock);
+  const rentalRecords = new RentalRecords(db, clock);
+  const rentalFailures = new ItemFailures(outbox, logger);
+  const rentals = new Rentals({
+    db,
+    records: rentalRecords,
+    ledger,
+    catalog,
+    provider: numberProvider,
+    outbox,
+    failures: rentalFailures,
+    clock,
+    settings: { periodsHours: config.rent.periodsHours, pricing: config.rent.pricing, reminderHours: config.rent.reminderHours, idCountries: config.rent.idCountries },
+  });
+  const rentalProblems = new RentalProblems({ db, records: rentalRecords, ledger, outbox, audit, clock });
+  rentals.onRentalEnded = (rental) => rentalProblems.onRentalEnded(rental);
+  const rentalUpkeep = new RentalUpkeep({
+    rentals,
+    records: rentalRecords,
+    ledger,
+    provider: numberProvider,
+    outbox,
+    failures: rentalFailures,
+    clock,
+    reminderHours: config.rent.reminderHours,
+  });
   return {
+    rentals,
+    rentalProblems,
+    rentalUpkeep,
     settings: botSettings(config),
     accounts,
     ledger,
@@ -158,6 +197,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       apiRoot: config.botApiRoot,
       accounts: deps.accounts,
       activations,
+      rentals: deps.rentals,
       broadcasts: deps.broadcasts,
       currency: deps.currency,
       translate: (language, key, variables) => built.i18n.t(language, key, variables),
@@ -181,6 +221,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       sweepConversationsJob(deps.conversationState),
       broadcastProgressJob(deps.broadcasts),
       inactivityJob(deps.accountDeletion, logger),
+      ...(provider.rentTerms.offered
+        ? [
+            rentOfferSyncJob(deps.rentals, config.catalogSyncMinutes, logger),
+            rentalPollJob(deps.rentalUpkeep, config.rent.pollSeconds),
+            rentalExpiryJob(deps.rentalUpkeep),
+            rentalRecoveryJob(deps.rentals),
+            rentalProblemsJob(deps.rentalProblems),
+          ]
+        : []),
     ],
     clock,
     logger,

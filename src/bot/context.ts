@@ -18,6 +18,9 @@ import type { NumberProvider } from "../domain/numberProvider.ts";
 import type { Outbox } from "../domain/outbox.ts";
 import type { PricingRules } from "../domain/pricing.ts";
 import type { Purchases } from "../domain/purchases.ts";
+import type { RentalProblems } from "../domain/rentalProblems.ts";
+import type { Rentals } from "../domain/rentals.ts";
+import type { RentalUpkeep } from "../domain/rentalUpkeep.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsPayments } from "../payments/stars.ts";
 
@@ -45,6 +48,11 @@ export interface BotDeps {
   stars: StarsPayments;
   activations: Activations;
   purchases: Purchases;
+  /** Renting numbers for days (POLICY L1-L5). */
+  rentals: Rentals;
+  rentalProblems: RentalProblems;
+  /** Polling, expiry and reminders of rentals; `recordSms` is what a provider push would call. */
+  rentalUpkeep: RentalUpkeep;
   outbox: Outbox;
   broadcasts: Broadcasts;
   audit: AuditLog;

@@ -13,6 +13,7 @@ import { buyFeature } from "./features/buy/purchase.ts";
 import { ordersFeature } from "./features/buy/orders.ts";
 import { comingSoonFeature } from "./features/comingSoon.ts";
 import { membershipFeature } from "./features/membership.ts";
+import { rentFeature } from "./features/rent/index.ts";
 import { historyFeature } from "./features/history.ts";
 import { infoFeature } from "./features/info.ts";
 import { settingsFeature } from "./features/settings.ts";
@@ -96,6 +97,8 @@ export function createBot(deps: BotDeps): BuiltBot {
 
   // The number card's buttons work whatever flow is open in the chat (a flow would swallow them).
   app.use(cardFeature);
+  // The same for renting: its screens are plain buttons, and no flow may swallow them.
+  app.use(rentFeature);
   // Admin commands next: an admin inside a flow must still reach them.
   app.use(adminFeature);
   app.use(broadcastFeature);

@@ -16,9 +16,10 @@ export const MENU = {
 export const TERMS_ACCEPT = "terms:accept";
 
 export function mainMenuKeyboard(ctx: FlowContext): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(ctx.t("menu-buy"), MENU.buy)
-    .text(ctx.t("menu-rent"), MENU.rent)
+  const keyboard = new InlineKeyboard().text(ctx.t("menu-buy"), MENU.buy);
+  // Renting is hidden where the provider cannot rent numbers for days (5sim).
+  if (ctx.deps.rentals.offered) keyboard.text(ctx.t("menu-rent"), MENU.rent);
+  return keyboard
     .row()
     .text(ctx.t("menu-topup"), MENU.topup)
     .text(ctx.t("menu-balance"), MENU.balance)

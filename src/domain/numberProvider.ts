@@ -138,8 +138,27 @@ export interface ProviderRental {
   country: string;
   costMicros: number;
   endsAt: number;
-  state: "active" | "finished" | "cancelled" | "expired";
+  /**
+   * `revoked`: the carrier or the provider took the number away before its end (sms-activate's
+   * STATUS_REVOKE); the shop refunds the unused time (POLICY L2).
+   */
+  state: "active" | "finished" | "cancelled" | "expired" | "revoked";
   sms: ProviderSms[];
+}
+
+/** What a provider's rentals allow, so that the shop never promises more than the provider does. */
+export interface RentTerms {
+  /** False: the provider cannot rent numbers for days honestly; the bot hides renting. */
+  offered: boolean;
+  /** A rental may be cancelled with a full refund this long after it started, while no SMS came. */
+  cancelWindowMs: number;
+}
+
+export interface RecoverRentRequest extends RentRequest {
+  /** When the lost rent was sent. */
+  since: number;
+  /** Provider ids already attached to other rentals: never candidates. */
+  knownIds: string[];
 }
 
 export interface RentRequest {
@@ -189,9 +208,19 @@ export interface NumberProvider {
   /** Reports the number as already used on the service, and cancels the activation. */
   ban(id: string): Promise<ProviderResult<void>>;
 
+  /** Whether this provider rents numbers for days, and its cancel window. */
+  readonly rentTerms: RentTerms;
   /** Rental offers (service, country, period and cost). */
   getRentOffers(): Promise<ProviderResult<RentOffer[]>>;
+  /** Rents one number. Not safe to repeat: a lost answer is resolved with `recoverRent`. */
   rent(request: RentRequest): Promise<ProviderResult<ProviderRental>>;
+  /**
+   * After a rent whose answer never came: the rental it created, found among the provider's
+   * active rentals (sms-activate: `getRentList`), or `value: null` when there is none. Never rents again.
+   */
+  recoverRent(request: RecoverRentRequest): Promise<ProviderResult<ProviderRental | null>>;
+  /** What extending a rental by `hours` would cost (sms-activate: `continueRentInfo`). */
+  quoteExtension(id: string, hours: number): Promise<ProviderResult<{ costMicros: number }>>;
   getRental(id: string): Promise<ProviderResult<ProviderRental>>;
   extendRental(id: string, hours: number): Promise<ProviderResult<ProviderRental>>;
   finishRental(id: string): Promise<ProviderResult<void>>;

@@ -592,6 +592,18 @@ export function createFiveSimProvider(options: FiveSimOptions): NumberProvider {
     cancel: (id) => orderAction("cancel", id, "CANCELED"),
     ban: (id) => orderAction("ban", id, "BANNED"),
 
+    // 5sim's hosting numbers last hours, are not sold per service and cannot be extended: renting
+    // numbers for days is not offered honestly, so the bot hides it (the methods below stay for tools).
+    rentTerms: { offered: false, cancelWindowMs: 0 },
+
+    async recoverRent(): Promise<ProviderResult<ProviderRental | null>> {
+      return fail("bad_config", "5sim: renting numbers for days is not offered");
+    },
+
+    async quoteExtension(): Promise<ProviderResult<{ costMicros: number }>> {
+      return fail("bad_config", "5sim: extending rentals is not supported (hosting orders cannot be extended)");
+    },
+
     async getRentOffers(): Promise<ProviderResult<RentOffer[]>> {
       return fail("bad_config", "5sim: rent offers are not supported (hosting numbers are not sold per service)");
     },

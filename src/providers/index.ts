@@ -21,6 +21,8 @@ export interface ProviderSettings {
   };
   simulator: { seed: number; smsDelaySeconds: number };
   activationTtlMinutes: number;
+  /** Rental periods offered, in hours (the sms-activate protocol reads offers per period). */
+  rentHours?: readonly number[];
 }
 
 /** Picks the provider named by `settings.provider.kind`. The only place that knows the concrete implementations. */
@@ -37,7 +39,14 @@ export function createProvider(settings: ProviderSettings, simulatorState: KeyVa
       });
     case "sms-activate":
       // config validation guarantees both for this provider
-      return createSmsActivateProvider({ baseUrl: apiUrl ?? "", apiKey: apiKey ?? "", timeoutMs, now: clock, serverUtcOffsetMinutes: utcOffsetMinutes });
+      return createSmsActivateProvider({
+        baseUrl: apiUrl ?? "",
+        apiKey: apiKey ?? "",
+        timeoutMs,
+        now: clock,
+        serverUtcOffsetMinutes: utcOffsetMinutes,
+        ...(settings.rentHours ? { rentHours: settings.rentHours } : {}),
+      });
     case "5sim":
       return createFiveSimProvider({ ...(apiUrl ? { baseUrl: apiUrl } : {}), apiKey: apiKey ?? "", timeoutMs, now: clock });
   }

@@ -73,14 +73,15 @@ describe("a new user meets the bot", () => {
     expect(dave.buttons()).toEqual([["✅ I accept the rules"]]);
   });
 
-  it("menu entries that are not built yet say so politely", async () => {
+  it("the menu's Rent a number opens renting (it is built now, no longer announced)", async () => {
     harness = await startHarness();
+    await harness.app.scheduler.runNow("catalog-sync");
+    await harness.app.scheduler.runNow("rent-offer-sync");
     const erin = harness.tg.user({ first_name: "Erin" });
     await erin.send("/start");
     await erin.press("✅ I accept the rules");
     await erin.press("📅 Rent a number");
-    const answers = harness.tg.calls("answerCallbackQuery").map((c) => c.params["text"]);
-    expect(answers).toContain("📅 Rent a number: this is not available yet. We are working on it — thank you for your patience.");
+    expect(erin.lastBotMessage()?.text).toContain("Rent a number for days");
   });
 
   it("balance, help and rules answer in the user's language", async () => {

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatScaled, parseScaled } from "../../src/domain/decimal.ts";
+import { rentListHandlers } from "./smsActivateRentList.ts";
 
 /**
  * An in-memory sms-activate host (`/stubs/handler_api.php`) over real HTTP on 127.0.0.1, for the
@@ -562,6 +563,8 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     }
     if (params.status === "2") {
       if (clock() - r.startedAt > RENT_CANCEL_WINDOW_MS) return rentError("CANT_CANCEL");
+      // Once an SMS came, the number was used: no cancel.
+      if (r.sms.length > 0) return rentError("CANT_CANCEL");
       r.status = "cancelled";
       balance += r.costMicros;
       return json({ status: "success" });
@@ -602,6 +605,15 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     getRentStatus,
     setRentStatus,
     continueRentNumber,
+    ...rentListHandlers({
+      rentals: () => rentals.values(),
+      perDayMicros: (service, country) => rentPrices.get(`${service}|${country}`)?.perDayMicros,
+      json,
+      rentError,
+      hostIsoTime,
+      num,
+      money,
+    }),
   };
 
   function answer(params: Record<string, string>): Reply {

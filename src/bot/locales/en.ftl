@@ -513,3 +513,162 @@ admin-amount-over-limit = ⛔ Not done: an admin credit or debit is at most { $m
 admin-refund-code-delivered = ⛔ Not refunded: activation #{ $id } received its code, so the service was delivered (rule A4). To refund anyway, say so: <code>/refund { $id } force reason</code> (recorded in the audit log).
 admin-refund-too-old = ⛔ Not refunded: activation #{ $id } is older than a month (rule W4). To refund anyway, say so: <code>/refund { $id } force reason</code> (recorded in the audit log).
 admin-refund-account-deleted = ⛔ Not refunded: the account of activation #{ $id } was deleted, and nothing is ever refunded into a deleted account.
+
+## ---------------------------------------------------------------- Rentals (renting numbers for days, POLICY L1-L5)
+
+rent-not-offered = 📅 Renting numbers for days is not offered at the moment. One-time numbers are available under “Buy number”.
+rent-no-offers = 📅 No numbers can be rented right now. Please look again a little later.
+rent-choose-service = 📅 <b>Rent a number for days</b>
+    The number is yours for the whole period: every SMS to it comes to this chat.
+    Choose the service you need it for:
+rent-choice-button = { $name } · { $price }
+rent-choose-country = Service: { $service }
+    Choose the country of the number:
+rent-documents-legend = 🪪 — numbers of this country need identity documents.
+rent-choose-period = Service: { $service }
+    Country: { $country }
+    For how long?
+rent-documents-notice = 🪪 <b>Identity documents.</b> The operator of numbers in this country requires identity documents. If you rent one and then do not provide them, the rental is not refunded.
+rent-period-days = { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
+rent-period-hours = { $hours ->
+    [one] 1 hour
+   *[other] { $hours } hours
+}
+rent-confirm = 📅 <b>Renting a number</b>
+    Service: { $service }
+    Country: { $country }
+    Period: { $period }
+    Price: <b>{ $price }</b>, taken when the number is rented
+    Rented until: { $until } (UTC)
+    Your balance: { $balance }
+rent-rules = <b>Good to know</b>
+    • Cancel within { $minutes } minutes, before any SMS, and the whole price comes back.
+    • If the number stops working, report it: days it stays broken beyond 24 hours are refunded, counted from your report.
+    • If the carrier takes the number away, the unused time is refunded at once.
+    • Ending early by your own choice refunds nothing, and caller ID on outgoing calls is not a reason for a refund.
+rent-confirm-button = ✅ Rent · { $price }
+rent-in-progress = ⏳ Renting the number…
+rent-pending = ⏳ The provider has not answered yet. The money stays reserved until we know; you will get a message either way.
+rent-out-of-stock = 😕 No numbers of this kind are left to rent right now. Nothing was charged.
+rent-failed = 😕 The number could not be rented. Nothing was charged.
+rent-quote-expired = ⌛ This offer is out of date. Please choose again to see the current price.
+rent-stale-button = This button is out of date. Open “📅 Rent a number” again.
+rent-card-title = 📅 <b>Rented number</b> · { $service } · { $country }
+rent-card-number = Number: <code>{ $phone }</code>
+rent-card-state = Status: { $state }
+rent-state-reserving = ⏳ being rented
+rent-state-active = ✅ active
+rent-state-cancelling = ⏳ being cancelled
+rent-state-ending = ⏳ being ended
+rent-state-expired = ⌛ rental period over
+rent-state-finished = ⏹ ended early
+rent-state-cancelled = ↩️ cancelled, money returned
+rent-state-revoked = 📵 taken away by the carrier, unused time refunded
+rent-state-failed = ✖️ not rented, nothing charged
+rent-card-until = Rented until { $until } (UTC)
+rent-card-ended-at = Ended { $until } (UTC)
+rent-card-sms-none = No SMS yet. Each one will come here as its own message.
+rent-card-sms-title = { $count ->
+    [one] 1 SMS received:
+   *[other] { $count } SMS received:
+}
+rent-sms-line = { $when }: { $text }
+rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
+rent-card-cancel-hint = You can still cancel with a full refund until { $time } (UTC), while no SMS has come.
+rent-card-problem-open = ⚠️ You reported a problem on { $when } (UTC); the admins are looking at it.
+rent-card-problem-confirmed = ⚠️ Confirmed not working since { $when } (UTC): days beyond the first 24 hours are refunded.
+rent-extend-button = ➕ Extend
+rent-inbox-button = 📥 Inbox
+rent-report-button = ⚠️ Report a problem
+rent-end-button = ⏹ End rental
+rent-cancel-button = ❌ Cancel (full refund)
+rent-keep-button = ⬅️ Keep the number
+rent-end-yes = ⏹ Yes, end it now
+rent-report-yes = ⚠️ Yes, it does not work
+rent-sms-new = 📩 SMS to <code>{ $phone }</code> ({ $service }, { $country }) from { $from }
+rent-not-found = This rental was not found.
+rent-not-active = This rental is not active any more.
+rent-cancelled = ↩️ The rental of { $phone } is cancelled. { $amount } is back on your balance.
+rent-cancel-window-closed = The time for a cancel with a full refund is over. You can end the rental, but the unused time is not refunded.
+rent-cancel-has-sms = An SMS has already come to this number, so it can no longer be cancelled with a refund.
+rent-cancel-refused-now = The provider no longer allows cancelling this number. It stays yours until the end of the period.
+rent-end-ask = ⏹ <b>End the rental of <code>{ $phone }</code> now?</b>
+    It is paid until { $until } (UTC). If you end it now, the unused time is <b>not refunded</b>, and the number cannot be taken back.
+    If the number does not work, report a problem instead.
+rent-ended = ⏹ The rental of { $phone } has ended. The number no longer receives SMS for you.
+rent-end-pending = ⏳ The provider has not confirmed yet. We will end it as soon as it answers.
+rent-report-ask = ⚠️ <b>Does the number <code>{ $phone }</code> not work?</b>
+    We record the moment you report it and tell the admins. If it stays broken for more than 24 hours, the days it was unavailable are refunded to your balance, counted from now.
+    Caller ID not working on outgoing calls is not a reason for a refund.
+rent-reported = ✅ Thank you. Your report is recorded and the admins have been told.
+rent-report-duplicate = Your report is already recorded.
+rent-extend-not-active = Only an active rental can be extended.
+rent-inbox-title = 📥 <b>Inbox of <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } SMS
+rent-inbox-empty = No SMS yet.
+rent-extend-choose = ➕ <b>Extend <code>{ $phone }</code></b>
+    It is rented until { $until } (UTC). Add:
+rent-extend-none = This number cannot be extended right now.
+rent-extend-refused = 😕 The provider cannot extend this number (it may have reached its maximum, or no longer work). Nothing was charged.
+rent-extend-confirm = ➕ <b>Extending <code>{ $phone }</code></b>
+    Add: { $period }
+    Price: <b>{ $price }</b>
+    New end: { $until } (UTC)
+    Your balance: { $balance }
+rent-extend-confirm-button = ✅ Extend · { $price }
+rent-extended = ✅ <code>{ $phone }</code> is extended until { $until } (UTC). { $price } was taken from your balance.
+rent-extend-pending = ⏳ The provider has not answered yet. The money stays reserved until we know whether the number was extended.
+rent-mine-empty = You have not rented any number yet.
+rent-mine-title = 📅 <b>Your rented numbers</b>
+rent-mine-entry = { $service } · { $country }
+    <code>{ $phone }</code> — { $state }, until { $until } (UTC)
+rent-recovered = ✅ Your rented number <code>{ $phone }</code> ({ $service }, { $country }) is ready. Open it from /rentals.
+rent-recovery-failed = 😕 The number ({ $service }, { $country }) could not be rented after all. The reserved { $amount } is free again on your balance.
+rent-cancel-refused = The provider refused to cancel <code>{ $phone }</code> (an SMS came, or the time was over). It stays yours until the end of the period; nothing was refunded.
+rent-revoked = 📵 The carrier has taken the number <code>{ $phone }</code> ({ $service }, { $country }) away. This is not your doing: the unused time, { $amount }, is back on your balance.
+rent-revoked-nothing-left = 📵 The carrier has taken the number <code>{ $phone }</code> ({ $service }, { $country }) away. Its paid time had already been used or refunded.
+rent-expired = ⌛ The rental of <code>{ $phone }</code> ({ $service }, { $country }) is over. The number no longer receives SMS for you.
+rent-extended-later = ✅ <code>{ $phone }</code> is extended until { $until } (UTC).
+rent-extend-refused-later = 😕 The provider did not extend <code>{ $phone }</code>. Nothing was charged.
+rent-problem-confirmed = ⚠️ The admins confirmed that <code>{ $phone }</code> does not work. Days it stays broken beyond the first 24 hours are refunded, counted from your report.
+rent-problem-dismissed = The admins checked <code>{ $phone }</code> and found it working, so nothing is refunded. If it still fails, report it again.
+rent-problem-resolved = ✅ <code>{ $phone }</code> works again. Refunded for the days it did not work: { $amount }.
+rent-problem-days-refunded = ↩️ <code>{ $phone }</code> is still not working: { $amount } is back on your balance ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+} so far).
+rent-admin-refund = ↩️ The admins refunded { $amount } for <code>{ $phone }</code> ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+}). Reason: { $reason }
+rent-reminder = ⏰ The rental of <code>{ $phone }</code> ({ $service }, { $country }) ends in { $left }, at { $until } (UTC). Extend it to keep the number.
+rent-problem-admin = ⚠️ Rental problem #{ $problem }: user #{ $user } says rental #{ $rental } ({ $phone }) does not work. See /rentproblems.
+rent-extension-unknown = ❓ Extension #{ $extension } of rental #{ $rental }: the provider did not answer and does not show the end date. The money stays reserved; please check at the provider.
+admin-rental = Rental #{ $id } · user #{ $user } · { $phone }
+    { $service } · { $country } · { $state }
+    Started { $started }, ends { $ends } · SMS: { $sms }
+    Paid { $paid }, refunded { $refunded } · { $provider }
+admin-rental-not-found = No rental #{ $id }.
+admin-rental-problem = Problem #{ $id }: { $state }, reported { $reported }, days refunded: { $days }
+admin-rent-problems-none = No open rental problems.
+admin-rent-problem-entry = ⚠️ Problem #{ $id } ({ $state }), reported { $reported }, days refunded: { $days }
+admin-rent-problem-confirm = ✅ Confirm: not working
+admin-rent-problem-dismiss = ✖️ Dismiss
+admin-rent-problem-working = 🔧 Working again
+admin-rent-problem-not_found = No such problem report.
+admin-rent-problem-already_decided = This report has already been decided.
+admin-rent-problem-not_confirmed = Only a confirmed report can be marked working again.
+admin-rent-problem-decided = Problem #{ $id } is now { $state }. Refunded now: { $amount }.
+admin-rentrefund-not_found = No rented number #{ $id }.
+admin-rentrefund-nothing_left = Rental #{ $id } has nothing left to refund.
+admin-rentrefund-bad_days = The number of days must be a whole number above zero.
+admin-rentrefund-done = Refunded { $amount } for { $days } day(s) of rental #{ $id }. Written to the audit log.
+admin-usage-rental = Usage: /rental <rental id>
+admin-usage-rentrefund = Usage: /rentrefund <rental id> <days> <reason>
+admin-stats-rentals = 📅 Rentals: { $rented } started in 30 days, { $live } active now, { $problems } problem reports open.
+admin-cmd-rental = Look up a rented number
+admin-cmd-rentproblems = Open problem reports of rented numbers
+admin-cmd-rentrefund = Refund days of a rental
+rent-card-button = 📅 Show the number

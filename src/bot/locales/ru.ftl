@@ -514,3 +514,167 @@ admin-amount-over-limit = ⛔ Не выполнено: админ может н�
 admin-refund-code-delivered = ⛔ Возврата нет: на активацию #{ $id } пришёл код, значит услуга оказана (правило A4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
 admin-refund-too-old = ⛔ Возврата нет: активации #{ $id } больше месяца (правило W4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
 admin-refund-account-deleted = ⛔ Возврата нет: аккаунт активации #{ $id } удалён, а на удалённый аккаунт деньги не возвращаются никогда.
+
+## ---------------------------------------------------------------- Аренда номеров на дни (POLICY L1-L5)
+
+rent-not-offered = 📅 Аренда номеров на дни сейчас недоступна. Разовые номера — в разделе «Купить номер».
+rent-no-offers = 📅 Сейчас нет номеров для аренды. Загляните чуть позже.
+rent-choose-service = 📅 <b>Аренда номера на дни</b>
+    Номер ваш на весь срок: каждое СМС на него придёт в этот чат.
+    Выберите сервис, для которого он нужен:
+rent-choice-button = { $name } · { $price }
+rent-choose-country = Сервис: { $service }
+    Выберите страну номера:
+rent-documents-legend = 🪪 — для номеров этой страны нужны документы, удостоверяющие личность.
+rent-choose-period = Сервис: { $service }
+    Страна: { $country }
+    На какой срок?
+rent-documents-notice = 🪪 <b>Документы.</b> Оператор номеров этой страны требует документы, удостоверяющие личность. Если вы арендуете номер и не предоставите их, деньги за аренду не вернутся.
+rent-period-days = { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}
+rent-period-hours = { $hours ->
+    [one] { $hours } час
+    [few] { $hours } часа
+   *[other] { $hours } часов
+}
+rent-confirm = 📅 <b>Аренда номера</b>
+    Сервис: { $service }
+    Страна: { $country }
+    Срок: { $period }
+    Цена: <b>{ $price }</b>, списывается, когда номер арендован
+    Аренда до: { $until } (UTC)
+    Ваш баланс: { $balance }
+rent-rules = <b>Важно знать</b>
+    • Отмена в течение { $minutes } мин., пока не пришло ни одного СМС, — и вся сумма вернётся.
+    • Если номер перестал работать, сообщите нам: дни неработы сверх 24 часов вернём на баланс, считая от вашего сообщения.
+    • Если оператор связи отберёт номер, неиспользованное время вернём сразу.
+    • Досрочное завершение по вашему желанию не возвращает деньги, и неработающий Caller ID при исходящих звонках — не причина для возврата.
+rent-confirm-button = ✅ Арендовать · { $price }
+rent-in-progress = ⏳ Арендуем номер…
+rent-pending = ⏳ Поставщик ещё не ответил. Деньги остаются зарезервированы, пока всё не выяснится; мы напишем в любом случае.
+rent-out-of-stock = 😕 Таких номеров для аренды сейчас нет. Ничего не списано.
+rent-failed = 😕 Арендовать номер не удалось. Ничего не списано.
+rent-quote-expired = ⌛ Это предложение устарело. Выберите заново, чтобы увидеть текущую цену.
+rent-stale-button = Эта кнопка устарела. Откройте «📅 Аренда номера» заново.
+rent-card-title = 📅 <b>Арендованный номер</b> · { $service } · { $country }
+rent-card-number = Номер: <code>{ $phone }</code>
+rent-card-state = Статус: { $state }
+rent-state-reserving = ⏳ арендуется
+rent-state-active = ✅ активен
+rent-state-cancelling = ⏳ отменяется
+rent-state-ending = ⏳ завершается
+rent-state-expired = ⌛ срок аренды истёк
+rent-state-finished = ⏹ завершён досрочно
+rent-state-cancelled = ↩️ отменён, деньги возвращены
+rent-state-revoked = 📵 отозван оператором связи, неиспользованное время возвращено
+rent-state-failed = ✖️ не арендован, ничего не списано
+rent-card-until = Аренда до { $until } (UTC)
+rent-card-ended-at = Завершён { $until } (UTC)
+rent-card-sms-none = СМС пока нет. Каждое придёт сюда отдельным сообщением.
+rent-card-sms-title = { $count ->
+    [one] Получено { $count } СМС:
+    [few] Получено { $count } СМС:
+   *[other] Получено { $count } СМС:
+}
+rent-sms-line = { $when }: { $text }
+rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
+rent-card-cancel-hint = Отменить с полным возвратом ещё можно до { $time } (UTC), пока не пришло ни одного СМС.
+rent-card-problem-open = ⚠️ Вы сообщили о проблеме { $when } (UTC); администраторы разбираются.
+rent-card-problem-confirmed = ⚠️ Подтверждено, что номер не работает с { $when } (UTC): дни сверх первых 24 часов возвращаются.
+rent-extend-button = ➕ Продлить
+rent-inbox-button = 📥 Входящие
+rent-report-button = ⚠️ Номер не работает
+rent-end-button = ⏹ Завершить аренду
+rent-cancel-button = ❌ Отменить (полный возврат)
+rent-keep-button = ⬅️ Оставить номер
+rent-end-yes = ⏹ Да, завершить сейчас
+rent-report-yes = ⚠️ Да, не работает
+rent-sms-new = 📩 СМС на <code>{ $phone }</code> ({ $service }, { $country }) от { $from }
+rent-not-found = Эта аренда не найдена.
+rent-not-active = Эта аренда уже не активна.
+rent-cancelled = ↩️ Аренда { $phone } отменена. { $amount } вернулись на баланс.
+rent-cancel-window-closed = Время для отмены с полным возвратом прошло. Аренду можно завершить, но неиспользованное время не возвращается.
+rent-cancel-has-sms = На этот номер уже пришло СМС, поэтому отменить его с возвратом нельзя.
+rent-cancel-refused-now = Поставщик больше не разрешает отменить этот номер. Он остаётся вашим до конца срока.
+rent-end-ask = ⏹ <b>Завершить аренду <code>{ $phone }</code> сейчас?</b>
+    Она оплачена до { $until } (UTC). При досрочном завершении неиспользованное время <b>не возвращается</b>, а номер вернуть будет нельзя.
+    Если номер не работает, лучше сообщите о проблеме.
+rent-ended = ⏹ Аренда { $phone } завершена. Номер больше не принимает СМС для вас.
+rent-end-pending = ⏳ Поставщик ещё не подтвердил. Завершим, как только он ответит.
+rent-report-ask = ⚠️ <b>Номер <code>{ $phone }</code> не работает?</b>
+    Мы запишем время вашего сообщения и известим администраторов. Если номер не работает дольше 24 часов, дни неработы вернутся на баланс, считая от этого момента.
+    Неработающий Caller ID при исходящих звонках — не причина для возврата.
+rent-reported = ✅ Спасибо. Сообщение записано, администраторы извещены.
+rent-report-duplicate = Ваше сообщение о проблеме уже записано.
+rent-extend-not-active = Продлить можно только активную аренду.
+rent-inbox-title = 📥 <b>Входящие <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } СМС
+rent-inbox-empty = СМС пока нет.
+rent-extend-choose = ➕ <b>Продление <code>{ $phone }</code></b>
+    Аренда до { $until } (UTC). Добавить:
+rent-extend-none = Сейчас этот номер продлить нельзя.
+rent-extend-refused = 😕 Поставщик не может продлить этот номер (достигнут предел или номер больше не работает). Ничего не списано.
+rent-extend-confirm = ➕ <b>Продление <code>{ $phone }</code></b>
+    Добавить: { $period }
+    Цена: <b>{ $price }</b>
+    Новый срок: до { $until } (UTC)
+    Ваш баланс: { $balance }
+rent-extend-confirm-button = ✅ Продлить · { $price }
+rent-extended = ✅ <code>{ $phone }</code> продлён до { $until } (UTC). Списано { $price }.
+rent-extend-pending = ⏳ Поставщик ещё не ответил. Деньги зарезервированы, пока не станет ясно, продлён ли номер.
+rent-mine-empty = Вы ещё не арендовали ни одного номера.
+rent-mine-title = 📅 <b>Ваши арендованные номера</b>
+rent-mine-entry = { $service } · { $country }
+    <code>{ $phone }</code> — { $state }, до { $until } (UTC)
+rent-recovered = ✅ Арендованный номер <code>{ $phone }</code> ({ $service }, { $country }) готов. Откройте его через /rentals.
+rent-recovery-failed = 😕 Номер ({ $service }, { $country }) так и не удалось арендовать. Зарезервированные { $amount } снова свободны на балансе.
+rent-cancel-refused = Поставщик отказал в отмене <code>{ $phone }</code> (пришло СМС или время вышло). Номер остаётся вашим до конца срока; возврата нет.
+rent-revoked = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Это не ваша вина: неиспользованное время, { $amount }, вернулось на баланс.
+rent-revoked-nothing-left = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Оплаченное время уже было использовано или возвращено.
+rent-expired = ⌛ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончилась. Номер больше не принимает СМС для вас.
+rent-extended-later = ✅ <code>{ $phone }</code> продлён до { $until } (UTC).
+rent-extend-refused-later = 😕 Поставщик не продлил <code>{ $phone }</code>. Ничего не списано.
+rent-problem-confirmed = ⚠️ Администраторы подтвердили, что <code>{ $phone }</code> не работает. Дни неработы сверх первых 24 часов вернутся на баланс, считая от вашего сообщения.
+rent-problem-dismissed = Администраторы проверили <code>{ $phone }</code>: номер работает, возврата нет. Если сбой повторится, сообщите снова.
+rent-problem-resolved = ✅ <code>{ $phone }</code> снова работает. Возвращено за дни неработы: { $amount }.
+rent-problem-days-refunded = ↩️ <code>{ $phone }</code> всё ещё не работает: { $amount } вернулись на баланс (пока за { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}).
+rent-admin-refund = ↩️ Администраторы вернули { $amount } за <code>{ $phone }</code> ({ $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}). Причина: { $reason }
+rent-reminder = ⏰ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончится через { $left }, в { $until } (UTC). Продлите, чтобы сохранить номер.
+rent-problem-admin = ⚠️ Проблема аренды #{ $problem }: пользователь #{ $user } сообщает, что аренда #{ $rental } ({ $phone }) не работает. См. /rentproblems.
+rent-extension-unknown = ❓ Продление #{ $extension } аренды #{ $rental }: поставщик не ответил и не показывает срок. Деньги зарезервированы; проверьте у поставщика.
+admin-rental = Аренда #{ $id } · пользователь #{ $user } · { $phone }
+    { $service } · { $country } · { $state }
+    Начало { $started }, конец { $ends } · СМС: { $sms }
+    Оплачено { $paid }, возвращено { $refunded } · { $provider }
+admin-rental-not-found = Аренды #{ $id } нет.
+admin-rental-problem = Проблема #{ $id }: { $state }, сообщено { $reported }, возвращено дней: { $days }
+admin-rent-problems-none = Открытых проблем аренды нет.
+admin-rent-problem-entry = ⚠️ Проблема #{ $id } ({ $state }), сообщено { $reported }, возвращено дней: { $days }
+admin-rent-problem-confirm = ✅ Подтвердить: не работает
+admin-rent-problem-dismiss = ✖️ Отклонить
+admin-rent-problem-working = 🔧 Снова работает
+admin-rent-problem-not_found = Такого сообщения о проблеме нет.
+admin-rent-problem-already_decided = По этому сообщению уже есть решение.
+admin-rent-problem-not_confirmed = Отметить «снова работает» можно только подтверждённую проблему.
+admin-rent-problem-decided = Проблема #{ $id } теперь { $state }. Возвращено сейчас: { $amount }.
+admin-rentrefund-not_found = Аренды #{ $id } нет.
+admin-rentrefund-nothing_left = По аренде #{ $id } возвращать больше нечего.
+admin-rentrefund-bad_days = Число дней должно быть целым и больше нуля.
+admin-rentrefund-done = Возвращено { $amount } за { $days } дн. аренды #{ $id }. Записано в журнал действий.
+admin-usage-rental = Как использовать: /rental <номер аренды>
+admin-usage-rentrefund = Как использовать: /rentrefund <номер аренды> <дней> <причина>
+admin-stats-rentals = 📅 Аренда: { $rented } начато за 30 дней, { $live } активно сейчас, открытых проблем: { $problems }.
+admin-cmd-rental = Найти аренду номера
+admin-cmd-rentproblems = Открытые проблемы аренды
+admin-cmd-rentrefund = Вернуть дни аренды
+rent-card-button = 📅 Показать номер

@@ -3,6 +3,8 @@ import type { Clock } from "../../clock.ts";
 import type { Accounts, Language } from "../../domain/accounts.ts";
 import type { Activations } from "../../domain/activations.ts";
 import type { Broadcasts } from "../../domain/broadcasts.ts";
+import type { Rentals } from "../../domain/rentals.ts";
+import { periodText, rentalCardKeyboard, rentalCardText, rentalData, rentalLabels, rentalPhone, rentalSmsMessage } from "../features/rent/card.ts";
 import { formatMoney, type Currency } from "../../domain/money.ts";
 import type { NoticeVars, OutboxRow } from "../../domain/outbox.ts";
 import { broadcastScreen } from "../features/broadcast.ts";
@@ -25,6 +27,8 @@ export interface DeliveryDeps {
   apiRoot: string;
   accounts: Accounts;
   activations: Activations;
+  /** Absent where the bot does not rent (and in tests of other messages): rental messages are dropped. */
+  rentals?: Rentals;
   broadcasts: Broadcasts;
   currency: Currency;
   translate: TranslateIn;
@@ -99,6 +103,38 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
           type: "send",
           text: t("card-reminder", { phone: escapeHtml(phoneOf(activation)), ...labelsOf(activation, language) }),
           keyboard: new InlineKeyboard().text(t("card-cancel-button"), cardData.cancel(activation.id)),
+        };
+      }
+      case "rental-notice": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        if (!rentals || !rental) return { type: "skip", reason: "no such rental" };
+        const vars = { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, language), ...formatVars(message.vars, language, deps.currency) };
+        return { type: "send", text: t(message.key, vars) };
+      }
+      case "rental-sms": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        const sms = rentals?.records.sms(message.rentalId).find((row) => row.id === message.smsId);
+        if (!rental || !sms) return { type: "skip", reason: "no such SMS" };
+        return { type: "send", text: rentalSmsMessage(rental, sms, view) };
+      }
+      case "rental-card": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        if (!rentals || !rental || rental.cardChatId !== row.chatId || rental.cardMessageId === null) return { type: "skip", reason: "no card" };
+        const keyboard = rentalCardKeyboard(rental, rentals, t);
+        return { type: "edit", messageId: rental.cardMessageId, text: rentalCardText(rental, rentals, view), ...(keyboard ? { keyboard } : {}) };
+      }
+      case "rental-reminder": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        // Extended since (a new end) or ended: this reminder no longer holds.
+        if (!rental || rental.state !== "active" || rental.endsAt !== message.endsAt) return { type: "skip", reason: "rental moved on" };
+        return {
+          type: "send",
+          text: t("rent-reminder", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, language), left: periodText(message.hours, view), until: dateTime(rental.endsAt, language) }),
+          keyboard: new InlineKeyboard().text(t("rent-extend-button"), rentalData.extend(rental.id)),
         };
       }
       case "broadcast": {

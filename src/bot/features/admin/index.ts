@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../../context.ts";
 import { isAdmin } from "../../middleware.ts";
 import { actionCommands } from "./actions.ts";
+import { rentalAdminCommands } from "./rentals.ts";
 import { reportCommands } from "./reports.ts";
 
 /**
@@ -11,4 +12,4 @@ import { reportCommands } from "./reports.ts";
  * exist (the update passes on and gets the usual "I did not understand").
  */
 export const adminFeature = new Composer<BotContext>();
-adminFeature.filter(isAdmin).use(actionCommands, reportCommands);
+adminFeature.filter(isAdmin).use(actionCommands, reportCommands, rentalAdminCommands);

@@ -128,6 +128,12 @@ function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
   });
 }
 
+/** Rentals in /stats: started in the last 30 days, live now, problem reports waiting. */
+function rentalStats(ctx: FlowContext): { rented: number; live: number; problems: number } {
+  const stats = ctx.deps.rentals.records.statsSince(ctx.deps.clock() - 30 * 86_400_000);
+  return { rented: stats.rented, live: stats.live, problems: stats.openProblems };
+}
+
 async function showStats(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
   const stats = ctx.deps.adminReports.stats();
@@ -148,6 +154,7 @@ async function showStats(ctx: FlowContext, text: string): Promise<void> {
       periodText(ctx, "admin-stats-today", stats.today),
       periodText(ctx, "admin-stats-week", stats.week),
       periodText(ctx, "admin-stats-month", stats.month),
+      ctx.t("admin-stats-rentals", { ...rentalStats(ctx) }),
       balanceLine,
     ].join("\n\n"),
   );

@@ -9,6 +9,7 @@ import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
 import { dateTime } from "../../format.ts";
 import { cardData, labelsOf, phoneOf, stateLabel } from "./card.ts";
+import { liveRentalsSection } from "../rent/card.ts";
 
 /**
  * "My numbers": the user's activations, newest first, a page at a time, with the codes received.
@@ -55,6 +56,14 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   if (!account) return;
   const { activations } = ctx.deps;
   const total = activations.countOfUser(account.id);
+  // Rented numbers that are live are shown beside the activations, on every page.
+  const rented = liveRentalsSection(ctx);
+  if (total === 0 && rented) {
+    const keyboard = new InlineKeyboard();
+    for (const button of rented.buttons) keyboard.text(button.label, button.data).row();
+    await showScreen(ctx, rented.text, keyboard.text(ctx.t("menu-back"), MENU.home));
+    return;
+  }
   if (total === 0) {
     const keyboard = new InlineKeyboard().text(ctx.t("menu-buy"), MENU.buy).row().text(ctx.t("menu-back"), MENU.home);
     await showScreen(ctx, ctx.t("orders-empty"), keyboard);
@@ -67,11 +76,13 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   const parts = [ctx.t("orders-title")];
   if (pages > 1) parts.push(ctx.t("orders-page", { page: page + 1, pages }));
   parts.push(...items.map((activation) => entryText(ctx, activation)));
+  if (rented) parts.push(rented.text);
 
   const keyboard = new InlineKeyboard();
   for (const activation of items.filter(isOpen)) {
     keyboard.text(ctx.t("orders-open-button", { phone: phoneOf(activation) }), cardData.open(activation.id)).row();
   }
+  for (const button of rented?.buttons ?? []) keyboard.text(button.label, button.data).row();
   if (page > 0) keyboard.text(ctx.t("buy-prev-button"), ordersPageData(page - 1));
   if (page < pages - 1) keyboard.text(ctx.t("buy-next-button"), ordersPageData(page + 1));
   if (pages > 1) keyboard.row();
