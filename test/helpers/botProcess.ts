@@ -45,7 +45,7 @@ export function startBotProcess(env: Record<string, string>, clockOffsetMs = 0):
     kill: (signal) => {
       if (!exited) child.kill(signal);
     },
-    started: async (timeoutMs = 30_000) => {
+    started: async (timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!output.includes("bot started")) {
         if (exited) throw new Error(`the bot exited before it started:\n${output.slice(-3_000)}`);

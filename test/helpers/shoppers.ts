@@ -59,24 +59,25 @@ async function pressWhenShown(user: FakeUser, label: RegExp, after: number, pick
   return true;
 }
 
-export type Outcome = "done" | "gave-up";
+/** "done", or where the user gave up waiting ("gave-up: service"). */
+export type Outcome = "done" | `gave-up: ${string}`;
 
 /** /start and accepting the rules. */
 export async function join(user: FakeUser): Promise<Outcome> {
   const before = mark(user);
   await user.send("/start", { wait: false });
-  if (!(await pressWhenShown(user, /I accept the rules/, before))) return "gave-up";
+  if (!(await pressWhenShown(user, /I accept the rules/, before))) return "gave-up: rules";
   const menu = await waitFor(() => user.botMessages().find((m) => m.id > before && m.text.startsWith("Main menu")));
-  return menu ? "done" : "gave-up";
+  return menu ? "done" : "gave-up: menu";
 }
 
 /** /topup, the first preset amount, and paying the invoice. */
 export async function topUp(user: FakeUser): Promise<Outcome> {
   const before = mark(user);
   await user.send("/topup", { wait: false });
-  if (!(await pressWhenShown(user, /^100 ⭐/, before))) return "gave-up";
+  if (!(await pressWhenShown(user, /^100 ⭐/, before))) return "gave-up: amounts";
   const invoice = await waitFor(() => user.botMessages().find((m) => m.id > before && m.invoice !== undefined));
-  if (!invoice) return "gave-up";
+  if (!invoice) return "gave-up: invoice";
   // pay() waits for the whole bot to fall quiet afterwards, which it may never do here: the payment
   // itself is made (or refused at pre-checkout) before that wait.
   await user.pay(invoice.id, { timeoutMs: STEP_TIMEOUT_MS }).catch(() => undefined);
@@ -87,17 +88,17 @@ export async function topUp(user: FakeUser): Promise<Outcome> {
 export async function buy(user: FakeUser, service: RegExp, pick: (count: number) => number): Promise<Outcome> {
   const before = mark(user);
   await user.send("/buy", { wait: false });
-  if (!(await pressWhenShown(user, service, before))) return "gave-up";
-  if (!(await pressWhenShown(user, / · \$\d/, before, pick))) return "gave-up";
+  if (!(await pressWhenShown(user, service, before))) return "gave-up: services";
+  if (!(await pressWhenShown(user, / · \$\d/, before, pick))) return "gave-up: countries";
   const confirm = await waitFor(() => findButton(user, /^✅ Confirm/, before));
-  if (!confirm) return "gave-up";
+  if (!confirm) return "gave-up: confirm";
   await press(user, confirm);
   // The confirmation screen becomes the number card, a "please wait", or a refusal.
   const moved = await waitFor(() => {
     const screen = user.botMessages().find((m) => m.id === confirm.message.id);
     return screen && !screen.inlineKeyboard.flat().some((b) => b.callback_data === confirm.button.callback_data) ? true : undefined;
   });
-  return moved ? "done" : "gave-up";
+  return moved ? "done" : "gave-up: issuing";
 }
 
 /** Cancel ("c") or "number already used" ("b") on one of the user's open cards, picked by `pick`. */
@@ -110,7 +111,7 @@ export async function endNumber(user: FakeUser, how: "cancel" | "ban", pick: (co
   const answers = user.callbackAnswers().length;
   await press(user, { message: card, button });
   const answered = await waitFor(() => (user.callbackAnswers().length > answers ? true : undefined));
-  return answered ? "done" : "gave-up";
+  return answered ? "done" : "gave-up: answer";
 }
 
 /** Whether the user has a card with a Cancel button (a number waiting for its code). */
