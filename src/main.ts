@@ -38,7 +38,8 @@ import { starsReconcileJob } from "./jobs/starsReconcile.ts";
 import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { Metrics, meteredProvider } from "./ops/metrics.ts";
-import { startHttpServer, type HealthReport, type HttpServer } from "./ops/server.ts";
+import { healthCheck } from "./ops/health.ts";
+import { startHttpServer, type HttpServer } from "./ops/server.ts";
 import { installUpdateIntake, type UpdateIntake } from "./ops/updateIntake.ts";
 import { StarsPayments } from "./payments/stars.ts";
 import { createProvider, type ProviderSettings } from "./providers/index.ts";
@@ -46,8 +47,8 @@ import { readSmsActivateNotice } from "./providers/smsActivate/push.ts";
 
 /*
  * The composition root, read top to bottom: config -> store -> domain services -> bot -> jobs ->
- * HTTP server -> webhook or polling. `startApp` is what `npm start` runs and what the end-to-end tests start; `shutdown`
- * undoes it in reverse, once.
+ * HTTP server -> webhook or polling. `startApp` is what `npm start` runs and what the end-to-end
+ * tests start; `shutdown` undoes it in reverse, once.
  */
 
 const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
@@ -217,29 +218,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   let shuttingDown = false;
   const healthProbe = new KeyValue(store.db, "health", clock);
-  const health = (): HealthReport => {
-    let writable = true;
-    let databaseError: string | undefined;
-    try {
-      healthProbe.set("probe", String(clock()));
-    } catch (error) {
-      writable = false;
-      databaseError = error instanceof Error ? error.message : String(error);
-    }
-    const alive = !shuttingDown && (webhook ? http !== undefined : runner?.isRunning() === true);
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return {
-      ok: writable && alive,
-      database: { writable, ...(databaseError ? { error: databaseError } : {}) },
-      updates: { mode: webhook ? "webhook" : "polling", alive, lastUpdateAt: iso(intake.lastUpdateAt()), inFlight: intake.inFlight() },
-      jobs: Object.fromEntries(
-        Object.entries(scheduler.status()).map(([name, status]) => [
-          name,
-          { lastSuccessAt: iso(status.lastSuccessAt), lastFailureAt: iso(status.lastFailureAt), lastError: status.lastError, running: status.running },
-        ]),
-      ),
-    };
-  };
+  const health = healthCheck({
+    probeWrite: () => healthProbe.set("probe", String(clock())),
+    mode: webhook ? "webhook" : "polling",
+    receiving: () => !shuttingDown && (webhook ? http !== undefined : runner?.isRunning() === true),
+    lastUpdateAt: intake.lastUpdateAt,
+    inFlight: intake.inFlight,
+    jobs: scheduler.status,
+  });
 
   let http: HttpServer | undefined;
   let runner: ReturnType<typeof run> | undefined;
