@@ -1007,7 +1007,7 @@ class FakeTelegramServer implements FakeTelegram {
     this.learnChats(full);
     this.queue.push({ id, update: full, delivered: false });
     this.wakePoller();
-    this.pumpWebhook();
+    if (this.webhookInfo) this.pumpWebhook();
     return id;
   }
 
