@@ -1,3 +1,4 @@
+import cron from "node-cron";
 import { z } from "zod";
 import { currency, isKnownCurrency } from "./domain/money.ts";
 import { parseServiceMarkups, validatePricingRules, type PricingRules } from "./domain/pricing.ts";
@@ -79,6 +80,29 @@ const utcOffset = z
     return signed;
   });
 
+/** A secret that travels in a header or a URL: Telegram allows these characters, 1-256 of them. */
+const secret = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{16,256}$/, "expected 16 to 256 letters, digits, _ or - (e.g. the output of `openssl rand -hex 32`)");
+
+/** host:port, e.g. 0.0.0.0:8080; port 0 lets the system pick one (tests). */
+const listen = z
+  .string()
+  .trim()
+  .regex(/^[^\s:]+:\d{1,5}$/, "expected host:port, e.g. 0.0.0.0:8080")
+  .transform((value) => {
+    const at = value.lastIndexOf(":");
+    return { host: value.slice(0, at), port: Number(value.slice(at + 1)) };
+  })
+  .refine((address) => address.port <= 65_535, "expected a port up to 65535");
+
+const urlPath = z
+  .string()
+  .trim()
+  .regex(/^\/[A-Za-z0-9._~/-]*$/, "expected a path starting with /, e.g. /telegram")
+  .transform((value) => (value.length > 1 ? value.replace(/\/+$/, "") : value));
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const PROVIDERS = ["simulator", "sms-activate", "5sim"] as const;
 
@@ -151,6 +175,24 @@ const schema = z
       .transform((text) => (text === "" ? [] : text.split(",").map((code) => code.trim().toUpperCase())))
       .default([]),
     RENT_POLL_SECONDS: positiveInt("seconds").default(30),
+
+    // --- Running it for real: webhook, provider push, HTTP server, backups (see README) ---
+    WEBHOOK_URL: url("the bot's public https address for Telegram's webhook")
+      .refine((value) => value.startsWith("https://"), "expected an https:// URL (Telegram only calls https)")
+      .optional(),
+    WEBHOOK_SECRET: secret.optional(),
+    WEBHOOK_LISTEN: listen.optional(),
+    WEBHOOK_PATH: urlPath.default("/telegram"),
+    PROVIDER_WEBHOOK_PATH: urlPath.optional(),
+    PROVIDER_WEBHOOK_SECRET: secret.optional(),
+    PUSH_POLL_SECONDS: positiveInt("seconds").default(60),
+    BACKUP_DIR: z.string().trim().min(1, "expected a folder path").optional(),
+    BACKUP_KEEP: positiveInt("copies").default(7),
+    BACKUP_SCHEDULE: z
+      .string()
+      .trim()
+      .refine((expression) => cron.validate(expression), "expected a cron expression such as \"0 30 3 * * *\" (seconds first)")
+      .default("0 30 3 * * *"),
   })
   .superRefine((env, ctx) => {
     if (env.PROVIDER !== "simulator" && !env.PROVIDER_API_KEY) {
@@ -170,6 +212,15 @@ const schema = z
         path: ["ADMIN_MAX_AMOUNT"],
         message: `expected an amount above zero and at most ${formatScaled(LEDGER_AMOUNT_LIMIT, currency(env.SHOP_CURRENCY).minorDigits)}`,
       });
+    }
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "missing: webhook mode needs a secret that Telegram sends with every update" });
+    }
+    if (env.PROVIDER_WEBHOOK_PATH && !env.PROVIDER_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["PROVIDER_WEBHOOK_SECRET"], message: "missing: the provider's notices need a secret (it becomes the last part of the URL)" });
+    }
+    if (env.PROVIDER_WEBHOOK_PATH && env.PROVIDER_WEBHOOK_PATH === env.WEBHOOK_PATH) {
+      ctx.addIssue({ code: "custom", path: ["PROVIDER_WEBHOOK_PATH"], message: "must differ from WEBHOOK_PATH" });
     }
     if (env.PROVIDER === "sms-activate" && !env.PROVIDER_API_URL) {
       ctx.addIssue({
@@ -234,8 +285,32 @@ export interface Config {
     idCountries: string[];
     pollSeconds: number;
   };
+
+  /** Telegram webhook mode (WEBHOOK_URL set); null: long polling. */
+  webhook: { url: string; secret: string; path: string } | null;
+  /** The HTTP server (webhook, provider notices, /healthz, /metrics); null when nothing needs it. */
+  http: { host: string; port: number } | null;
+  /** SMS pushed by the provider: notices are accepted at `${path}/${secret}`. */
+  providerPush: { path: string; secret: string; slowPollSeconds: number } | null;
+  backup: { dir: string; keep: number; schedule: string } | null;
 }
 
+
+/** Webhook, provider push, HTTP server and backups. The server runs when something needs it, or when WEBHOOK_LISTEN is set. */
+function operations(env: Env): Pick<Config, "webhook" | "http" | "providerPush" | "backup"> {
+  const webhook = env.WEBHOOK_URL && env.WEBHOOK_SECRET ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, path: env.WEBHOOK_PATH } : null;
+  const providerPush =
+    env.PROVIDER_WEBHOOK_PATH && env.PROVIDER_WEBHOOK_SECRET
+      ? { path: env.PROVIDER_WEBHOOK_PATH, secret: env.PROVIDER_WEBHOOK_SECRET, slowPollSeconds: Math.max(env.PUSH_POLL_SECONDS, env.STATUS_POLL_SECONDS) }
+      : null;
+  const needsServer = webhook !== null || providerPush !== null || env.WEBHOOK_LISTEN !== undefined;
+  return {
+    webhook,
+    http: needsServer ? (env.WEBHOOK_LISTEN ?? { host: "0.0.0.0", port: 8080 }) : null,
+    providerPush,
+    backup: env.BACKUP_DIR ? { dir: env.BACKUP_DIR, keep: env.BACKUP_KEEP, schedule: env.BACKUP_SCHEDULE } : null,
+  };
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -281,6 +356,7 @@ function toConfig(env: Env): Config {
       maxStars: env.TOPUP_MAX_STARS,
       invoiceTtlMs: env.TOPUP_INVOICE_HOURS * 3_600_000,
     },
+    ...operations(env),
   };
 }
 

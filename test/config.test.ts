@@ -86,6 +86,52 @@ describe("settings", () => {
   });
 });
 
+describe("running it for real: webhook, provider push, HTTP server, backups", () => {
+  const SECRET = "0123456789abcdef0123456789abcdef";
+
+  it("long polling, no HTTP server and no backups unless asked for", () => {
+    const result = loadConfig({ BOT_TOKEN: TOKEN });
+    expect(result.ok && { webhook: result.config.webhook, http: result.config.http, push: result.config.providerPush, backup: result.config.backup }).toEqual({
+      webhook: null,
+      http: null,
+      push: null,
+      backup: null,
+    });
+    const listening = loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_LISTEN: "127.0.0.1:9090" });
+    expect(listening.ok && listening.config.http).toEqual({ host: "127.0.0.1", port: 9090 });
+  });
+
+  it("WEBHOOK_URL switches to a webhook, which needs a secret; the server listens on 0.0.0.0:8080 by default", () => {
+    const missing = loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.com" });
+    expect(!missing.ok && missing.problems).toEqual([expect.stringMatching(/^WEBHOOK_SECRET: missing/)]);
+    const result = loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.com/", WEBHOOK_SECRET: SECRET });
+    expect(result.ok && result.config.webhook).toEqual({ url: "https://bot.example.com", secret: SECRET, path: "/telegram" });
+    expect(result.ok && result.config.http).toEqual({ host: "0.0.0.0", port: 8080 });
+  });
+
+  it("refuses an http webhook, a short or odd secret, a bad listen address, a push path without a secret, a bad schedule", () => {
+    const result = loadConfig({
+      BOT_TOKEN: TOKEN,
+      WEBHOOK_URL: "http://bot.example.com",
+      WEBHOOK_SECRET: "short",
+      WEBHOOK_LISTEN: "8080",
+      PROVIDER_WEBHOOK_PATH: "/provider",
+      BACKUP_DIR: "./backups",
+      BACKUP_SCHEDULE: "every night",
+    });
+    expect(!result.ok && result.problems.map((p) => p.split(":")[0]).sort()).toEqual(
+      ["BACKUP_SCHEDULE", "PROVIDER_WEBHOOK_SECRET", "WEBHOOK_LISTEN", "WEBHOOK_SECRET", "WEBHOOK_URL"].sort(),
+    );
+  });
+
+  it("provider notices and backups are read with their defaults; polling never gets faster than STATUS_POLL_SECONDS", () => {
+    const result = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_WEBHOOK_PATH: "/sms/", PROVIDER_WEBHOOK_SECRET: SECRET, BACKUP_DIR: "/data/backups", STATUS_POLL_SECONDS: "90" });
+    expect(result.ok && result.config.providerPush).toEqual({ path: "/sms", secret: SECRET, slowPollSeconds: 90 });
+    expect(result.ok && result.config.backup).toEqual({ dir: "/data/backups", keep: 7, schedule: "0 30 3 * * *" });
+    expect(result.ok && result.config.http).toEqual({ host: "0.0.0.0", port: 8080 });
+  });
+});
+
 describe(".env.example", () => {
   it("lists every setting the bot reads, each with a comment", async () => {
     const { readFileSync } = await import("node:fs");

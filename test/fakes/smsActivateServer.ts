@@ -31,6 +31,10 @@ import { rentListHandlers } from "./smsActivateRentList.ts";
  *   listed like an SMS in getActiveActivations and as getStatusV2's `call`.
  * - Faults: "timeout" processes the request (an order IS created) and never answers; "http500",
  *   "garbage", "drop" and literal answers are returned INSTEAD of processing (nothing changes).
+ * - Push (the protocol's optional webhook): with `pushUrl` set, every activation SMS is also POSTed
+ *   there as JSON `{activationId, service, text, code, country, receivedAt}` (receivedAt naive host
+ *   time), retried until a 200, at most 8 attempts, 20 ms apart doubling (the real host spreads
+ *   them over hours).
  */
 
 export type FakeErrorStyle = "text" | "json";
@@ -98,6 +102,15 @@ export interface FakeSmsActivateOptions {
   supportsActiveList?: boolean;
   /** false: getStatusV2 answers BAD_ACTION. Default true. */
   supportsStatusV2?: boolean;
+
+  /** Where to POST activation SMS notices (see the header). Default: no push. */
+  pushUrl?: string;
+}
+
+export interface FakePush {
+  body: Record<string, string>;
+  /** HTTP status of each attempt (0: no answer). */
+  attempts: number[];
 }
 
 export type FakeSmsListing = "all" | "newest" | "object";
@@ -176,6 +189,15 @@ export interface FakeSmsActivate {
   setNumbersAsStrings(on: boolean): void;
   /** The next `times` requests for `action` get `fault` instead of the normal answer. */
   injectFault(action: string, fault: FakeFault, times?: number): void;
+
+  /** Where SMS notices are POSTed (undefined: none). */
+  setPushUrl(url: string | undefined): void;
+  /** Every notice pushed, in order, with its attempts. */
+  pushes(): FakePush[];
+  /** POSTs notice `index` once more, as a host does when it missed our answer; resolves with the status. */
+  repeatPush(index: number): Promise<number>;
+  /** Waits until every notice has been answered or given up on. */
+  pushesSettled(): Promise<void>;
 }
 
 const DEFAULT_SERVICES: FakeService[] = [
@@ -258,6 +280,33 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
   const log: FakeRequest[] = [];
   const faults = new Map<string, FakeFault[]>();
   const hanging = new Set<ServerResponse>();
+  let pushUrl = options.pushUrl;
+  const pushLog: FakePush[] = [];
+  const pushing = new Set<Promise<void>>();
+  const postNotice = async (body: Record<string, string>): Promise<number> => {
+    if (pushUrl === undefined) return 0;
+    try {
+      const response = await fetch(pushUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      await response.arrayBuffer();
+      return response.status;
+    } catch {
+      return 0;
+    }
+  };
+  const push = (body: Record<string, string>): void => {
+    const entry: FakePush = { body, attempts: [] };
+    pushLog.push(entry);
+    const task = (async () => {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** (attempt - 1)));
+        const status = await postNotice(body);
+        entry.attempts.push(status);
+        if (status === 200) return;
+      }
+    })();
+    pushing.add(task);
+    void task.finally(() => pushing.delete(task));
+  };
   let nextActivationId = 500_000_001;
   let nextRentalId = 9_000_001;
   let nextPhone = 1_000_001;
@@ -705,8 +754,12 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
       sweep();
       const a = mustActivation(activationId);
       if (!isOpen(a)) throw new Error(`fake sms-activate: activation ${activationId} is ${a.status}`);
-      a.sms.push({ text: smsText, code: code === null ? "" : (code ?? /\d{4,8}/.exec(smsText)?.[0] ?? smsText), at: clock() });
+      const sms = { text: smsText, code: code === null ? "" : (code ?? /\d{4,8}/.exec(smsText)?.[0] ?? smsText), at: clock() };
+      a.sms.push(sms);
       a.status = "received";
+      if (pushUrl !== undefined) {
+        push({ activationId: a.id, service: a.service, text: sms.text, code: sms.code, country: a.country, receivedAt: hostTime(clock()) });
+      }
     },
     deliverCall: (activationId, code, from = "79990000000") => {
       sweep();
@@ -771,6 +824,20 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     },
     setNumbersAsStrings: (on) => {
       numbersAsStrings = on;
+    },
+    setPushUrl: (url) => {
+      pushUrl = url;
+    },
+    pushes: () => pushLog.map((p) => ({ body: { ...p.body }, attempts: [...p.attempts] })),
+    repeatPush: async (index) => {
+      const entry = pushLog[index];
+      if (!entry) throw new Error(`fake sms-activate: no push ${index}`);
+      const status = await postNotice(entry.body);
+      entry.attempts.push(status);
+      return status;
+    },
+    pushesSettled: async () => {
+      while (pushing.size > 0) await Promise.allSettled([...pushing]);
     },
     injectFault: (action, fault, times = 1) => {
       const queue = faults.get(action) ?? [];
