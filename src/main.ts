@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { run } from "@grammyjs/runner";
+import { Api } from "grammy";
 import { systemClock, type Clock } from "./clock.ts";
 import { describeProblems, loadConfig, type Config } from "./config.ts";
 import { KeyValue } from "./db/keyValue.ts";
@@ -24,15 +25,18 @@ import { currency } from "./domain/money.ts";
 import type { NumberProvider } from "./domain/numberProvider.ts";
 import { Outbox } from "./domain/outbox.ts";
 import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
+import { RefundRequests } from "./domain/refundRequests.ts";
+import { Support } from "./domain/support.ts";
 import { expiryJob, pollJob, recoveryJob, reminderJob } from "./jobs/activationJobs.ts";
 import { broadcastProgressJob } from "./jobs/broadcastJob.ts";
 import { inactivityJob } from "./jobs/inactivityJob.ts";
+import { refundRequestsJob } from "./jobs/refundJobs.ts";
 import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { starsReconcileJob } from "./jobs/starsReconcile.ts";
 import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { StarsPayments } from "./payments/stars.ts";
+import { StarsPayments, starsRefunder } from "./payments/stars.ts";
 import { createProvider, type ProviderSettings } from "./providers/index.ts";
 
 /*
@@ -104,6 +108,22 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     },
   });
   const audit = new AuditLog(db, clock);
+  // Refunds to the payment method talk to Telegram through an Api of their own (no bot needed yet).
+  const refunder = starsRefunder(new Api(config.botToken, { apiRoot: config.botApiRoot }));
+  const refundRequests = new RefundRequests({
+    db,
+    ledger,
+    accounts,
+    audit,
+    outbox,
+    clock,
+    refunder,
+    settings: {
+      calendar: { timeZone: config.refunds.timeZone, workingDays: config.refunds.workingDays },
+      decisionWorkingDays: 2,
+      remindBeforeMs: config.refunds.remindBeforeHours * 3_600_000,
+    },
+  });
   return {
     settings: botSettings(config),
     accounts,
@@ -122,6 +142,8 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
     accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
     conversationState: new KeyValue(db, "conversation", clock),
+    refundRequests,
+    support: new Support(db, outbox, clock),
     clock,
     logger,
   };
@@ -158,6 +180,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       accounts: deps.accounts,
       activations,
       broadcasts: deps.broadcasts,
+      refundRequests: deps.refundRequests,
+      support: deps.support,
       currency: deps.currency,
       translate: (language, key, variables) => built.i18n.t(language, key, variables),
       clock,
@@ -180,6 +204,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       sweepConversationsJob(deps.conversationState),
       broadcastProgressJob(deps.broadcasts),
       inactivityJob(deps.accountDeletion, logger),
+      refundRequestsJob(deps.refundRequests),
     ],
     clock,
     logger,

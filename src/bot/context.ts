@@ -18,6 +18,8 @@ import type { NumberProvider } from "../domain/numberProvider.ts";
 import type { Outbox } from "../domain/outbox.ts";
 import type { PricingRules } from "../domain/pricing.ts";
 import type { Purchases } from "../domain/purchases.ts";
+import type { RefundRequests } from "../domain/refundRequests.ts";
+import type { Support } from "../domain/support.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsPayments } from "../payments/stars.ts";
 
@@ -51,6 +53,8 @@ export interface BotDeps {
   adminActions: AdminActions;
   adminReports: AdminReports;
   accountDeletion: AccountDeletion;
+  refundRequests: RefundRequests;
+  support: Support;
   /** Where conversation state is kept (survives restarts). */
   conversationState: KeyValue;
   clock: Clock;

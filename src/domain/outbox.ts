@@ -27,6 +27,10 @@ export type OutboxMessage =
   | { kind: "activation-card"; activationId: number }
   /** A6: no SMS yet, cancelling is free (with a Cancel button); skipped once the number moved on. */
   | { kind: "activation-reminder"; activationId: number }
+  /** A text about one refund request (W6); its facts are filled in when sent. Admins' copies carry the decision buttons. */
+  | { kind: "refund-request"; requestId: number; key: string; vars?: NoticeVars }
+  /** One message of a support thread, to the user (an admin's answer) or to the admins (the user's message). */
+  | { kind: "support"; messageId: number }
   /** One recipient of a broadcast. */
   | { kind: "broadcast"; broadcastId: number }
   /** Redraw a broadcast's progress message (or its final report) for the admin who started it. */

@@ -128,6 +128,12 @@ function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
   });
 }
 
+/** W3/W6: money returned to payment methods in the last 30 days. */
+function paymentRefundsLine(ctx: FlowContext): string {
+  const { count, amount } = ctx.deps.refundRequests.paymentRefundsSince(ctx.deps.clock() - 30 * 86_400_000);
+  return ctx.t("admin-stats-payment-refunds", { amount: money(ctx, amount), count });
+}
+
 async function showStats(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
   const stats = ctx.deps.adminReports.stats();
@@ -148,6 +154,7 @@ async function showStats(ctx: FlowContext, text: string): Promise<void> {
       periodText(ctx, "admin-stats-today", stats.today),
       periodText(ctx, "admin-stats-week", stats.week),
       periodText(ctx, "admin-stats-month", stats.month),
+      paymentRefundsLine(ctx),
       balanceLine,
     ].join("\n\n"),
   );
