@@ -65,6 +65,7 @@ help-text =
     /settings — language and news
     /rules — the rules of the service
     /paysupport — help with a payment
+    /refundrequest — money back to your payment method
     /cancel — leave the current step
 
 rules-text =
@@ -626,3 +627,8 @@ support-admin-sent = ✅ Sent to #{ $id }.
 support-admin-no-user = That account is gone; there is nobody to answer.
 support-admin-reply-usage = Usage: <code>/reply USER text</code> or <code>/thread USER</code> (USER: #12, a Telegram id or @username). Or reply to a support message.
 support-admin-thread-title = 💬 <b>Support thread of #{ $id }</b>: { $count } messages
+admin-cmd-refunds = Open refund requests
+admin-cmd-refuse = Refuse a refund request with a reason
+admin-cmd-reply = Answer a user in support
+admin-cmd-thread = A user's support thread
+cmd-refundrequest = Refund to the payment method

@@ -65,6 +65,7 @@ help-text =
     /settings — язык и новости
     /rules — правила сервиса
     /paysupport — помощь с оплатой
+    /refundrequest — вернуть деньги на способ оплаты
     /cancel — выйти из текущего шага
 
 rules-text =
@@ -627,3 +628,8 @@ support-admin-sent = ✅ Отправлено #{ $id }.
 support-admin-no-user = Этого аккаунта больше нет, отвечать некому.
 support-admin-reply-usage = Формат: <code>/reply ПОЛЬЗОВАТЕЛЬ текст</code> или <code>/thread ПОЛЬЗОВАТЕЛЬ</code> (ПОЛЬЗОВАТЕЛЬ: #12, Telegram id или @username). Или ответьте (reply) на сообщение поддержки.
 support-admin-thread-title = 💬 <b>Переписка с #{ $id }</b>: сообщений — { $count }
+admin-cmd-refunds = Открытые заявки на возврат
+admin-cmd-refuse = Отказать в заявке на возврат
+admin-cmd-reply = Ответить пользователю в поддержке
+admin-cmd-thread = Переписка пользователя с поддержкой
+cmd-refundrequest = Возврат на способ оплаты
