@@ -6,6 +6,7 @@ import { parseDenyList, type DenyLists } from "./domain/prohibited.ts";
 import type { StarsSettings } from "./payments/stars.ts";
 import { formatScaled, parseScaled } from "./domain/decimal.ts";
 import { LEDGER_AMOUNT_LIMIT } from "./domain/ledger.ts";
+import { isTimeZone } from "./domain/workingDays.ts";
 
 /**
  * Every setting the bot reads, in one zod schema. `loadConfig(env)` is pure: it takes an
@@ -141,6 +142,18 @@ const schema = z
       .default(""),
     MIN_MARGIN: decimal("an amount in the shop currency").default("0.05"),
     ADMIN_MAX_AMOUNT: decimal("an amount in the shop currency").default("1000"),
+    OPERATOR_TIME_ZONE: z
+      .string()
+      .trim()
+      .refine(isTimeZone, "expected an IANA time zone such as Europe/Moscow or UTC")
+      .default("Europe/Moscow"),
+    WORKING_DAYS: z
+      .string()
+      .trim()
+      .regex(/^[1-7](\s*,\s*[1-7])*$/, "expected weekdays as numbers separated by commas, 1 = Monday ... 7 = Sunday, e.g. 1,2,3,4,5")
+      .transform((text) => [...new Set(text.split(",").map((n) => Number(n.trim())))])
+      .default([1, 2, 3, 4, 5]),
+    REFUND_REMIND_HOURS: positiveInt("hours").default(4),
     DENY_SERVICES: z.string().default(""),
     DENY_COUNTRIES: z.string().default(""),
     REMINDER_MINUTES: positiveInt("minutes").default(5),
@@ -293,6 +306,9 @@ export interface Config {
   /** SMS pushed by the provider: notices are accepted at `${path}/${secret}`. */
   providerPush: { path: string; secret: string; slowPollSeconds: number } | null;
   backup: { dir: string; keep: number; schedule: string } | null;
+
+  /** W6: refund requests are decided within 2 working days, counted on the operator's calendar. */
+  refunds: { timeZone: string; workingDays: number[]; remindBeforeHours: number };
 }
 
 
@@ -329,6 +345,7 @@ function toConfig(env: Env): Config {
       lowBalanceMicros: parseScaled(env.PROVIDER_LOW_BALANCE, 6, "up") ?? 0,
     },
     catalogSyncMinutes: env.CATALOG_SYNC_MINUTES,
+    refunds: { timeZone: env.OPERATOR_TIME_ZONE, workingDays: env.WORKING_DAYS, remindBeforeHours: env.REFUND_REMIND_HOURS },
     adminMaxAmountMinor: parseScaled(env.ADMIN_MAX_AMOUNT, currency(env.SHOP_CURRENCY).minorDigits, "down") ?? 0,
     pricing: pricingRules(env),
     denyLists: { services: parseDenyList(env.DENY_SERVICES), countries: parseDenyList(env.DENY_COUNTRIES) },

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { run } from "@grammyjs/runner";
-import { webhookCallback } from "grammy";
+import { Api, webhookCallback } from "grammy";
 import { systemClock, type Clock } from "./clock.ts";
 import { describeProblems, loadConfig, type Config } from "./config.ts";
 import { KeyValue } from "./db/keyValue.ts";
@@ -34,10 +34,13 @@ import { RentalProblems } from "./domain/rentalProblems.ts";
 import { RentalRecords } from "./domain/rentalRecords.ts";
 import { Rentals } from "./domain/rentals.ts";
 import { RentalUpkeep } from "./domain/rentalUpkeep.ts";
+import { RefundRequests } from "./domain/refundRequests.ts";
+import { Support } from "./domain/support.ts";
 import { expiryJob, pollJob, recoveryJob, reminderJob } from "./jobs/activationJobs.ts";
 import { broadcastProgressJob } from "./jobs/broadcastJob.ts";
 import { inactivityJob } from "./jobs/inactivityJob.ts";
 import { rentalExpiryJob, rentalPollJob, rentalProblemsJob, rentalRecoveryJob, rentOfferSyncJob } from "./jobs/rentalJobs.ts";
+import { refundRequestsJob } from "./jobs/refundJobs.ts";
 import { catalogSyncJob, providerBalanceJob } from "./jobs/providerJobs.ts";
 import { backupJob } from "./jobs/backupJob.ts";
 import { startScheduler, type Job, type Scheduler } from "./jobs/scheduler.ts";
@@ -48,7 +51,7 @@ import { Metrics, meteredProvider } from "./ops/metrics.ts";
 import { healthCheck } from "./ops/health.ts";
 import { startHttpServer, type HttpServer } from "./ops/server.ts";
 import { installUpdateIntake, type UpdateIntake } from "./ops/updateIntake.ts";
-import { StarsPayments } from "./payments/stars.ts";
+import { StarsPayments, starsRefunder } from "./payments/stars.ts";
 import { createProvider, type ProviderSettings } from "./providers/index.ts";
 import { readSmsActivateNotice } from "./providers/smsActivate/push.ts";
 
@@ -159,6 +162,22 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     clock,
     reminderHours: config.rent.reminderHours,
   });
+  // Refunds to the payment method talk to Telegram through an Api of their own (no bot needed yet).
+  const refunder = starsRefunder(new Api(config.botToken, { apiRoot: config.botApiRoot }));
+  const refundRequests = new RefundRequests({
+    db,
+    ledger,
+    accounts,
+    audit,
+    outbox,
+    clock,
+    refunder,
+    settings: {
+      calendar: { timeZone: config.refunds.timeZone, workingDays: config.refunds.workingDays },
+      decisionWorkingDays: 2,
+      remindBeforeMs: config.refunds.remindBeforeHours * 3_600_000,
+    },
+  });
   return {
     rentals,
     rentalProblems,
@@ -180,6 +199,8 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
     accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
     conversationState: new KeyValue(db, "conversation", clock),
+    refundRequests,
+    support: new Support(db, outbox, clock),
     clock,
     logger,
   };
@@ -229,6 +250,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       activations,
       rentals: deps.rentals,
       broadcasts: deps.broadcasts,
+      refundRequests: deps.refundRequests,
+      support: deps.support,
       currency: deps.currency,
       translate: (language, key, variables) => built.i18n.t(language, key, variables),
       clock,
@@ -260,8 +283,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             rentalProblemsJob(deps.rentalProblems),
           ]
         : []),
-
       ...operationsJobs(config, store, intake, metrics),
+      refundRequestsJob(deps.refundRequests),
     ],
     clock,
     logger,

@@ -24,11 +24,12 @@ export const USER_COMMANDS = [
   "help",
   "rules",
   "paysupport",
+  "refundrequest",
   "cancel",
 ] as const;
 
 /** What admins see on top of the user commands (handled by the admin and broadcast features). */
-export const ADMIN_COMMANDS = ["refund", "credit", "debit", "block", "unblock", "user", "order", "stats", "broadcast", "ledger", "audit", "rental", "rentproblems", "rentrefund"] as const;
+export const ADMIN_COMMANDS = ["refund", "credit", "debit", "block", "unblock", "user", "order", "stats", "broadcast", "ledger", "audit", "rental", "rentproblems", "rentrefund", "refunds", "refuse", "reply", "thread"] as const;
 
 type Texts = Pick<I18n<BotContext>, "t">;
 

@@ -21,6 +21,9 @@ import type { Purchases } from "../domain/purchases.ts";
 import type { RentalProblems } from "../domain/rentalProblems.ts";
 import type { Rentals } from "../domain/rentals.ts";
 import type { RentalUpkeep } from "../domain/rentalUpkeep.ts";
+
+import type { RefundRequests } from "../domain/refundRequests.ts";
+import type { Support } from "../domain/support.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsPayments } from "../payments/stars.ts";
 
@@ -59,6 +62,8 @@ export interface BotDeps {
   adminActions: AdminActions;
   adminReports: AdminReports;
   accountDeletion: AccountDeletion;
+  refundRequests: RefundRequests;
+  support: Support;
   /** Where conversation state is kept (survives restarts). */
   conversationState: KeyValue;
   clock: Clock;

@@ -18,7 +18,8 @@ import { historyFeature } from "./features/history.ts";
 import { infoFeature } from "./features/info.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { startFeature } from "./features/start.ts";
-import { supportFeature } from "./features/support.ts";
+import { supportConversation, supportFeature } from "./features/support.ts";
+import { refundRequestConversation, refundRequestFeature } from "./features/refunds/request.ts";
 import { paymentsFeature, topupConversation, topupFeature } from "./features/topup.ts";
 import { createI18n } from "./i18n.ts";
 import { loadAccount, reportError, stopBlocked, withDeps } from "./middleware.ts";
@@ -117,8 +118,10 @@ export function createBot(deps: BotDeps): BuiltBot {
   // meets a command leaves and passes it on.
   app.use(topupConversation);
   app.use(buyConversation);
+  app.use(refundRequestConversation);
+  app.use(supportConversation);
 
-  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature, historyFeature, buyFeature, ordersFeature, accountFeature, comingSoonFeature);
+  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature, refundRequestFeature, historyFeature, buyFeature, ordersFeature, accountFeature, comingSoonFeature);
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));

@@ -653,3 +653,77 @@ export const rentalProblems = sqliteTable(
     check("rental_problems_state", sql`${t.state} IN ('open', 'confirmed', 'dismissed', 'resolved')`),
   ],
 );
+
+/*
+ * Requests for money on the balance to go back to the way it was paid (POLICY W1-W6). While a
+ * request is open its amount is reserved by a hold, so it cannot be spent and refunded both.
+ * open -> approving (Telegram asked) -> approved; open -> approved (recorded outside the bot);
+ * open -> refused / withdrawn, the hold voided. `approving` is the half-way state: the
+ * refund-requests job asks Telegram again until it settles.
+ */
+export const REFUND_REQUEST_STATUSES = ["open", "approving", "approved", "refused", "withdrawn"] as const;
+export type RefundRequestStatus = (typeof REFUND_REQUEST_STATUSES)[number];
+/** W1's cases (granted), W2's (refused), and anything else in the user's words. */
+export const REFUND_REASONS = ["not_provided", "carrier_failure", "changed_mind", "accidental", "left_unused", "misunderstood", "other"] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+export const refundRequests = sqliteTable(
+  "refund_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    // The draft's random key: a replayed confirmation creates one request.
+    requestKey: text("request_key").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    paymentId: integer("payment_id")
+      .notNull()
+      .references(() => starPayments.id),
+    amount: integer("amount").notNull(),
+    reason: text("reason", { enum: REFUND_REASONS }).notNull(),
+    reasonText: text("reason_text"),
+    service: text("service"),
+    status: text("status", { enum: REFUND_REQUEST_STATUSES }).notNull().default("open"),
+    holdId: integer("hold_id").references(() => holds.id),
+    // How an approved request was paid: by Telegram (the whole charge) or outside the bot (W3).
+    method: text("method", { enum: ["stars", "outside"] }),
+    decidedBy: integer("decided_by"),
+    decisionNote: text("decision_note"),
+    createdAt: integer("created_at").notNull(),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    uniqueIndex("refund_requests_key").on(t.requestKey),
+    // One request in progress per payment.
+    uniqueIndex("refund_requests_one_active").on(t.paymentId).where(sql`status IN ('open', 'approving')`),
+    index("refund_requests_by_status").on(t.status, t.createdAt),
+    index("refund_requests_by_user").on(t.userId),
+    check("refund_requests_amount", sql`typeof(${t.amount}) = 'integer' AND ${t.amount} > 0`),
+    check("refund_requests_status", sql`${t.status} IN ('open', 'approving', 'approved', 'refused', 'withdrawn')`),
+    check("refund_requests_reason", sql`${t.reason} IN ('not_provided', 'carrier_failure', 'changed_mind', 'accidental', 'left_unused', 'misunderstood', 'other')`),
+    check("refund_requests_method", sql`${t.method} IS NULL OR ${t.method} IN ('stars', 'outside')`),
+  ],
+);
+
+/** The support conversation of each user with the admins, in order (Telegram requires /paysupport). */
+export const supportMessages = sqliteTable(
+  "support_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    // "in": from the user; "out": an admin's answer.
+    direction: text("direction", { enum: ["in", "out"] }).notNull(),
+    adminTelegramId: integer("admin_telegram_id"),
+    text: text("text").notNull(),
+    // The Telegram update it came from: a redelivered update is stored once.
+    sourceKey: text("source_key").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("support_messages_source").on(t.sourceKey),
+    index("support_messages_by_user").on(t.userId, t.id),
+    check("support_messages_direction", sql`${t.direction} IN ('in', 'out')`),
+  ],
+);

@@ -7,6 +7,7 @@ import type { Clock } from "../clock.ts";
 import type { Ledger, LedgerEntry } from "../domain/ledger.ts";
 import type { Outbox } from "../domain/outbox.ts";
 import { starsToShopMinor } from "../domain/pricing.ts";
+import type { PaymentRefunder, RefunderAnswer } from "../domain/refundRequests.ts";
 
 /**
  * Top-ups in Telegram Stars (REFERENCE.md section 3). Money is credited only from a
@@ -359,4 +360,25 @@ function errorDescription(error: unknown): string {
 /** A 400 from Telegram is a definite "no"; anything else (network, 5xx) may still have gone through. */
 function isDefiniteRefusal(error: unknown): boolean {
   return error !== null && typeof error === "object" && "error_code" in error && error.error_code === 400;
+}
+
+/**
+ * The domain's PaymentRefunder over the Bot API: Telegram's answer to refundStarPayment in the
+ * domain's words. CHARGE_ALREADY_REFUNDED means an earlier attempt went through (its answer was
+ * lost): done. A 400 is a definite no; anything else may have happened and is asked again later.
+ */
+export function starsRefunder(api: Pick<StarsApi, "refundStarPayment">): PaymentRefunder {
+  return {
+    async refundStars(telegramId, chargeId): Promise<RefunderAnswer> {
+      try {
+        await api.refundStarPayment(telegramId, chargeId);
+        return { kind: "done", alreadyRefunded: false };
+      } catch (error) {
+        const description = errorDescription(error);
+        if (description.includes("CHARGE_ALREADY_REFUNDED")) return { kind: "done", alreadyRefunded: true };
+        if (isDefiniteRefusal(error)) return { kind: "refused", detail: description };
+        return { kind: "unclear", detail: description };
+      }
+    },
+  };
 }

@@ -148,6 +148,8 @@ export interface FakeUser {
   readonly chatId: number;
   readonly profile: TelegramUser;
   send(text: string, options?: UserActionOptions): Promise<void>;
+  /** Sends `text` as Telegram's reply to message `messageId` of this chat (reply_to_message carries it). */
+  replyTo(messageId: number, text: string, options?: UserActionOptions): Promise<void>;
   press(label: string | RegExp, options?: UserActionOptions): Promise<void>;
   pressData(data: string, messageId?: number, options?: UserActionOptions): Promise<void>;
   messages(): ChatMessage[];
@@ -1790,6 +1792,18 @@ class SimulatedUser implements FakeUser {
     const content: Json = { text };
     if (command) content.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
     const message = this.tg.addUserMessage(this.chatId, content);
+    const since = this.tg.callCount();
+    this.tg.pushUpdate({ message: this.tg.messageJson(message) });
+    if (options.wait === false) return;
+    await this.tg.waitForChatCall(this.chatId, since, options.replyTimeoutMs ?? 3000);
+    await this.tg.settle();
+  }
+
+  async replyTo(messageId: number, text: string, options: UserActionOptions = {}): Promise<void> {
+    this.assertNotBlocked("send a message");
+    const original = this.chat().messages.find((m) => m.id === messageId && !m.deleted);
+    if (!original) throw new Error(`FakeUser.replyTo: no message ${messageId} in chat ${this.chatId}`);
+    const message = this.tg.addUserMessage(this.chatId, { text, reply_to_message: this.tg.messageJson(original) });
     const since = this.tg.callCount();
     this.tg.pushUpdate({ message: this.tg.messageJson(message) });
     if (options.wait === false) return;

@@ -10,6 +10,7 @@ import { dateTime } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import { MENU } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
+import { REFUNDS_SCREEN } from "./refunds/request.ts";
 
 /**
  * The user's transaction history (POLICY B5): pages in the chat, the whole of it as CSV. It only
@@ -69,7 +70,10 @@ async function showHistory(ctx: FlowContext, requested: number): Promise<void> {
   if (page > 1) keyboard.text(ctx.t("history-prev-button"), historyPageData(page - 1));
   if (page < pages) keyboard.text(ctx.t("history-next-button"), historyPageData(page + 1));
   if (pages > 1) keyboard.row();
-  keyboard.text(ctx.t("history-csv-button"), HISTORY_CSV).row().text(ctx.t("menu-back"), MENU.home);
+  keyboard.text(ctx.t("history-csv-button"), HISTORY_CSV).row();
+  // W6: a top-up of the last month can be asked back from here.
+  if (ctx.deps.refundRequests.refundablePayments(account.id).length > 0) keyboard.text(ctx.t("help-refund-button"), REFUNDS_SCREEN).row();
+  keyboard.text(ctx.t("menu-back"), MENU.home);
   await showScreen(ctx, parts.join("\n\n"), keyboard);
 }
 

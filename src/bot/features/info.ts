@@ -1,14 +1,21 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext, FlowContext } from "../context.ts";
 import { userMoney } from "../format.ts";
 import { backToMenuKeyboard, MENU } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
+import { REFUNDS_SCREEN } from "./refunds/request.ts";
+import { SUPPORT_SCREEN } from "./support.ts";
 
 /** Help, the rules, and the balance: screens that only read. */
 export const infoFeature = new Composer<BotContext>();
 
 async function showHelp(ctx: FlowContext): Promise<void> {
-  await showScreen(ctx, ctx.t("help-text"), backToMenuKeyboard(ctx));
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t("help-support-button"), SUPPORT_SCREEN)
+    .text(ctx.t("help-refund-button"), REFUNDS_SCREEN)
+    .row()
+    .text(ctx.t("menu-back"), MENU.home);
+  await showScreen(ctx, ctx.t("help-text"), keyboard);
 }
 
 async function showBalance(ctx: FlowContext): Promise<void> {

@@ -65,6 +65,7 @@ help-text =
     /settings — language and news
     /rules — the rules of the service
     /paysupport — help with a payment
+    /refundrequest — money back to your payment method
     /cancel — leave the current step
 
 rules-text =
@@ -112,6 +113,8 @@ paysupport-admin-notice =
     From: { $user } (id <code>{ $telegramId }</code>, account #{ $accountId })
 
     { $text }
+
+    <i>Reply to this message to answer, or send /reply #{ $accountId } text.</i>
 
 account-blocked =
     ⛔ Your account is blocked.
@@ -672,3 +675,132 @@ admin-cmd-rental = Look up a rented number
 admin-cmd-rentproblems = Open problem reports of rented numbers
 admin-cmd-rentrefund = Refund days of a rental
 rent-card-button = 📅 Show the number
+
+## Refunds to the payment method (POLICY W1-W6) and support both ways (issue 12)
+help-support-button = 💬 Support
+help-refund-button = ↩️ Request a refund
+refund-screen-title = ↩️ <b>Refunds to your payment method</b>
+    You can ask for money on your balance to go back to the way you paid, for payments of the last month. Our team decides within 2 working days; while a request is open, its amount is reserved on your balance.
+refund-screen-line = #{ $id } · { $amount } · { $status }
+refund-new-button = ➕ New request
+refund-withdraw-numbered-button = ✖️ Withdraw #{ $id }
+refund-withdraw-button = ✖️ Withdraw the request
+refund-status-open = waiting for a decision
+refund-status-approving = being refunded
+refund-status-approved = refunded
+refund-status-refused = refused
+refund-status-withdrawn = withdrawn
+refund-nothing = There is nothing to refund: no payment of the last month with money still on your balance. Refunds are only for payments of the last month.
+refund-use-buttons = Please use the buttons above, or send /cancel to stop.
+refund-cancelled = Stopped; nothing was sent. Open /menu to continue.
+refund-cancel-button = ✖️ Cancel
+refund-pick-payment = Which payment should go back? Only payments of the last month are listed.
+refund-payment-button = { $stars } ⭐ · { $date } · { $amount }
+refund-ask-amount = That payment added { $credited } to your balance. You can ask for up to <b>{ $refundable }</b> (what is still available). Press the button for all of it, or send an amount.
+refund-amount-all-button = All: { $amount }
+refund-bad-amount = Please send an amount above zero and at most { $refundable }, for example 1.50.
+refund-ask-reason = Why do you want the money back?
+refund-reason-not_provided = A number I paid for could not be provided
+refund-reason-carrier_failure = My number stopped working (the carrier's fault)
+refund-reason-changed_mind = I changed my mind
+refund-reason-accidental = I topped up by accident
+refund-reason-left_unused = Money left after I stopped using the service
+refund-reason-misunderstood = I misunderstood how the service works
+refund-reason-other = Something else
+refund-ask-reason-text = Please describe the reason in one message.
+refund-w2-warning = { $reason ->
+        [changed_mind] ⚠️ Our rules do not refund a payment because you changed your mind.
+        [accidental] ⚠️ Our rules do not refund a top-up made by accident.
+        [left_unused] ⚠️ Our rules do not refund money left on the balance after you stopped using the service: it stays on your balance and never expires.
+       *[misunderstood] ⚠️ Our rules do not refund a payment made because of a misunderstanding of how the service works.
+    }
+    The money stays on your balance and can be spent at any time. You can still send the request: our team will read it.
+refund-send-anyway-button = 📨 Send it anyway
+refund-ask-service = Which service was it about?
+refund-no-service-button = Not about one service
+refund-summary =
+    <b>Your refund request</b>
+    Payment: { $stars } ⭐ of { $date }
+    Amount: <b>{ $amount }</b> (reserved on your balance while the request is open)
+    Reason: { $reason }
+    Details: { $note }
+    Service: { $service }
+    Send it?
+refund-confirm-button = ✅ Send the request
+refund-filed = 📨 Request #{ $id } is sent. { $amount } is reserved on your balance until our team decides, within 2 working days. You will hear from us here.
+refund-not-filed-not_offered = This payment can no longer be refunded. Open /refundrequest to see what can.
+refund-not-filed-account_not_active = Your account cannot request refunds.
+refund-not-filed-already_requested = There is already an open request for this payment.
+refund-not-filed-bad_amount = That amount cannot be refunded for this payment.
+refund-not-filed-insufficient_funds = Your balance changed meanwhile and no longer covers this amount. Please start again.
+refund-withdrawn = Request #{ $id } is withdrawn; { $amount } is available on your balance again.
+refund-withdraw-in-progress = This request is being refunded right now and can no longer be withdrawn.
+refund-withdraw-closed = This request is already closed.
+refund-left = { $hours } h left
+refund-overdue-by = overdue by { $hours } h
+refund-refusal-changed_mind = a change of mind is not a reason for a refund
+refund-refusal-accidental = an accidental top-up is not refunded
+refund-refusal-left_unused = money left after you stopped using the service stays on the balance
+refund-refusal-misunderstood = a misunderstanding of how the service works is not a reason for a refund
+refund-refusal-documents = identity documents were refused
+refund-refusal-unlawful = the service was used against the law or the rules
+refund-refusal-restrictions = the number's restrictions were not followed
+refund-refusal-caller_id = Caller ID not working is not a reason for a refund
+refund-user-approved-stars = ✅ Refund request #{ $id } is approved: { $stars } ⭐ went back to your Telegram account and { $amount } was taken from your balance.
+refund-user-recorded-outside = ✅ Refund request #{ $id } is approved: { $amount } was refunded to you outside the bot and taken from your balance.
+refund-user-refused = ❌ Refund request #{ $id } is refused: { $decision }. { $amount } is available on your balance again.
+refund-admin-approve-button = ✅ Approve
+refund-admin-refuse-button = ❌ Refuse
+refund-admin-whole-button = ↩️ Refund the whole charge
+refund-admin-outside-button = 🧾 Recorded outside the bot
+refund-admin-new =
+    ↩️ <b>Refund request #{ $id }</b> from { $user }
+    Payment: { $stars } ⭐ (<code>{ $charge }</code>) of { $paid }, credited { $credited }
+    Asked: <b>{ $amount }</b> · reason: { $reason } · { $note } · service: { $service }
+    Since then: { $purchases } purchases for { $spent }, refunds to the balance { $refunded }
+    Decide by { $deadline } ({ $left }).
+refund-admin-request = { refund-admin-new }
+    Status: { $status }
+refund-admin-due-soon = ⏰ Refund request #{ $id } from { $user } ({ $amount }) must be decided by { $deadline } ({ $left }).
+refund-admin-overdue = 🚨 Refund request #{ $id } from { $user } ({ $amount }) is past its deadline of { $deadline } ({ $left }).
+refund-admin-telegram-refused = ⚠️ Telegram refused to refund request #{ $id } ({ $amount }): { $detail }. The money stays reserved and the request open.
+refund-admin-list-empty = No open refund requests.
+refund-admin-list-title = ↩️ <b>Open refund requests: { $count }</b> (oldest first)
+refund-admin-list-line = #{ $id } · { $user } · { $amount } · { $reason } · { $status } · { $left }
+refund-admin-not-found = Refund request #{ $id } does not exist.
+refund-admin-refuse-pick = Refuse request #{ $id } with which reason? Or write one: <code>/refuse { $id } reason</code>
+refund-admin-done-refunded_stars = ✅ Request #{ $id }: { $stars } ⭐ refunded through Telegram; { $amount } taken from the balance of { $user }.
+refund-admin-done-recorded_outside = ✅ Request #{ $id }: recorded as refunded outside the bot; { $amount } taken from the balance of { $user }.
+refund-admin-done-refused = ❌ Request #{ $id } refused ({ $decision }); { $amount } released to { $user }.
+refund-admin-done-withdrawn = Request #{ $id } was withdrawn by the user.
+refund-admin-partial = Request #{ $id } asks for { $amount }, but Telegram refunds whole charges only ({ $stars } ⭐ = { $credited }). The balance covers the whole charge: refund it all, or record a refund made outside the bot.
+refund-admin-partial-uncovered = Request #{ $id } asks for { $amount }, but Telegram refunds whole charges only ({ $stars } ⭐ = { $credited }), and the balance does not cover the whole charge. Record a refund made outside the bot, or refuse.
+refund-admin-telegram-said-no = ⚠️ Telegram refused to refund request #{ $id }: { $detail }. Nothing moved; the request is still open.
+refund-admin-not-done-pending = ⏳ Request #{ $id }: Telegram has not answered clearly. The bot asks again every minute and settles it once.
+refund-admin-not-done-in_progress = ⏳ Request #{ $id } is being refunded right now; nothing more to do.
+refund-admin-not-done-not_found = Refund request #{ $id } does not exist.
+refund-admin-not-done-not_open = Request #{ $id } is already closed; nothing changed.
+refund-admin-not-done-account_deleted = Request #{ $id }: the account was deleted; nothing can be refunded.
+refund-admin-not-done-account_blocked = Request #{ $id }: the account is blocked and its balance frozen (B2); nothing can be refunded while it is.
+refund-admin-not-done-insufficient_funds = Request #{ $id }: the balance no longer covers the whole charge.
+admin-usage-refuse = Usage: <code>/refuse REQUEST_ID reason</code>
+admin-stats-payment-refunds = Refunds to payment methods, 30 days: { $amount } ({ $count })
+support-text-only = Please write your message as text, or send /cancel.
+support-thread-title = <b>Your conversation with us</b>
+support-thread-you = { $date } · you: { $text }
+support-thread-user = { $date } · user: { $text }
+support-thread-team = { $date } · team: { $text }
+support-write-now = ✍️ Write your message now; it goes to our team.
+support-user-answer =
+    💬 <b>Answer from our team</b>
+
+    { $text }
+support-admin-sent = ✅ Sent to #{ $id }.
+support-admin-no-user = That account is gone; there is nobody to answer.
+support-admin-reply-usage = Usage: <code>/reply USER text</code> or <code>/thread USER</code> (USER: #12, a Telegram id or @username). Or reply to a support message.
+support-admin-thread-title = 💬 <b>Support thread of #{ $id }</b>: { $count } messages
+admin-cmd-refunds = Open refund requests
+admin-cmd-refuse = Refuse a refund request with a reason
+admin-cmd-reply = Answer a user in support
+admin-cmd-thread = A user's support thread
+cmd-refundrequest = Refund to the payment method

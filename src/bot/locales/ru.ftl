@@ -65,6 +65,7 @@ help-text =
     /settings — язык и новости
     /rules — правила сервиса
     /paysupport — помощь с оплатой
+    /refundrequest — вернуть деньги на способ оплаты
     /cancel — выйти из текущего шага
 
 rules-text =
@@ -112,6 +113,8 @@ paysupport-admin-notice =
     От: { $user } (id <code>{ $telegramId }</code>, аккаунт #{ $accountId })
 
     { $text }
+
+    <i>Ответьте на это сообщение (reply) или отправьте /reply #{ $accountId } текст.</i>
 
 account-blocked =
     ⛔ Ваш аккаунт заблокирован.
@@ -678,3 +681,132 @@ admin-cmd-rental = Найти аренду номера
 admin-cmd-rentproblems = Открытые проблемы аренды
 admin-cmd-rentrefund = Вернуть дни аренды
 rent-card-button = 📅 Показать номер
+
+## Refunds to the payment method (POLICY W1-W6) and support both ways (issue 12)
+help-support-button = 💬 Поддержка
+help-refund-button = ↩️ Вернуть деньги
+refund-screen-title = ↩️ <b>Возврат денег на способ оплаты</b>
+    Деньги с баланса можно вернуть тем же способом, которым вы платили, — за платежи последнего месяца. Команда решает в течение 2 рабочих дней; пока заявка открыта, её сумма зарезервирована на балансе.
+refund-screen-line = №{ $id } · { $amount } · { $status }
+refund-new-button = ➕ Новая заявка
+refund-withdraw-numbered-button = ✖️ Отозвать №{ $id }
+refund-withdraw-button = ✖️ Отозвать заявку
+refund-status-open = ждёт решения
+refund-status-approving = возвращаем
+refund-status-approved = возвращено
+refund-status-refused = отказано
+refund-status-withdrawn = отозвана
+refund-nothing = Возвращать нечего: нет платежей за последний месяц, деньги от которых ещё есть на балансе. Возврат возможен только за платежи последнего месяца.
+refund-use-buttons = Пожалуйста, воспользуйтесь кнопками выше или отправьте /cancel, чтобы прервать.
+refund-cancelled = Прервано, ничего не отправлено. Откройте /menu, чтобы продолжить.
+refund-cancel-button = ✖️ Отмена
+refund-pick-payment = Какой платёж вернуть? Показаны только платежи последнего месяца.
+refund-payment-button = { $stars } ⭐ · { $date } · { $amount }
+refund-ask-amount = Этот платёж пополнил баланс на { $credited }. Можно вернуть до <b>{ $refundable }</b> (сколько ещё доступно). Нажмите кнопку, чтобы вернуть всё, или отправьте сумму.
+refund-amount-all-button = Всё: { $amount }
+refund-bad-amount = Отправьте сумму больше нуля и не больше { $refundable }, например 1,50.
+refund-ask-reason = Почему вы хотите вернуть деньги?
+refund-reason-not_provided = Оплаченный номер не смогли выдать
+refund-reason-carrier_failure = Номер перестал работать по вине оператора
+refund-reason-changed_mind = Я передумал
+refund-reason-accidental = Пополнил баланс случайно
+refund-reason-left_unused = Остались деньги после отказа от услуг
+refund-reason-misunderstood = Я неправильно понял, как работает сервис
+refund-reason-other = Другое
+refund-ask-reason-text = Опишите причину одним сообщением.
+refund-w2-warning = { $reason ->
+        [changed_mind] ⚠️ По нашим правилам платёж не возвращается, если вы передумали.
+        [accidental] ⚠️ По нашим правилам случайное пополнение не возвращается.
+        [left_unused] ⚠️ По нашим правилам деньги, оставшиеся на балансе после отказа от услуг, не возвращаются: они остаются на балансе и не сгорают.
+       *[misunderstood] ⚠️ По нашим правилам платёж не возвращается, если причина — неверное понимание того, как работает сервис.
+    }
+    Деньги остаются на балансе, их можно потратить в любое время. Заявку всё равно можно отправить: команда её прочтёт.
+refund-send-anyway-button = 📨 Всё равно отправить
+refund-ask-service = Какой услуги это касается?
+refund-no-service-button = Не какой-то одной услуги
+refund-summary =
+    <b>Ваша заявка на возврат</b>
+    Платёж: { $stars } ⭐ от { $date }
+    Сумма: <b>{ $amount }</b> (зарезервирована на балансе, пока заявка открыта)
+    Причина: { $reason }
+    Подробности: { $note }
+    Услуга: { $service }
+    Отправить?
+refund-confirm-button = ✅ Отправить заявку
+refund-filed = 📨 Заявка №{ $id } отправлена. { $amount } зарезервировано на балансе, пока команда не примет решение — в течение 2 рабочих дней. Ответ придёт сюда.
+refund-not-filed-not_offered = Этот платёж больше нельзя вернуть. Откройте /refundrequest, чтобы увидеть, что можно.
+refund-not-filed-account_not_active = С вашего аккаунта нельзя запросить возврат.
+refund-not-filed-already_requested = По этому платежу уже есть открытая заявка.
+refund-not-filed-bad_amount = Такую сумму по этому платежу вернуть нельзя.
+refund-not-filed-insufficient_funds = Баланс тем временем изменился и больше не покрывает эту сумму. Начните заново.
+refund-withdrawn = Заявка №{ $id } отозвана; { $amount } снова доступно на балансе.
+refund-withdraw-in-progress = По этой заявке как раз идёт возврат, отозвать её уже нельзя.
+refund-withdraw-closed = Эта заявка уже закрыта.
+refund-left = осталось { $hours } ч
+refund-overdue-by = просрочено на { $hours } ч
+refund-refusal-changed_mind = если вы передумали, это не причина для возврата
+refund-refusal-accidental = случайное пополнение не возвращается
+refund-refusal-left_unused = деньги, оставшиеся после отказа от услуг, остаются на балансе
+refund-refusal-misunderstood = неверное понимание работы сервиса — не причина для возврата
+refund-refusal-documents = вы отказались предоставить документы
+refund-refusal-unlawful = сервис использовался против закона или правил
+refund-refusal-restrictions = ограничения номера не были соблюдены
+refund-refusal-caller_id = неработающий определитель номера — не причина для возврата
+refund-user-approved-stars = ✅ Заявка на возврат №{ $id } одобрена: { $stars } ⭐ вернулись на ваш счёт в Telegram, с баланса списано { $amount }.
+refund-user-recorded-outside = ✅ Заявка на возврат №{ $id } одобрена: { $amount } вернули вам вне бота и списали с баланса.
+refund-user-refused = ❌ В заявке на возврат №{ $id } отказано: { $decision }. { $amount } снова доступно на балансе.
+refund-admin-approve-button = ✅ Одобрить
+refund-admin-refuse-button = ❌ Отказать
+refund-admin-whole-button = ↩️ Вернуть весь платёж
+refund-admin-outside-button = 🧾 Возвращено вне бота
+refund-admin-new =
+    ↩️ <b>Заявка на возврат №{ $id }</b> от { $user }
+    Платёж: { $stars } ⭐ (<code>{ $charge }</code>) от { $paid }, зачислено { $credited }
+    Просит: <b>{ $amount }</b> · причина: { $reason } · { $note } · услуга: { $service }
+    С тех пор: покупок { $purchases } на { $spent }, возвратов на баланс { $refunded }
+    Решить до { $deadline } ({ $left }).
+refund-admin-request = { refund-admin-new }
+    Статус: { $status }
+refund-admin-due-soon = ⏰ Заявку на возврат №{ $id } от { $user } ({ $amount }) нужно решить до { $deadline } ({ $left }).
+refund-admin-overdue = 🚨 Срок по заявке на возврат №{ $id } от { $user } ({ $amount }) истёк { $deadline } ({ $left }).
+refund-admin-telegram-refused = ⚠️ Telegram отказал в возврате по заявке №{ $id } ({ $amount }): { $detail }. Деньги остаются в резерве, заявка открыта.
+refund-admin-list-empty = Открытых заявок на возврат нет.
+refund-admin-list-title = ↩️ <b>Открытые заявки на возврат: { $count }</b> (сначала старые)
+refund-admin-list-line = №{ $id } · { $user } · { $amount } · { $reason } · { $status } · { $left }
+refund-admin-not-found = Заявки на возврат №{ $id } нет.
+refund-admin-refuse-pick = По какой причине отказать в заявке №{ $id }? Или напишите свою: <code>/refuse { $id } причина</code>
+refund-admin-done-refunded_stars = ✅ Заявка №{ $id }: { $stars } ⭐ возвращены через Telegram; с баланса { $user } списано { $amount }.
+refund-admin-done-recorded_outside = ✅ Заявка №{ $id }: записана как возвращённая вне бота; с баланса { $user } списано { $amount }.
+refund-admin-done-refused = ❌ В заявке №{ $id } отказано ({ $decision }); { $amount } освобождено для { $user }.
+refund-admin-done-withdrawn = Заявку №{ $id } отозвал пользователь.
+refund-admin-partial = Заявка №{ $id } просит { $amount }, а Telegram возвращает только платёж целиком ({ $stars } ⭐ = { $credited }). Баланс покрывает весь платёж: верните его целиком или запишите возврат, сделанный вне бота.
+refund-admin-partial-uncovered = Заявка №{ $id } просит { $amount }, а Telegram возвращает только платёж целиком ({ $stars } ⭐ = { $credited }), и баланс весь платёж не покрывает. Запишите возврат, сделанный вне бота, или откажите.
+refund-admin-telegram-said-no = ⚠️ Telegram отказал в возврате по заявке №{ $id }: { $detail }. Ничего не изменилось, заявка открыта.
+refund-admin-not-done-pending = ⏳ Заявка №{ $id }: Telegram не ответил определённо. Бот спрашивает снова каждую минуту и проведёт возврат один раз.
+refund-admin-not-done-in_progress = ⏳ По заявке №{ $id } как раз идёт возврат, больше ничего делать не нужно.
+refund-admin-not-done-not_found = Заявки на возврат №{ $id } нет.
+refund-admin-not-done-not_open = Заявка №{ $id } уже закрыта, ничего не изменилось.
+refund-admin-not-done-account_deleted = Заявка №{ $id }: аккаунт удалён, вернуть ничего нельзя.
+refund-admin-not-done-account_blocked = Заявка №{ $id }: аккаунт заблокирован, баланс заморожен (B2); пока это так, вернуть ничего нельзя.
+refund-admin-not-done-insufficient_funds = Заявка №{ $id }: баланс больше не покрывает весь платёж.
+admin-usage-refuse = Формат: <code>/refuse ID_ЗАЯВКИ причина</code>
+admin-stats-payment-refunds = Возвраты на способы оплаты за 30 дней: { $amount } ({ $count })
+support-text-only = Напишите сообщение текстом или отправьте /cancel.
+support-thread-title = <b>Ваша переписка с нами</b>
+support-thread-you = { $date } · вы: { $text }
+support-thread-user = { $date } · пользователь: { $text }
+support-thread-team = { $date } · команда: { $text }
+support-write-now = ✍️ Напишите сообщение — оно уйдёт нашей команде.
+support-user-answer =
+    💬 <b>Ответ нашей команды</b>
+
+    { $text }
+support-admin-sent = ✅ Отправлено #{ $id }.
+support-admin-no-user = Этого аккаунта больше нет, отвечать некому.
+support-admin-reply-usage = Формат: <code>/reply ПОЛЬЗОВАТЕЛЬ текст</code> или <code>/thread ПОЛЬЗОВАТЕЛЬ</code> (ПОЛЬЗОВАТЕЛЬ: #12, Telegram id или @username). Или ответьте (reply) на сообщение поддержки.
+support-admin-thread-title = 💬 <b>Переписка с #{ $id }</b>: сообщений — { $count }
+admin-cmd-refunds = Открытые заявки на возврат
+admin-cmd-refuse = Отказать в заявке на возврат
+admin-cmd-reply = Ответить пользователю в поддержке
+admin-cmd-thread = Переписка пользователя с поддержкой
+cmd-refundrequest = Возврат на способ оплаты

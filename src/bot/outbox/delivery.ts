@@ -7,6 +7,9 @@ import type { Rentals } from "../../domain/rentals.ts";
 import { periodText, rentalCardKeyboard, rentalCardText, rentalData, rentalLabels, rentalPhone, rentalSmsMessage } from "../features/rent/card.ts";
 import { formatMoney, type Currency } from "../../domain/money.ts";
 import type { NoticeVars, OutboxRow } from "../../domain/outbox.ts";
+import type { RefundRequests } from "../../domain/refundRequests.ts";
+import type { Support } from "../../domain/support.ts";
+import { decisionKeyboard, requestVars } from "../features/refunds/render.ts";
 import { broadcastScreen } from "../features/broadcast.ts";
 import { cardKeyboard, cardText, cardData, labelsOf, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
 import { clockTime, dateTime } from "../format.ts";
@@ -30,6 +33,9 @@ export interface DeliveryDeps {
   /** Absent where the bot does not rent (and in tests of other messages): rental messages are dropped. */
   rentals?: Rentals;
   broadcasts: Broadcasts;
+  /** Optional only for tests of the sender that never queue these kinds. */
+  refundRequests?: RefundRequests;
+  support?: Support;
   currency: Currency;
   translate: TranslateIn;
   clock: Clock;
@@ -147,6 +153,24 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
           return { type: "copy", fromChatId: broadcast.fromChatId, messageId: broadcast.fromMessageId };
         }
         return { type: "send", text: escapeHtml(broadcast.text ?? "") };
+      }
+      case "refund-request": {
+        const request = deps.refundRequests?.byId(message.requestId);
+        if (!request || !deps.refundRequests) return { type: "skip", reason: "no such refund request" };
+        const facts = deps.refundRequests.facts(request);
+        const vars = { ...requestVars(t, language, deps.currency, facts, deps.accounts.byId(request.userId), deps.clock()), ...formatVars(message.vars, language, deps.currency) };
+        // The admins' copies of a request still open carry the decision buttons.
+        const forAdmins = row.userId === null && request.status === "open";
+        return { type: "send", text: t(message.key, vars), ...(forAdmins ? { keyboard: decisionKeyboard(t, request.id) } : {}) };
+      }
+      case "support": {
+        const entry = deps.support?.byId(message.messageId);
+        if (!entry) return { type: "skip", reason: "no such support message" };
+        const text = escapeHtml(entry.text);
+        if (entry.direction === "out") return { type: "send", text: t("support-user-answer", { text }) };
+        const account = deps.accounts.byId(entry.userId);
+        const name = account ? (account.username ? `@${account.username}` : [account.firstName, account.lastName].filter(Boolean).join(" ")) : "—";
+        return { type: "send", text: t("paysupport-admin-notice", { accountId: String(entry.userId), user: escapeHtml(name), telegramId: String(account?.telegramId ?? "?"), text }) };
       }
       case "broadcast-progress": {
         const broadcast = deps.broadcasts.byId(message.broadcastId);

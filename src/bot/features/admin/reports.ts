@@ -134,6 +134,12 @@ function rentalStats(ctx: FlowContext): { rented: number; live: number; problems
   return { rented: stats.rented, live: stats.live, problems: stats.openProblems };
 }
 
+/** W3/W6: money returned to payment methods in the last 30 days. */
+function paymentRefundsLine(ctx: FlowContext): string {
+  const { count, amount } = ctx.deps.refundRequests.paymentRefundsSince(ctx.deps.clock() - 30 * 86_400_000);
+  return ctx.t("admin-stats-payment-refunds", { amount: money(ctx, amount), count });
+}
+
 async function showStats(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
   const stats = ctx.deps.adminReports.stats();
@@ -155,6 +161,7 @@ async function showStats(ctx: FlowContext, text: string): Promise<void> {
       periodText(ctx, "admin-stats-week", stats.week),
       periodText(ctx, "admin-stats-month", stats.month),
       ctx.t("admin-stats-rentals", { ...rentalStats(ctx) }),
+      paymentRefundsLine(ctx),
       balanceLine,
     ].join("\n\n"),
   );

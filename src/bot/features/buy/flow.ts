@@ -3,6 +3,7 @@ import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard } from "grammy";
 import type { Language } from "../../../domain/accounts.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
+import { cutText } from "../../../domain/text.ts";
 import type { BotContext, BotDeps, FlowContext } from "../../context.ts";
 import { dateTime, userMoney } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
@@ -182,7 +183,7 @@ async function nextInput(conversation: FlowConversation, token: string, picks: n
     if (text !== undefined) {
       // A command leaves the flow and is handled as usual (/menu, /help, /buy again...).
       if (text.startsWith("/")) return conversation.halt({ next: true });
-      const search = text.replace(/\s+/g, " ").trim().slice(0, SEARCH_MAX);
+      const search = cutText(text.replace(/\s+/g, " ").trim(), SEARCH_MAX, "");
       if (search.length > 0) return { kind: "search", text: search, ctx };
     }
     if (ctx.message) {
