@@ -10,6 +10,7 @@ import type { BotDeps, BotSettings } from "./bot/context.ts";
 import { createBot, type BuiltBot } from "./bot/createBot.ts";
 import { createDelivery } from "./bot/outbox/delivery.ts";
 import { OutboxSender } from "./bot/outbox/sender.ts";
+import { Regulars } from "./domain/regulars.ts";
 import { AccountDeletion } from "./domain/accountDeletion.ts";
 import { Accounts } from "./domain/accounts.ts";
 import { Activations } from "./domain/activations.ts";
@@ -121,6 +122,7 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
     accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
     conversationState: new KeyValue(db, "conversation", clock),
+    regulars: new Regulars(db, outbox, clock),
     clock,
     logger,
   };
@@ -173,7 +175,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       expiryJob(activations),
       reminderJob(activations),
       recoveryJob(activations),
-      catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
+      catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger, deps.regulars),
       providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, logger),
       starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), outbox, logger),
       sweepConversationsJob(deps.conversationState),

@@ -18,6 +18,7 @@ import type { NumberProvider } from "../domain/numberProvider.ts";
 import type { Outbox } from "../domain/outbox.ts";
 import type { PricingRules } from "../domain/pricing.ts";
 import type { Purchases } from "../domain/purchases.ts";
+import type { Regulars } from "../domain/regulars.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsPayments } from "../payments/stars.ts";
 
@@ -49,6 +50,8 @@ export interface BotDeps {
   adminActions: AdminActions;
   adminReports: AdminReports;
   accountDeletion: AccountDeletion;
+  /** Favourites, recent services, the order waiting for a top-up, back-in-stock watches. */
+  regulars: Regulars;
   /** Where conversation state is kept (survives restarts). */
   conversationState: KeyValue;
   clock: Clock;

@@ -27,6 +27,8 @@ export type OutboxMessage =
   | { kind: "activation-card"; activationId: number }
   /** A6: no SMS yet, cancelling is free (with a Cancel button); skipped once the number moved on. */
   | { kind: "activation-reminder"; activationId: number }
+  /** A sold-out service and country the user asked about is back (with a button to buy it). */
+  | { kind: "stock-back"; watchId: number; serviceCode: string; countryCode: string; serviceName: string; countryName: string; countryIso2: string | null }
   /** One recipient of a broadcast. */
   | { kind: "broadcast"; broadcastId: number }
   /** Redraw a broadcast's progress message (or its final report) for the admin who started it. */

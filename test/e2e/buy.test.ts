@@ -76,7 +76,8 @@ describe("buying a one-time number", () => {
 
     await user.press("✅ Finish");
     expect(latest(w, bought.id).state).toBe("finished");
-    expect(card(user, bought).buttons).toEqual([]);
+    // An ended card offers the next purchase instead of a dead end.
+    expect(card(user, bought).buttons).toEqual([["🔁 Buy again", "🌍 Another country"]]);
     expect(card(user, bought).text).toContain("Status: ✔️ finished");
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 440, held: 0, available: 440 });
 
@@ -115,7 +116,7 @@ describe("buying a one-time number", () => {
     expect(user.lastBotMessage()?.text).toBe(`↩️ The number +${bought.phone} is cancelled. $0.60 is back on your balance.`);
     expect(latest(w, bought.id).state).toBe("cancelled");
     expect(card(user, bought).text).toContain("Status: ↩️ cancelled, money returned");
-    expect(card(user, bought).buttons).toEqual([]);
+    expect(card(user, bought).buttons).toEqual([["🔁 Buy again", "🌍 Another country"]]);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
     expect(w.sim.snapshot().activations[0]?.state).toBe("cancelled");
     await user.press("Telegram");
@@ -143,7 +144,8 @@ describe("buying a one-time number", () => {
     expect(user.lastBotMessage()?.text).toBe(`⌛ No code came to +${bought.phone} (Telegram) in time, so the number has ended. $0.60 is back on your balance.`);
     expect(latest(w, bought.id).state).toBe("expired");
     expect(card(user, bought).text).toContain("expired without a code");
-    expect(card(user, bought).buttons).toEqual([]);
+    expect(card(user, bought).buttons).toEqual([["🔁 Buy again", "🌍 Another country"]]);
+    expect(user.lastBotMessage()?.buttons).toEqual([["🔁 Buy again", "⬅️ Main menu"]]);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
   });
 
@@ -309,7 +311,11 @@ describe("buying a one-time number", () => {
     await user.press("WhatsApp");
     expect(user.lastBotMessage()?.text).toContain("WhatsApp · step 2 of 3");
 
-    // Typing again at any step searches again; nothing found shows the popular list.
+    // On the country step, text that matches no country but names a service searches services again.
+    await user.send("zzqx");
+    expect(user.lastBotMessage()?.text).toContain("No country of this service matches “zzqx”.");
+    await user.send("tele");
+    expect(user.lastBotMessage()?.text).toContain("Found for “tele”");
     await user.send("zzqx");
     expect(user.lastBotMessage()?.text).toContain("Nothing found for “zzqx”.");
     expect(user.lastBotMessage()?.buttons[0]).toEqual(["Telegram", "WhatsApp"]);

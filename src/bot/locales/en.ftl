@@ -55,9 +55,16 @@ help-text =
     3. You get a phone number. Enter it in the service and ask it for a code.
     4. The SMS appears here in the chat. No code — no charge: cancel, or wait until the number expires, and the money goes back to your balance.
 
+    Tip: type a service's name (for example <i>whatsapp</i>) at any time to buy its number.
+
     <b>Commands</b>
     /menu — main menu
-    /buy — buy a number
+    /buy — buy a number (<code>/buy whatsapp</code> goes straight to WhatsApp)
+    /orders — my numbers{ $active ->
+        [0] {""}
+        [one] : { $active } active now
+       *[other] : { $active } active now
+    }
     /rent — rent a number for days
     /topup — top up your balance
     /balance — your balance
@@ -246,7 +253,7 @@ buy-back-button = ⬅️ Back
 buy-countries-title =
     🛒 <b>{ $service }</b> · step 2 of 3
 
-    Choose a country. Cheapest first; the number shows how many are available.
+    Choose a country. Cheapest first; the number shows how many are available. You can also type part of a country's name.
 buy-country-button = { $country } · { $price } · { $stock } pcs
 buy-service-sold-out = 😕 { $service } numbers have just run out. Please choose another service or try again later.
 buy-country-sold-out = 😕 Numbers for that country have just run out. Please choose another one.
@@ -492,3 +499,31 @@ admin-audit-line = { $id }. { $date } · admin <code>{ $admin }</code> · <b>{ $
 admin-debit-frozen = ❄️ Not debited: the balance of { $user } is frozen while the account is blocked. It can be credited, not debited.
 admin-cmd-broadcast = Message every subscriber
 topup-found-later = ✅ We found your payment of { $stars } ⭐ that had not reached us: { $amount } has been added to your balance.
+
+## A shop people come back to (ux): fewer taps, favourites, finding a country, resuming after a top-up
+menu-orders = 📱 My numbers
+menu-orders-active = 📱 My numbers · { $count } active
+buy-quick-hint = ⭐ your favourites and 🕘 your recent services come first.
+buy-countries-title-stock =
+    🛒 <b>{ $service }</b> · step 2 of 3
+
+    Choose a country. Most available first. You can also type part of a country's name.
+buy-country-search-results = Countries for “{ $search }”: { $count }
+buy-country-search-none = No country of this service matches “{ $search }”. Here are all of them:
+buy-sort-stock-button = 📦 Most available first
+buy-sort-price-button = 💲 Cheapest first
+buy-star-button = ☆ Add to favourites
+buy-unstar-button = ★ In favourites
+buy-starred = ⭐ { $service } is in your favourites: it will come first.
+buy-unstarred = { $service } is no longer in your favourites.
+buy-watch-button = 🔔 Tell me when it is back
+buy-watch-set = 🔔 We will send you one message when numbers for this country are back.
+buy-retry-button = 🔁 Try again
+buy-provider-unreadable = 😕 The provider answered something we could not read, so no number was issued. Your money was not taken. Please try again:
+buy-resume-title = 🛒 <b>Your order is waiting</b>
+buy-resume-gone = 😕 The number you were topping up for is no longer on sale. Your balance is ready for another one.
+topup-for-order = After paying you will come back to your order: <b>{ $missing }</b> more is needed for it.
+card-buy-again-button = 🔁 Buy again
+card-same-service-button = 🌍 Another country
+stock-back = 🔔 { $service } numbers for { $country } are back on sale.
+stock-back-button = 🛒 Buy now

@@ -6,7 +6,9 @@ import type { Broadcasts } from "../../domain/broadcasts.ts";
 import { formatMoney, type Currency } from "../../domain/money.ts";
 import type { NoticeVars, OutboxRow } from "../../domain/outbox.ts";
 import { broadcastScreen } from "../features/broadcast.ts";
-import { cardKeyboard, cardText, cardData, labelsOf, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
+import { cardKeyboard, cardText, cardData, labelsOf, nextStepsKeyboard, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
+import { stockBackButton } from "../features/buy/buttons.ts";
+import { countryName, flagOf, serviceName } from "../../domain/catalogNames.ts";
 import { clockTime, dateTime } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import type { Translate, TranslateIn } from "../i18n.ts";
@@ -73,7 +75,16 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         const activation = deps.activations.byId(message.activationId);
         if (!activation) return { type: "skip", reason: "no such activation" };
         const vars = { phone: escapeHtml(phoneOf(activation)), ...labelsOf(activation, language), ...formatVars(message.vars, language, deps.currency) };
-        return { type: "send", text: t(message.key, vars) };
+        // A message about a number that has ended offers the next step, never a dead end.
+        const ended = !["reserving", "waiting", "cancelling", "received"].includes(activation.state);
+        return { type: "send", text: t(message.key, vars), ...(ended ? { keyboard: nextStepsKeyboard(activation, t) } : {}) };
+      }
+      case "stock-back": {
+        const names = {
+          service: escapeHtml(serviceName(message.serviceName, language)),
+          country: `${flagOf(message.countryIso2)} ${escapeHtml(countryName({ name: message.countryName, iso2: message.countryIso2 }, language))}`,
+        };
+        return { type: "send", text: t("stock-back", names), keyboard: new InlineKeyboard().text(t("stock-back-button"), stockBackButton.pack({ id: message.watchId })) };
       }
       case "activation-sms": {
         const activation = deps.activations.byId(message.activationId);

@@ -9,7 +9,9 @@ import type { Logger } from "../../../logger.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
 import { clip, escapeHtml } from "../../html.ts";
 import type { Translate } from "../../i18n.ts";
+import { MENU } from "../../keyboards.ts";
 import { acknowledge, isNotModified } from "../../respond.ts";
+import { buyAgainButton, sameServiceButton } from "./buttons.ts";
 
 /**
  * The number card: one message per activation, edited in place as the activation moves (never on
@@ -106,7 +108,21 @@ export function cardText(activation: Activation, sms: ActivationSmsRow[], view: 
   return parts.join("\n\n");
 }
 
-/** Cancel / Ban before a code, Another SMS / Finish after one, nothing once it has ended. */
+const ENDED: ReadonlySet<Activation["state"]> = new Set(["finished", "cancelled", "banned", "expired", "failed"]);
+
+/** Under an ended number and the messages that end one: buy the same again, or the same service elsewhere. */
+export function buyAgainKeyboard(activation: Activation, t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("card-buy-again-button"), buyAgainButton.pack({ id: activation.id }))
+    .text(t("card-same-service-button"), sameServiceButton.pack({ id: activation.id }));
+}
+
+/** The buttons of a message that ends a number: buy again, or the main menu; never a dead end. */
+export function nextStepsKeyboard(activation: Activation, t: Translate): InlineKeyboard {
+  return new InlineKeyboard().text(t("card-buy-again-button"), buyAgainButton.pack({ id: activation.id })).text(t("menu-back"), MENU.home);
+}
+
+/** Cancel / Ban before a code, Another SMS / Finish after one, Buy again / another country once it has ended. */
 export function cardKeyboard(activation: Activation, t: Translate): InlineKeyboard | undefined {
   if (activation.state === "waiting") {
     return new InlineKeyboard().text(t("card-cancel-button"), cardData.cancel(activation.id)).text(t("card-ban-button"), cardData.ban(activation.id));
@@ -114,6 +130,7 @@ export function cardKeyboard(activation: Activation, t: Translate): InlineKeyboa
   if (activation.state === "received") {
     return new InlineKeyboard().text(t("card-another-button"), cardData.another(activation.id)).text(t("card-finish-button"), cardData.finish(activation.id));
   }
+  if (ENDED.has(activation.state)) return buyAgainKeyboard(activation, t);
   return undefined;
 }
 
@@ -189,7 +206,9 @@ async function onEnd(ctx: BotContext, id: number, kind: "cancel" | "ban", userId
     await acknowledge(ctx);
     await redraw(ctx, id);
     const amount = formatMoney(outcome.refunded, ctx.deps.currency, language);
-    await ctx.reply(ctx.t(kind === "ban" ? "card-banned-refunded" : "card-cancelled-refunded", { amount, phone: escapeHtml(phoneOf(outcome.activation)) }));
+    await ctx.reply(ctx.t(kind === "ban" ? "card-banned-refunded" : "card-cancelled-refunded", { amount, phone: escapeHtml(phoneOf(outcome.activation)) }), {
+      reply_markup: nextStepsKeyboard(outcome.activation, viewOf(ctx).t),
+    });
     if (outcome.suspendedUntil !== undefined) {
       await ctx.reply(ctx.t("buy-suspended-now", { until: dateTime(outcome.suspendedUntil, language) }));
     }

@@ -54,7 +54,7 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   const account = ctx.account;
   if (!account) return;
   const { activations } = ctx.deps;
-  const total = activations.countOfUser(account.id);
+  const total = activations.countListedOfUser(account.id);
   if (total === 0) {
     const keyboard = new InlineKeyboard().text(ctx.t("menu-buy"), MENU.buy).row().text(ctx.t("menu-back"), MENU.home);
     await showScreen(ctx, ctx.t("orders-empty"), keyboard);
@@ -63,7 +63,7 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   const pages = Math.ceil(total / PAGE_SIZE);
   // A page beyond the last (a stale or forged button) shows the last one.
   const page = Math.min(Math.max(0, requested), pages - 1);
-  const items = activations.ofUser(account.id, PAGE_SIZE, page * PAGE_SIZE);
+  const items = activations.listedOfUser(account.id, PAGE_SIZE, page * PAGE_SIZE);
   const parts = [ctx.t("orders-title")];
   if (pages > 1) parts.push(ctx.t("orders-page", { page: page + 1, pages }));
   parts.push(...items.map((activation) => entryText(ctx, activation)));
@@ -80,6 +80,10 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
 }
 
 ordersFeature.command("orders", (ctx) => showOrders(ctx, 0));
+ordersFeature.callbackQuery(MENU.orders, async (ctx) => {
+  await acknowledge(ctx);
+  await showOrders(ctx, 0);
+});
 
 ordersFeature.callbackQuery(ordersPage.filter, async (ctx) => {
   await acknowledge(ctx);
