@@ -162,6 +162,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       currency: deps.currency,
       translate: (language, key, variables) => built.i18n.t(language, key, variables),
       clock,
+      earlyCancelMs: provider.earlyCancelMs,
     }),
     clock,
     logger,

@@ -46,8 +46,8 @@ describe("buying a one-time number", () => {
     const shown = card(user, bought);
     expect(shown.html).toContain(`<code>+${bought.phone}</code>`);
     expect(shown.text).toContain("Status: ⏳ waiting for SMS");
-    expect(shown.text).toContain("Valid until 12:20 PM UTC");
-    expect(shown.buttons).toEqual([["❌ Cancel", "🚫 Number already used"]]);
+    expect(shown.text).toContain("Valid until 12:20 PM UTC · 20 minutes left");
+    expect(shown.buttons).toEqual([["❌ Cancel", "🚫 Number already used"], ["🔄 Refresh"]]);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
 
     const before = user.botMessages().length;
@@ -60,7 +60,7 @@ describe("buying a one-time number", () => {
     expect(first?.text).toContain("Telegram code: 51234. Do not give it to anyone.");
     // The first code is the delivery (A4): the price is taken now.
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 440, held: 0, available: 440 });
-    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"]]);
+    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"], ["🔄 Refresh"]]);
 
     await user.press("📩 Another SMS");
     expect(lastAnswer(user)).toBe("Asked for another SMS. It will appear here.");
@@ -175,7 +175,7 @@ describe("buying a one-time number", () => {
     expect(lastAnswer(user)).toBe("A code has already arrived for this number, so it counts as delivered and cannot be cancelled or refunded.");
     expect(latest(w, bought.id).state).toBe("received");
     expect(card(user, bought).html).toContain("<code>44321</code>");
-    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"]]);
+    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"], ["🔄 Refresh"]]);
 
     // A forged Cancel on the card now is refused the same way.
     await user.pressData(`act:c:${bought.id}`, bought.cardMessageId ?? undefined);
@@ -190,10 +190,15 @@ describe("buying a one-time number", () => {
     const w = await startWorld({ earlyCancelMs: 2 * 60_000 });
     const { user, account } = await customer(w.h, "Gus", { balance: 500 });
     const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
-    await user.press("❌ Cancel");
+    // The card says from when Cancel works instead of looking active and then refusing.
+    expect(card(user, bought).buttons[0]?.[0]).toBe("❌ Cancel from 12:02 PM UTC");
+    await user.press("❌ Cancel from 12:02 PM UTC");
     expect(lastAnswer(user)).toBe("The provider allows cancelling this number from 12:02 PM UTC. Please try again then.");
     expect(latest(w, bought.id).state).toBe("waiting");
     w.clock.advance(2 * 60_000);
+    // Refresh redraws the card (never a timer): Cancel is plain again, and the time left counts down.
+    await user.press("🔄 Refresh");
+    expect(card(user, bought).text).toContain("18 minutes left");
     await user.press("❌ Cancel");
     expect(latest(w, bought.id).state).toBe("cancelled");
     expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(500);
@@ -420,6 +425,8 @@ describe("buying a one-time number", () => {
     const bought = w.h.app.deps.activations.ofUser(account.id)[0];
     if (!bought) throw new Error("no activation");
     expect(card(user, bought).text).toContain("Статус: ⏳ ждём SMS");
-    expect(card(user, bought).buttons).toEqual([["❌ Отменить", "🚫 Номер уже использован"]]);
+    expect(card(user, bought).buttons).toEqual([["❌ Отменить", "🚫 Номер уже использован"], ["🔄 Обновить"]]);
+    // Russian readers see Moscow time by default, and the time left in Russian plural forms.
+    expect(card(user, bought).text).toContain("Действует до 15:20 GMT+3 · осталось 20 минут");
   });
 });

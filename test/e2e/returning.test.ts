@@ -181,4 +181,17 @@ describe("a shop people come back to", () => {
     await user.send("hello there");
     expect(user.lastBotMessage()?.text).toContain("I did not understand that");
   });
+
+  it("shows the card's times in the time zone chosen in Settings", async () => {
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Bea", { balance: 500 });
+    await user.send("/settings");
+    expect(user.lastBotMessage()?.text).toContain("Time zone: UTC");
+    await user.press("🕒 Time zone: UTC");
+    await user.press("Moscow (GMT+3)");
+    expect(user.lastBotMessage()?.text).toContain("Time zone: Moscow (GMT+3)");
+    const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
+    const card = user.botMessages().find((m) => m.id === bought.cardMessageId);
+    expect(card?.text).toContain("Valid until 3:20 PM GMT+3 · 20 minutes left");
+  });
 });

@@ -299,7 +299,11 @@ card-title = 📱 <b>{ $service }</b> · { $country }
 card-number = Number: <code>{ $phone }</code>
 card-price = Price: { $price }
 card-state = Status: { $state }
-card-expires = Valid until { $time } UTC
+card-expires = Valid until { $time } · { $minutes ->
+        [0] ending now
+        [one] { $minutes } minute left
+       *[other] { $minutes } minutes left
+    }
 card-state-reserving = ⏳ being issued
 card-state-waiting = ⏳ waiting for SMS
 card-state-cancelling = ⏳ cancelling
@@ -324,7 +328,7 @@ card-banned-refunded = 🚫 Thank you for reporting it: the number <code>{ $phon
 card-expired-refunded = ⌛ No code came to <code>{ $phone }</code> ({ $service }) in time, so the number has ended. { $amount } is back on your balance.
 card-ended-refunded = ↩️ The provider ended the number <code>{ $phone }</code> ({ $service }) before a code arrived. { $amount } is back on your balance.
 card-not-found = This number is not in your orders. Open /orders to see yours.
-card-too-early = The provider allows cancelling this number from { $time } UTC. Please try again then.
+card-too-early = The provider allows cancelling this number from { $time }. Please try again then.
 card-has-code = A code has already arrived for this number, so it counts as delivered and cannot be cancelled or refunded.
 card-ended = This number has already ended.
 card-busy = This number is being cancelled already. One moment…
@@ -527,3 +531,21 @@ card-buy-again-button = 🔁 Buy again
 card-same-service-button = 🌍 Another country
 stock-back = 🔔 { $service } numbers for { $country } are back on sale.
 stock-back-button = 🛒 Buy now
+card-cancel-from-button = ❌ Cancel from { $time }
+card-refresh-button = 🔄 Refresh
+card-refreshed = Updated.
+settings-time-zone = Time zone: { $zone }
+settings-time-zone-button = 🕒 Time zone: { $zone }
+settings-time-zone-choose = Choose the time zone for the times on your numbers:
+tz-0 = UTC
+tz-1 = London
+tz-2 = Berlin, Paris
+tz-3 = Kyiv
+tz-4 = Moscow
+tz-5 = Dubai
+tz-6 = Tashkent
+tz-7 = Almaty
+tz-8 = India
+tz-9 = Beijing
+tz-10 = New York
+tz-11 = Los Angeles

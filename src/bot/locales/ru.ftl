@@ -301,7 +301,12 @@ card-title = 📱 <b>{ $service }</b> · { $country }
 card-number = Номер: <code>{ $phone }</code>
 card-price = Цена: { $price }
 card-state = Статус: { $state }
-card-expires = Действует до { $time } UTC
+card-expires = Действует до { $time } · { $minutes ->
+        [0] заканчивается
+        [one] осталась { $minutes } минута
+        [few] осталось { $minutes } минуты
+       *[many] осталось { $minutes } минут
+    }
 card-state-reserving = ⏳ выдаётся
 card-state-waiting = ⏳ ждём SMS
 card-state-cancelling = ⏳ отменяется
@@ -326,7 +331,7 @@ card-banned-refunded = 🚫 Спасибо, что сообщили: номер 
 card-expired-refunded = ⌛ Код на <code>{ $phone }</code> ({ $service }) так и не пришёл, срок номера истёк. На баланс возвращено { $amount }.
 card-ended-refunded = ↩️ Поставщик закрыл номер <code>{ $phone }</code> ({ $service }) до прихода кода. На баланс возвращено { $amount }.
 card-not-found = Этого номера нет среди ваших заказов. Ваши номера — в /orders.
-card-too-early = Поставщик разрешает отменить этот номер с { $time } UTC. Попробуйте тогда.
+card-too-early = Поставщик разрешает отменить этот номер с { $time }. Попробуйте тогда.
 card-has-code = На этот номер уже пришёл код, поэтому он считается выданным: отменить его и вернуть деньги нельзя.
 card-ended = Этот номер уже завершён.
 card-busy = Номер уже отменяется. Минутку…
@@ -532,3 +537,21 @@ card-buy-again-button = 🔁 Купить ещё
 card-same-service-button = 🌍 Другая страна
 stock-back = 🔔 Номера { $service } для страны { $country } снова в продаже.
 stock-back-button = 🛒 Купить
+card-cancel-from-button = ❌ Отменить с { $time }
+card-refresh-button = 🔄 Обновить
+card-refreshed = Обновлено.
+settings-time-zone = Часовой пояс: { $zone }
+settings-time-zone-button = 🕒 Часовой пояс: { $zone }
+settings-time-zone-choose = Выберите часовой пояс для времени на карточках номеров:
+tz-0 = UTC
+tz-1 = Лондон
+tz-2 = Берлин, Париж
+tz-3 = Киев
+tz-4 = Москва
+tz-5 = Дубай
+tz-6 = Ташкент
+tz-7 = Алматы
+tz-8 = Индия
+tz-9 = Пекин
+tz-10 = Нью-Йорк
+tz-11 = Лос-Анджелес

@@ -9,7 +9,7 @@ import { broadcastScreen } from "../features/broadcast.ts";
 import { cardKeyboard, cardText, cardData, labelsOf, nextStepsKeyboard, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
 import { stockBackButton } from "../features/buy/buttons.ts";
 import { countryName, flagOf, serviceName } from "../../domain/catalogNames.ts";
-import { clockTime, dateTime } from "../format.ts";
+import { clockTime, dateTime, timeZoneOf } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import type { Translate, TranslateIn } from "../i18n.ts";
 import { htmlByDefault, isNotModified } from "../respond.ts";
@@ -31,6 +31,8 @@ export interface DeliveryDeps {
   currency: Currency;
   translate: TranslateIn;
   clock: Clock;
+  /** The provider's early-cancel window, when known (the card's Cancel says from when it works). */
+  earlyCancelMs?: number | undefined;
 }
 
 type Rendered =
@@ -66,7 +68,15 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
 
   const render = (row: OutboxRow, language: Language): Rendered => {
     const t: Translate = (key, variables) => deps.translate(language, key, variables);
-    const view: CardView = { t, language, currency: deps.currency };
+    const account = row.userId !== null ? deps.accounts.byId(row.userId) : deps.accounts.findByTelegramId(row.chatId);
+    const view: CardView = {
+      t,
+      language,
+      currency: deps.currency,
+      timeZone: timeZoneOf(account ? { timeZone: account.timeZone, language } : undefined),
+      now: deps.clock(),
+      earlyCancelMs: deps.earlyCancelMs,
+    };
     const message = row.message;
     switch (message.kind) {
       case "notice":
@@ -95,7 +105,7 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
       case "activation-card": {
         const activation = deps.activations.byId(message.activationId);
         if (!activation || activation.cardChatId !== row.chatId || activation.cardMessageId === null) return { type: "skip", reason: "no card" };
-        const keyboard = cardKeyboard(activation, t);
+        const keyboard = cardKeyboard(activation, view);
         return {
           type: "edit",
           messageId: activation.cardMessageId,

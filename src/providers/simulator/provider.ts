@@ -199,6 +199,7 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
 
   return {
     name: "simulator",
+    earlyCancelMs,
 
     getCatalog(): Promise<ProviderResult<Catalog>> {
       return call("getCatalog", () =>
