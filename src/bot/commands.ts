@@ -28,7 +28,7 @@ export const USER_COMMANDS = [
 ] as const;
 
 /** What admins see on top of the user commands (handled by the admin and broadcast features). */
-export const ADMIN_COMMANDS = ["refund", "credit", "debit", "block", "unblock", "user", "order", "stats", "broadcast", "ledger", "audit"] as const;
+export const ADMIN_COMMANDS = ["refund", "credit", "debit", "block", "unblock", "unsuspend", "user", "order", "stats", "broadcast", "ledger", "audit"] as const;
 
 type Texts = Pick<I18n<BotContext>, "t">;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { FakeUser } from "../fakes/telegram.ts";
 import { buyTelegramInKazakhstan, chooseTelegramInKazakhstan } from "../helpers/steps.ts";
-import { customer, startWorld, type World } from "../helpers/world.ts";
+import { buyingSuspensions } from "../../src/db/schema.ts";
+import { adminUser, customer, START, startWorld, type World } from "../helpers/world.ts";
 
 /*
  * A shop people come back to (issue 13): fewer taps for a returning user, buying again from an
@@ -193,5 +194,23 @@ describe("a shop people come back to", () => {
     const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
     const card = user.botMessages().find((m) => m.id === bought.cardMessageId);
     expect(card?.text).toContain("Valid until 3:20 PM GMT+3 · 20 minutes left");
+  });
+
+  it("an admin lifts a buying pause (A6) with /unsuspend; the user is told and can buy again", async () => {
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Cy", { balance: 500 });
+    w.h.app.store.db.insert(buyingSuspensions).values({ userId: account.id, reason: "test", startsAt: START, endsAt: START + 3_600_000 }).run();
+    await user.send("/buy");
+    expect(user.lastBotMessage()?.text).toContain("Buying numbers is paused");
+    const admin = adminUser(w.h);
+    await admin.send(`/unsuspend #${account.id}`);
+    expect(admin.lastBotMessage()?.text).toContain("can buy again: the pause is lifted");
+    await w.h.tg.settle();
+    expect(user.lastBotMessage()?.text).toContain("The pause on buying has been lifted");
+    await admin.send(`/unsuspend #${account.id}`);
+    expect(admin.lastBotMessage()?.text).toContain("has no buying pause; nothing changed");
+    await user.send("/buy");
+    expect(user.lastBotMessage()?.text).toContain("step 1 of 3");
+    expect(w.h.app.deps.audit.latest(5).some((entry) => entry.action === "unsuspend")).toBe(true);
   });
 });
