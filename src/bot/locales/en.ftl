@@ -10,7 +10,10 @@ start-welcome-back =
 terms-summary =
     <b>Before your first purchase, please read the main rules:</b>
 
-    • A number bought for a service receives SMS from that service only. It works for { $ttl } minutes, and every SMS that arrives in that time is shown to you.
+    • A number bought for a service receives SMS from that service only. It works for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }, and every SMS that arrives in that time is shown to you.
     • If no code arrives, or you cancel before one arrives, the full price goes back to your balance automatically.
     • Once a code has been shown, the number is delivered and is not refunded, even if the service later blocks the account you made with it.
     • If a number does not suit you (for example, it is already used on the service), press Cancel or Ban before a code arrives and you get your money back.
@@ -83,7 +86,10 @@ rules-text =
     • Your history of payments and purchases is kept and cannot be deleted.
 
     <b>One-time numbers</b>
-    • A number receives SMS only from the service you bought it for, for { $ttl } minutes.
+    • A number receives SMS only from the service you bought it for, for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }.
     • No code before the time is up, or you cancel before a code: the full price returns to your balance automatically.
     • Cancel or Ban (the number is already used or blocked on the service) before a code: money back.
     • After a code has been shown, the number counts as delivered: no refund, also if the service later blocks the account.
@@ -263,7 +269,10 @@ buy-confirm-details =
     Country: <b>{ $country }</b>
     Price: <b>{ $price }</b>
     Your balance: { $balance }
-buy-confirm-terms = The number works for { $ttl } minutes. If no code arrives, or you cancel before one does, the price goes back to your balance.
+buy-confirm-terms = The number works for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }. If no code arrives, or you cancel before one does, the price goes back to your balance.
 buy-confirm-button = ✅ Confirm · { $price }
 buy-short-of-money = 💳 Not enough money on your balance: <b>{ $missing }</b> more is needed. Top up and come back.
 buy-topup-button = 💳 Top up
@@ -366,7 +375,7 @@ orders-open-button = 📱 Open { $phone }
 cmd-orders = My numbers
 
 broadcast-usage = Send <code>/broadcast your text</code>, or reply <code>/broadcast</code> to a message to copy it to every subscriber.
-broadcast-started = 📣 Broadcast #{ $id } started: { $total } recipients ({ $skipped } skipped: opted out of news or blocked the bot).
+broadcast-started = 📣 Broadcast #{ $id } started. Recipients: { $total }; skipped: { $skipped } (opted out of news or blocked the bot).
 broadcast-progress = 📣 Broadcast: sent { $sent } / { $total } (blocked { $blocked }, failed { $failed })
 broadcast-cancel-button = ✖️ Cancel the broadcast
 broadcast-report-done =
@@ -398,7 +407,10 @@ account-delete-done = Your account has been deleted. { $forfeited } was forfeite
 account-delete-gone = This account no longer exists.
 inactivity-warning =
     ⏳ You have not used the bot for a long time. Unused accounts are deleted after 9 months.
-    Your account will be deleted on { $date }, in { $days } days, and its balance of { $balance } will be forfeited.
+    Your account will be deleted on { $date }, in { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }, and its balance of { $balance } will be forfeited.
     To keep it, just open /menu before then.
 
 ## Admin commands (admin-): only admins see these
@@ -506,7 +518,10 @@ topup-found-later = ✅ We found your payment of { $stars } ⭐ that had not rea
 
 ## A shop people come back to (ux): fewer taps, favourites, finding a country, resuming after a top-up
 menu-orders = 📱 My numbers
-menu-orders-active = 📱 My numbers · { $count } active
+menu-orders-active = 📱 My numbers · { $count ->
+        [one] { $count } active
+       *[other] { $count } active
+    }
 buy-quick-hint = ⭐ your favourites and 🕘 your recent services come first.
 buy-countries-title-stock =
     🛒 <b>{ $service }</b> · step 2 of 3
