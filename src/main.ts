@@ -122,6 +122,7 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
     accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
     conversationState: new KeyValue(db, "conversation", clock),
+    broadcastDrafts: new KeyValue(db, "broadcast-draft", clock),
     regulars: new Regulars(db, outbox, clock),
     clock,
     logger,

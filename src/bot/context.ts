@@ -52,6 +52,8 @@ export interface BotDeps {
   accountDeletion: AccountDeletion;
   /** Favourites, recent services, the order waiting for a top-up, back-in-stock watches. */
   regulars: Regulars;
+  /** Broadcasts shown as a preview and waiting for the admin's Confirm (survive restarts). */
+  broadcastDrafts: KeyValue;
   /** Where conversation state is kept (survives restarts). */
   conversationState: KeyValue;
   clock: Clock;

@@ -131,7 +131,8 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         if (broadcast.fromChatId !== null && broadcast.fromMessageId !== null) {
           return { type: "copy", fromChatId: broadcast.fromChatId, messageId: broadcast.fromMessageId };
         }
-        return { type: "send", text: escapeHtml(broadcast.text ?? "") };
+        // Stored as it is sent: the admin's HTML when Telegram accepted it at the preview, else escaped.
+        return { type: "send", text: broadcast.text ?? "" };
       }
       case "broadcast-progress": {
         const broadcast = deps.broadcasts.byId(message.broadcastId);
