@@ -5,7 +5,7 @@ import { systemClock, type Clock } from "./clock.ts";
 import { describeProblems, loadConfig, type Config } from "./config.ts";
 import { KeyValue } from "./db/keyValue.ts";
 import { openStore, type Store } from "./db/open.ts";
-import { registerCommands } from "./bot/commands.ts";
+import { registerCommands, registerDescriptions } from "./bot/commands.ts";
 import type { BotDeps, BotSettings } from "./bot/context.ts";
 import { createBot, type BuiltBot } from "./bot/createBot.ts";
 import { createDelivery } from "./bot/outbox/delivery.ts";
@@ -145,6 +145,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     await bot.api.deleteWebhook();
     await registerCommands(bot.api, built.i18n, config.adminIds, logger).catch((error: unknown) =>
       logger.warn({ err: error }, "could not register the command menu; continuing"),
+    );
+    await registerDescriptions(bot.api, built.i18n).catch((error: unknown) =>
+      logger.warn({ err: error }, "could not set the bot's description; continuing"),
     );
   } catch (error) {
     store.close();

@@ -57,6 +57,19 @@ export function adminMenu(i18n: Texts, adminId: number): CommandGroup<BotContext
 }
 
 /**
+ * What Telegram shows before a user's first message ("What can this bot do?") and on the bot's
+ * profile, in each language the bot speaks, from the locale files; English is also the default.
+ */
+export async function registerDescriptions(api: Api, i18n: Texts): Promise<void> {
+  for (const language of [undefined, ...LANGUAGES]) {
+    const texts = language ?? "en";
+    const only = language ? { language_code: language } : {};
+    await api.setMyDescription(i18n.t(texts, "bot-description"), only);
+    await api.setMyShortDescription(i18n.t(texts, "bot-short-description"), only);
+  }
+}
+
+/**
  * Sets everyone's menu, then each admin's own. An admin who never opened the chat cannot get one
  * ("chat not found"): logged, and the others still get theirs. Returns the admins whose menu could
  * not be set.

@@ -213,4 +213,15 @@ describe("a shop people come back to", () => {
     expect(user.lastBotMessage()?.text).toContain("step 1 of 3");
     expect(w.h.app.deps.audit.latest(5).some((entry) => entry.action === "unsuspend")).toBe(true);
   });
+
+  it("sets the bot's description and short description in both languages from the locale files at start-up", async () => {
+    const w = await startWorld();
+    const api = w.h.app.built.bot.api;
+    expect((await api.getMyShortDescription({ language_code: "ru" })).short_description).toBe(
+      "Номера для SMS с кодом. Нет кода — нет оплаты. Пополнение звёздами Telegram.",
+    );
+    expect((await api.getMyShortDescription()).short_description).toContain("No code — no charge");
+    expect((await api.getMyDescription({ language_code: "en" })).description).toContain("You pay only for a number that receives a code");
+    expect((await api.getMyDescription({ language_code: "ru" })).description).toContain("Вы платите только за номер");
+  });
 });

@@ -575,3 +575,8 @@ broadcast-preview-copy = 📣 <b>Preview</b> · recipients: { $total }. The mess
 broadcast-send-button = ✅ Send · { $total }
 broadcast-discard-button = ✖️ Do not send
 broadcast-discarded = Not sent.
+bot-description =
+    Phone numbers for receiving a verification SMS from Telegram, WhatsApp, Google and hundreds of other services, in many countries.
+
+    You pay only for a number that receives a code: no code, or you cancel before one arrives, and the money goes back to your balance. Top up with Telegram Stars.
+bot-short-description = Numbers for verification SMS. No code — no charge. Top up with Telegram Stars.

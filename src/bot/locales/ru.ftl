@@ -583,3 +583,8 @@ broadcast-preview-copy = 📣 <b>Предпросмотр</b> · получат�
 broadcast-send-button = ✅ Отправить · { $total }
 broadcast-discard-button = ✖️ Не отправлять
 broadcast-discarded = Не отправлено.
+bot-description =
+    Номера телефонов для SMS с кодом подтверждения от Telegram, WhatsApp, Google и сотен других сервисов, во многих странах.
+
+    Вы платите только за номер, на который пришёл код: нет кода или вы отменили номер до кода — деньги возвращаются на баланс. Пополнение — звёздами Telegram.
+bot-short-description = Номера для SMS с кодом. Нет кода — нет оплаты. Пополнение звёздами Telegram.
