@@ -30,6 +30,8 @@ const FIGURES = new Set([
   "broadcast-report-done",
   "broadcast-report-cancelled",
   "broadcast-preview",
+  "broadcast-preview-copy",
+  "broadcast-send-button",
   "broadcast-started",
   "admin-stats-period",
 ]);
@@ -116,5 +118,18 @@ describe("plural forms in every text (Fluent plural rules)", () => {
       "Действует до 12:00 · осталось 5 минут",
       "Действует до 12:00 · осталась 21 минута",
     ]);
+  });
+});
+
+describe("identifiers in texts", () => {
+  it("Telegram ids, account and activation numbers are never formatted as amounts", async () => {
+    const { createI18n } = await import("../../src/bot/i18n.ts");
+    const i18n = createI18n();
+    const label = i18n.t("en", "admin-user-label", { id: 12345, name: "Ann", telegramId: 123456789 });
+    expect(label).toContain("#12345");
+    expect(label).toContain("123456789");
+    expect(i18n.t("ru", "broadcast-started", { id: 4501, total: 1200, skipped: 3 })).toContain("#4501");
+    // Counts keep the reader's grouping.
+    expect(i18n.t("en", "broadcast-started", { id: 4501, total: 1200, skipped: 3 })).toContain("Recipients: 1,200");
   });
 });
