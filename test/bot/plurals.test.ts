@@ -26,6 +26,7 @@ const FIGURES = new Set([
   "admin-ledger-problems",
   "admin-audit-title",
   "admin-order-sms-title",
+  "admin-order-phone-title",
   "broadcast-progress",
   "broadcast-report-done",
   "broadcast-report-cancelled",

@@ -430,7 +430,7 @@ admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/d
 admin-usage-block = Usage: <code>/block USER reason</code> — blocks the account and freezes its balance.
 admin-usage-unblock = Usage: <code>/unblock USER</code>
 admin-usage-user = Usage: <code>/user USER</code> — an account id (#12), a Telegram id or @username.
-admin-usage-order = Usage: <code>/order ACTIVATION_ID</code>
+admin-usage-order = Usage: <code>/order ACTIVATION_ID</code> or <code>/order +77001234567</code> (the number as the user sees it on the card)
 admin-usage-stats = Usage: <code>/stats</code>
 admin-usage-ledger = Usage: <code>/ledger</code>
 admin-usage-audit = Usage: <code>/audit</code> or <code>/audit N</code> (1 to 100 entries, 20 by default).
@@ -580,3 +580,5 @@ bot-description =
 
     You pay only for a number that receives a code: no code, or you cancel before one arrives, and the money goes back to your balance. Top up with Telegram Stars.
 bot-short-description = Numbers for verification SMS. No code — no charge. Top up with Telegram Stars.
+admin-order-phone-none = No activation with the number { $phone }.
+admin-order-phone-title = <b>Activations of { $phone }: { $count }</b> (newest first; the newest in full below)

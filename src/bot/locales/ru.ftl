@@ -437,7 +437,7 @@ admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММ
 admin-usage-block = Формат: <code>/block ПОЛЬЗОВАТЕЛЬ причина</code> — блокирует аккаунт и замораживает баланс.
 admin-usage-unblock = Формат: <code>/unblock ПОЛЬЗОВАТЕЛЬ</code>
 admin-usage-user = Формат: <code>/user ПОЛЬЗОВАТЕЛЬ</code> — id аккаунта (#12), Telegram id или @username.
-admin-usage-order = Формат: <code>/order ID_АКТИВАЦИИ</code>
+admin-usage-order = Формат: <code>/order ID_АКТИВАЦИИ</code> или <code>/order +77001234567</code> (номер, как его видит пользователь на карточке)
 admin-usage-stats = Формат: <code>/stats</code>
 admin-usage-ledger = Формат: <code>/ledger</code>
 admin-usage-audit = Формат: <code>/audit</code> или <code>/audit N</code> (от 1 до 100 записей, по умолчанию 20).
@@ -588,3 +588,5 @@ bot-description =
 
     Вы платите только за номер, на который пришёл код: нет кода или вы отменили номер до кода — деньги возвращаются на баланс. Пополнение — звёздами Telegram.
 bot-short-description = Номера для SMS с кодом. Нет кода — нет оплаты. Пополнение звёздами Telegram.
+admin-order-phone-none = Нет активаций с номером { $phone }.
+admin-order-phone-title = <b>Активации номера { $phone }: { $count }</b> (сначала новые; самая новая — полностью ниже)
