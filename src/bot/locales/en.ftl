@@ -16,7 +16,7 @@ terms-summary =
     }, and every SMS that arrives in that time is shown to you.
     • If no code arrives, or you cancel before one arrives, the full price goes back to your balance automatically.
     • Once a code has been shown, the number is delivered and is not refunded, even if the service later blocks the account you made with it.
-    • If a number does not suit you (for example, it is already used on the service), press Cancel or Ban before a code arrives and you get your money back.
+    • If a number does not suit you (for example, it is already used on the service), press “Cancel” or “Number already used” before a code arrives and you get your money back.
     • Many cancellations in a short time can pause buying for a while.
     • Your payments and purchases stay in your history; you can read it at any time, and it cannot be deleted.
     • We may send you news and offers; you can turn them off in Settings at any time.
@@ -91,7 +91,7 @@ rules-text =
        *[other] { $ttl } minutes
     }.
     • No code before the time is up, or you cancel before a code: the full price returns to your balance automatically.
-    • Cancel or Ban (the number is already used or blocked on the service) before a code: money back.
+    • “Cancel” or “Number already used” (the number is already used or blocked on the service) before a code: money back.
     • After a code has been shown, the number counts as delivered: no refund, also if the service later blocks the account.
     • If no SMS arrives within 5 minutes we remind you that you can cancel for free. Many cancellations without a code in a short time pause buying for a while.
     • Operations made through your own faulty software are not refunded.
