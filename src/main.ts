@@ -7,11 +7,12 @@ import { describeProblems, loadConfig, type Config } from "./config.ts";
 import { KeyValue } from "./db/keyValue.ts";
 import { takeBackup } from "./db/backup.ts";
 import { openStore, type Store } from "./db/open.ts";
-import { registerCommands } from "./bot/commands.ts";
+import { registerCommands, registerDescriptions } from "./bot/commands.ts";
 import type { BotDeps, BotSettings } from "./bot/context.ts";
 import { createBot, type BuiltBot } from "./bot/createBot.ts";
 import { createDelivery } from "./bot/outbox/delivery.ts";
 import { OutboxSender, type Deliver } from "./bot/outbox/sender.ts";
+import { Regulars } from "./domain/regulars.ts";
 import { AccountDeletion } from "./domain/accountDeletion.ts";
 import { Accounts } from "./domain/accounts.ts";
 import { ActivationPush } from "./domain/activationPush.ts";
@@ -201,6 +202,8 @@ function buildServices(config: Config, store: Store, clock: Clock, logger: Logge
     conversationState: new KeyValue(db, "conversation", clock),
     refundRequests,
     support: new Support(db, outbox, clock),
+    broadcastDrafts: new KeyValue(db, "broadcast-draft", clock),
+    regulars: new Regulars(db, outbox, clock),
     clock,
     logger,
   };
@@ -235,6 +238,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     await registerCommands(bot.api, built.i18n, config.adminIds, logger).catch((error: unknown) =>
       logger.warn({ err: error }, "could not register the command menu; continuing"),
     );
+    await registerDescriptions(bot.api, built.i18n).catch((error: unknown) =>
+      logger.warn({ err: error }, "could not set the bot's description; continuing"),
+    );
   } catch (error) {
     store.close();
     throw error;
@@ -255,6 +261,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       currency: deps.currency,
       translate: (language, key, variables) => built.i18n.t(language, key, variables),
       clock,
+      earlyCancelMs: provider.earlyCancelMs,
     })),
     clock,
     logger,
@@ -268,7 +275,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       expiryJob(activations),
       reminderJob(activations),
       recoveryJob(activations),
-      catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger),
+      catalogSyncJob(provider, deps.catalog, config.catalogSyncMinutes, logger, deps.regulars),
       providerBalanceJob(provider, balanceWatch, config.provider.lowBalanceMicros, logger, new OperatorAlerts(outbox, clock)),
       starsReconcileJob(deps.stars, bot.api, new KeyValue(store.db, "stars", clock), outbox, logger),
       sweepConversationsJob(deps.conversationState),

@@ -21,9 +21,9 @@ import type { Purchases } from "../domain/purchases.ts";
 import type { RentalProblems } from "../domain/rentalProblems.ts";
 import type { Rentals } from "../domain/rentals.ts";
 import type { RentalUpkeep } from "../domain/rentalUpkeep.ts";
-
 import type { RefundRequests } from "../domain/refundRequests.ts";
 import type { Support } from "../domain/support.ts";
+import type { Regulars } from "../domain/regulars.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsPayments } from "../payments/stars.ts";
 
@@ -64,6 +64,10 @@ export interface BotDeps {
   accountDeletion: AccountDeletion;
   refundRequests: RefundRequests;
   support: Support;
+  /** Favourites, recent services, the order waiting for a top-up, back-in-stock watches. */
+  regulars: Regulars;
+  /** Broadcasts shown as a preview and waiting for the admin's Confirm (survive restarts). */
+  broadcastDrafts: KeyValue;
   /** Where conversation state is kept (survives restarts). */
   conversationState: KeyValue;
   clock: Clock;

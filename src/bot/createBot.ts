@@ -9,7 +9,7 @@ import { broadcastFeature } from "./features/broadcast.ts";
 import { adminFeature } from "./features/admin/index.ts";
 import { cardFeature } from "./features/buy/card.ts";
 import { buyConversation } from "./features/buy/flow.ts";
-import { buyFeature } from "./features/buy/purchase.ts";
+import { buyByTypedName, buyFeature } from "./features/buy/purchase.ts";
 import { ordersFeature } from "./features/buy/orders.ts";
 import { comingSoonFeature } from "./features/comingSoon.ts";
 import { membershipFeature } from "./features/membership.ts";
@@ -26,7 +26,7 @@ import { loadAccount, reportError, stopBlocked, withDeps } from "./middleware.ts
 import { acknowledge, htmlByDefault } from "./respond.ts";
 
 /** Bump when a conversation's steps change, so that old replay logs are discarded, not misread. */
-export const CONVERSATION_VERSION = 1;
+export const CONVERSATION_VERSION = 2;
 
 const retryOnFloodLimits = () => autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
 
@@ -125,6 +125,8 @@ export function createBot(deps: BotDeps): BuiltBot {
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
+  // A service's name typed outside any flow starts buying it.
+  app.use(buyByTypedName);
   // Text the bot does not expect: point to the menu rather than stay silent.
   app.on("message", (ctx) => ctx.reply(ctx.t("unknown-message")));
 

@@ -34,6 +34,8 @@ export const users = sqliteTable(
     deletedAt: integer("deleted_at"),
     // Set when the bot can no longer write to the user (they blocked it): broadcasts skip them.
     botBlockedAt: integer("bot_blocked_at"),
+    // An IANA time zone chosen in Settings; null: the default of the user's language.
+    timeZone: text("time_zone"),
   },
   (t) => [
     // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
@@ -725,5 +727,52 @@ export const supportMessages = sqliteTable(
     uniqueIndex("support_messages_source").on(t.sourceKey),
     index("support_messages_by_user").on(t.userId, t.id),
     check("support_messages_direction", sql`${t.direction} IN ('in', 'out')`),
+  ],
+);
+
+/* ---- A shop people come back to: favourites, an order waiting for a top-up, back-in-stock notices ---- */
+
+/** Services a user starred: shown first in step 1 of buying. */
+export const favouriteServices = sqliteTable(
+  "favourite_services",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    serviceCode: text("service_code").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.serviceCode] })],
+);
+
+/**
+ * The order a user was short of money for when they pressed Top up: after the payment the same
+ * confirmation is shown again. One per user (the latest wins), taken once.
+ */
+export const ordersAwaitingTopup = sqliteTable("orders_awaiting_topup", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  serviceCode: text("service_code").notNull(),
+  countryCode: text("country_code").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** "Tell me when it is back": one open watch per user, service and country; told once. */
+export const stockWatches = sqliteTable(
+  "stock_watches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    serviceCode: text("service_code").notNull(),
+    countryCode: text("country_code").notNull(),
+    createdAt: integer("created_at").notNull(),
+    notifiedAt: integer("notified_at"),
+  },
+  (t) => [
+    uniqueIndex("stock_watches_open").on(t.userId, t.serviceCode, t.countryCode).where(sql`notified_at IS NULL`),
+    index("stock_watches_pair").on(t.serviceCode, t.countryCode),
   ],
 );

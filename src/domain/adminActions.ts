@@ -45,7 +45,7 @@ export interface AdminActionsDeps {
   db: Db;
   ledger: Ledger;
   accounts: Accounts;
-  activations: Pick<Activations, "byId">;
+  activations: Pick<Activations, "byId" | "suspension" | "abuse">;
   audit: AuditLog;
   outbox: Pick<Outbox, "toUser">;
   clock: Clock;
@@ -250,6 +250,19 @@ export class AdminActions {
       const entry = this.deps.audit.write({ adminTelegramId: request.adminTelegramId, action: "unblock", targetUserId: account.id, details: `was: ${account.blockReason ?? ""}` });
       const told = this.deps.outbox.toUser(account.id, { kind: "notice", key: "admin-notice-unblocked" }, `admin-unblock:${account.id}:${entry.id}`);
       return { ok: true, account: unblocked, told };
+    });
+  }
+
+  /** Lifts a buying suspension (POLICY A6) before it ends; audited, and the user is told. */
+  unsuspend(request: { adminTelegramId: number; account: Account }): { ok: true; told: boolean } | { ok: false; reason: "not_suspended" | "account_deleted" } {
+    return this.deps.ledger.write(() => {
+      const account = this.deps.accounts.byId(request.account.id);
+      if (!account || account.status === "deleted") return { ok: false as const, reason: "account_deleted" as const };
+      const was = this.deps.activations.suspension(account.id);
+      if (!was || !this.deps.activations.abuse.lift(account.id)) return { ok: false as const, reason: "not_suspended" as const };
+      const entry = this.deps.audit.write({ adminTelegramId: request.adminTelegramId, action: "unsuspend", targetUserId: account.id, details: `was: ${was.reason}` });
+      const told = this.deps.outbox.toUser(account.id, { kind: "notice", key: "admin-notice-unsuspended" }, `admin-unsuspend:${account.id}:${entry.id}`);
+      return { ok: true as const, told };
     });
   }
 

@@ -179,6 +179,11 @@ export interface RentOffer {
 export interface NumberProvider {
   /** "simulator", "sms-activate" or "5sim": for logs and the admin's statistics. */
   readonly name: string;
+  /**
+   * How long after buying the provider refuses a cancel, when it is known (sms-activate: 2
+   * minutes). The card says from when Cancel works instead of looking active and then refusing.
+   */
+  readonly earlyCancelMs?: number;
 
   /** Services, countries, and cost and stock per pair. Slow: called by the catalog job only. */
   getCatalog(): Promise<ProviderResult<Catalog>>;

@@ -1,3 +1,4 @@
+import type { Regulars } from "../domain/regulars.ts";
 import type { CatalogStore } from "../domain/catalog.ts";
 import { formatScaled } from "../domain/decimal.ts";
 import type { OperatorAlerts } from "../domain/operatorAlerts.ts";
@@ -7,7 +8,16 @@ import type { NumberProvider } from "../domain/numberProvider.ts";
 import type { Job } from "./scheduler.ts";
 
 /** Copies the provider's catalog into SQLite (at start-up and then on a schedule). */
-export function catalogSyncJob(provider: Pick<NumberProvider, "name" | "getCatalog">, catalog: CatalogStore, minutes: number, logger: Logger): Job {
+/** The back-in-stock watches the sync tells once a pair is back (domain/regulars.ts). */
+export type StockWatchers = Pick<Regulars, "notifyBackInStock">;
+
+export function catalogSyncJob(
+  provider: Pick<NumberProvider, "name" | "getCatalog">,
+  catalog: CatalogStore,
+  minutes: number,
+  logger: Logger,
+  watchers?: StockWatchers,
+): Job {
   return {
     name: "catalog-sync",
     schedule: `0 */${Math.min(Math.max(1, minutes), 59)} * * * *`,
@@ -21,7 +31,15 @@ export function catalogSyncJob(provider: Pick<NumberProvider, "name" | "getCatal
       }
       const summary = catalog.replace(result.value);
       logger.info({ ...summary, provider: provider.name }, "catalog refreshed");
-      return summary;
+      // "Tell me when it is back": one message per watch, once the fresh catalog has the pair in stock.
+      const told = watchers?.notifyBackInStock((serviceCode, countryCode) => {
+        const offer = catalog.offer(serviceCode, countryCode);
+        const service = catalog.service(serviceCode);
+        const country = catalog.country(countryCode);
+        if (!offer || offer.stock <= 0 || !service || !country) return undefined;
+        return { serviceName: service.name, countryName: country.name, countryIso2: country.iso2 };
+      });
+      return { ...summary, ...(told ? { backInStock: told } : {}) };
     },
   };
 }

@@ -29,6 +29,7 @@ describe("a new user meets the bot", () => {
     expect(menu?.text).toContain("Balance: $0.00");
     expect(menu?.buttons).toEqual([
       ["🛒 Buy a number", "📅 Rent a number"],
+      ["📱 My numbers"],
       ["💳 Top up", "💰 Balance"],
       ["📜 History", "⚙️ Settings"],
       ["❓ Help"],

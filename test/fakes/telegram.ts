@@ -577,6 +577,8 @@ class FakeTelegramServer implements FakeTelegram {
   private lostAnswers = 0;
   private readonly webhookLog: WebhookDelivery[] = [];
   private readonly commandSets = new Map<string, Array<{ command: string; description: string }>>();
+  /** setMyDescription / setMyShortDescription, by "field:language_code". */
+  private readonly profileTexts = new Map<string, string>();
   private readonly menuButtonLog: Array<{ chatId?: number; menuButton: unknown }> = [];
 
   private readonly files = new Map<string, StoredFile>();
@@ -1458,6 +1460,18 @@ class FakeTelegramServer implements FakeTelegram {
       this.commandSets.set(commandKey(scope, optStr(p, "language_code")), list);
       return true;
     });
+
+    // The bot's description and short description ("What can this bot do?"), per language.
+    for (const [kind, limit] of [["Description", 512], ["ShortDescription", 120]] as const) {
+      const field = kind === "Description" ? "description" : "short_description";
+      def(`setMy${kind}`, (p) => {
+        const text = optStr(p, field) ?? "";
+        if ([...text].length > limit) throw badRequest(`${field.toUpperCase()}_INVALID`);
+        this.profileTexts.set(`${field}:${optStr(p, "language_code") ?? ""}`, text);
+        return true;
+      });
+      def(`getMy${kind}`, (p) => ({ [field]: this.profileTexts.get(`${field}:${optStr(p, "language_code") ?? ""}`) ?? "" }));
+    }
 
     def("getMyCommands", (p) => clone(this.commandSets.get(commandKey(this.scopeParam(p), optStr(p, "language_code"))) ?? []));
 

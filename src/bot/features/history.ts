@@ -91,6 +91,9 @@ async function sendCsv(ctx: FlowContext): Promise<void> {
   const csv = historyCsv(entries, {
     currency: ctx.deps.currency,
     header,
+    kindLabel: (kind) => ctx.t(`history-kind-${kind}`),
+    // A spreadsheet set to Russian reads ";" and decimal commas; one set to English, "," and points.
+    format: account.language === "ru" ? { separator: ";", decimalMark: "," } : { separator: ",", decimalMark: "." },
     // Not HTML: the memo goes into the file as written, and the CSV escaping protects it.
     describe: (entry) => describe(ctx, entry, entry.memo),
   });

@@ -10,10 +10,13 @@ start-welcome-back =
 terms-summary =
     <b>Before your first purchase, please read the main rules:</b>
 
-    • A number bought for a service receives SMS from that service only. It works for { $ttl } minutes, and every SMS that arrives in that time is shown to you.
+    • A number bought for a service receives SMS from that service only. It works for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }, and every SMS that arrives in that time is shown to you.
     • If no code arrives, or you cancel before one arrives, the full price goes back to your balance automatically.
     • Once a code has been shown, the number is delivered and is not refunded, even if the service later blocks the account you made with it.
-    • If a number does not suit you (for example, it is already used on the service), press Cancel or Ban before a code arrives and you get your money back.
+    • If a number does not suit you (for example, it is already used on the service), press “Cancel” or “Number already used” before a code arrives and you get your money back.
     • Many cancellations in a short time can pause buying for a while.
     • Your payments and purchases stay in your history; you can read it at any time, and it cannot be deleted.
     • We may send you news and offers; you can turn them off in Settings at any time.
@@ -55,9 +58,16 @@ help-text =
     3. You get a phone number. Enter it in the service and ask it for a code.
     4. The SMS appears here in the chat. No code — no charge: cancel, or wait until the number expires, and the money goes back to your balance.
 
+    Tip: type a service's name (for example <i>whatsapp</i>) at any time to buy its number.
+
     <b>Commands</b>
     /menu — main menu
-    /buy — buy a number
+    /buy — buy a number (<code>/buy whatsapp</code> goes straight to WhatsApp)
+    /orders — my numbers{ $active ->
+        [0] {""}
+        [one] : { $active } active now
+       *[other] : { $active } active now
+    }
     /rent — rent a number for days
     /topup — top up your balance
     /balance — your balance
@@ -77,9 +87,12 @@ rules-text =
     • Your history of payments and purchases is kept and cannot be deleted.
 
     <b>One-time numbers</b>
-    • A number receives SMS only from the service you bought it for, for { $ttl } minutes.
+    • A number receives SMS only from the service you bought it for, for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }.
     • No code before the time is up, or you cancel before a code: the full price returns to your balance automatically.
-    • Cancel or Ban (the number is already used or blocked on the service) before a code: money back.
+    • “Cancel” or “Number already used” (the number is already used or blocked on the service) before a code: money back.
     • After a code has been shown, the number counts as delivered: no refund, also if the service later blocks the account.
     • If no SMS arrives within 5 minutes we remind you that you can cancel for free. Many cancellations without a code in a short time pause buying for a while.
     • Operations made through your own faulty software are not refunded.
@@ -249,7 +262,7 @@ buy-back-button = ⬅️ Back
 buy-countries-title =
     🛒 <b>{ $service }</b> · step 2 of 3
 
-    Choose a country. Cheapest first; the number shows how many are available.
+    Choose a country. Cheapest first; the number shows how many are available. You can also type part of a country's name.
 buy-country-button = { $country } · { $price } · { $stock } pcs
 buy-service-sold-out = 😕 { $service } numbers have just run out. Please choose another service or try again later.
 buy-country-sold-out = 😕 Numbers for that country have just run out. Please choose another one.
@@ -259,7 +272,10 @@ buy-confirm-details =
     Country: <b>{ $country }</b>
     Price: <b>{ $price }</b>
     Your balance: { $balance }
-buy-confirm-terms = The number works for { $ttl } minutes. If no code arrives, or you cancel before one does, the price goes back to your balance.
+buy-confirm-terms = The number works for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }. If no code arrives, or you cancel before one does, the price goes back to your balance.
 buy-confirm-button = ✅ Confirm · { $price }
 buy-short-of-money = 💳 Not enough money on your balance: <b>{ $missing }</b> more is needed. Top up and come back.
 buy-topup-button = 💳 Top up
@@ -295,7 +311,11 @@ card-title = 📱 <b>{ $service }</b> · { $country }
 card-number = Number: <code>{ $phone }</code>
 card-price = Price: { $price }
 card-state = Status: { $state }
-card-expires = Valid until { $time } UTC
+card-expires = Valid until { $time } · { $minutes ->
+        [0] ending now
+        [one] { $minutes } minute left
+       *[other] { $minutes } minutes left
+    }
 card-state-reserving = ⏳ being issued
 card-state-waiting = ⏳ waiting for SMS
 card-state-cancelling = ⏳ cancelling
@@ -320,7 +340,7 @@ card-banned-refunded = 🚫 Thank you for reporting it: the number <code>{ $phon
 card-expired-refunded = ⌛ No code came to <code>{ $phone }</code> ({ $service }) in time, so the number has ended. { $amount } is back on your balance.
 card-ended-refunded = ↩️ The provider ended the number <code>{ $phone }</code> ({ $service }) before a code arrived. { $amount } is back on your balance.
 card-not-found = This number is not in your orders. Open /orders to see yours.
-card-too-early = The provider allows cancelling this number from { $time } UTC. Please try again then.
+card-too-early = The provider allows cancelling this number from { $time }. Please try again then.
 card-has-code = A code has already arrived for this number, so it counts as delivered and cannot be cancelled or refunded.
 card-ended = This number has already ended.
 card-busy = This number is being cancelled already. One moment…
@@ -358,7 +378,7 @@ orders-open-button = 📱 Open { $phone }
 cmd-orders = My numbers
 
 broadcast-usage = Send <code>/broadcast your text</code>, or reply <code>/broadcast</code> to a message to copy it to every subscriber.
-broadcast-started = 📣 Broadcast #{ $id } started: { $total } recipients ({ $skipped } skipped: opted out of news or blocked the bot).
+broadcast-started = 📣 Broadcast #{ $id } started. Recipients: { $total }; skipped: { $skipped } (opted out of news or blocked the bot).
 broadcast-progress = 📣 Broadcast: sent { $sent } / { $total } (blocked { $blocked }, failed { $failed })
 broadcast-cancel-button = ✖️ Cancel the broadcast
 broadcast-report-done =
@@ -390,7 +410,10 @@ account-delete-done = Your account has been deleted. { $forfeited } was forfeite
 account-delete-gone = This account no longer exists.
 inactivity-warning =
     ⏳ You have not used the bot for a long time. Unused accounts are deleted after 9 months.
-    Your account will be deleted on { $date }, in { $days } days, and its balance of { $balance } will be forfeited.
+    Your account will be deleted on { $date }, in { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }, and its balance of { $balance } will be forfeited.
     To keep it, just open /menu before then.
 
 ## Admin commands (admin-): only admins see these
@@ -410,7 +433,7 @@ admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/d
 admin-usage-block = Usage: <code>/block USER reason</code> — blocks the account and freezes its balance.
 admin-usage-unblock = Usage: <code>/unblock USER</code>
 admin-usage-user = Usage: <code>/user USER</code> — an account id (#12), a Telegram id or @username.
-admin-usage-order = Usage: <code>/order ACTIVATION_ID</code>
+admin-usage-order = Usage: <code>/order ACTIVATION_ID</code> or <code>/order +77001234567</code> (the number as the user sees it on the card)
 admin-usage-stats = Usage: <code>/stats</code>
 admin-usage-ledger = Usage: <code>/ledger</code>
 admin-usage-audit = Usage: <code>/audit</code> or <code>/audit N</code> (1 to 100 entries, 20 by default).
@@ -804,3 +827,70 @@ admin-cmd-refuse = Refuse a refund request with a reason
 admin-cmd-reply = Answer a user in support
 admin-cmd-thread = A user's support thread
 cmd-refundrequest = Refund to the payment method
+
+## A shop people come back to (ux): fewer taps, favourites, finding a country, resuming after a top-up
+menu-orders = 📱 My numbers
+menu-orders-active = 📱 My numbers · { $count ->
+        [one] { $count } active
+       *[other] { $count } active
+    }
+buy-quick-hint = ⭐ your favourites and 🕘 your recent services come first.
+buy-countries-title-stock =
+    🛒 <b>{ $service }</b> · step 2 of 3
+
+    Choose a country. Most available first. You can also type part of a country's name.
+buy-country-search-results = Countries for “{ $search }”: { $count }
+buy-country-search-none = No country of this service matches “{ $search }”. Here are all of them:
+buy-sort-stock-button = 📦 Most available first
+buy-sort-price-button = 💲 Cheapest first
+buy-star-button = ☆ Add to favourites
+buy-unstar-button = ★ In favourites
+buy-starred = ⭐ { $service } is in your favourites: it will come first.
+buy-unstarred = { $service } is no longer in your favourites.
+buy-watch-button = 🔔 Tell me when it is back
+buy-watch-set = 🔔 We will send you one message when numbers for this country are back.
+buy-retry-button = 🔁 Try again
+buy-provider-unreadable = 😕 The provider answered something we could not read, so no number was issued. Your money was not taken. Please try again:
+buy-resume-title = 🛒 <b>Your order is waiting</b>
+buy-resume-gone = 😕 The number you were topping up for is no longer on sale. Your balance is ready for another one.
+topup-for-order = After paying you will come back to your order: <b>{ $missing }</b> more is needed for it.
+card-buy-again-button = 🔁 Buy again
+card-same-service-button = 🌍 Another country
+stock-back = 🔔 { $service } numbers for { $country } are back on sale.
+stock-back-button = 🛒 Buy now
+card-cancel-from-button = ❌ Cancel from { $time }
+card-refresh-button = 🔄 Refresh
+card-refreshed = Updated.
+settings-time-zone = Time zone: { $zone }
+settings-time-zone-button = 🕒 Time zone: { $zone }
+settings-time-zone-choose = Choose the time zone for the times on your numbers:
+tz-0 = UTC
+tz-1 = London
+tz-2 = Berlin, Paris
+tz-3 = Kyiv
+tz-4 = Moscow
+tz-5 = Dubai
+tz-6 = Tashkent
+tz-7 = Almaty
+tz-8 = India
+tz-9 = Beijing
+tz-10 = New York
+tz-11 = Los Angeles
+admin-cmd-unsuspend = Lift a buying pause (A6)
+admin-usage-unsuspend = Usage: <code>/unsuspend USER</code> — lets the user buy again before the pause for cancellations ends.
+admin-unsuspend-done = ✅ { $user } can buy again: the pause is lifted.
+admin-unsuspend-none = { $user } has no buying pause; nothing changed.
+admin-notice-unsuspended = ✅ The pause on buying has been lifted: you can buy numbers again. /buy
+broadcast-preview = 📣 <b>Preview</b> · recipients: { $total }. This is how the message will look:
+broadcast-preview-plain = (Telegram could not read this as formatting, so it will be sent as plain text.)
+broadcast-preview-copy = 📣 <b>Preview</b> · recipients: { $total }. The message above will be copied to them as it is.
+broadcast-send-button = ✅ Send · { $total }
+broadcast-discard-button = ✖️ Do not send
+broadcast-discarded = Not sent.
+bot-description =
+    Phone numbers for receiving a verification SMS from Telegram, WhatsApp, Google and hundreds of other services, in many countries.
+
+    You pay only for a number that receives a code: no code, or you cancel before one arrives, and the money goes back to your balance. Top up with Telegram Stars.
+bot-short-description = Numbers for verification SMS. No code — no charge. Top up with Telegram Stars.
+admin-order-phone-none = No activation with the number { $phone }.
+admin-order-phone-title = <b>Activations of { $phone }: { $count }</b> (newest first; the newest in full below)

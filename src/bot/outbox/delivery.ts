@@ -11,8 +11,10 @@ import type { RefundRequests } from "../../domain/refundRequests.ts";
 import type { Support } from "../../domain/support.ts";
 import { decisionKeyboard, requestVars } from "../features/refunds/render.ts";
 import { broadcastScreen } from "../features/broadcast.ts";
-import { cardKeyboard, cardText, cardData, labelsOf, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
-import { clockTime, dateTime } from "../format.ts";
+import { cardKeyboard, cardText, cardData, labelsOf, nextStepsKeyboard, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
+import { stockBackButton } from "../features/buy/buttons.ts";
+import { countryName, flagOf, serviceName } from "../../domain/catalogNames.ts";
+import { clockTime, dateTime, timeZoneOf } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import type { Translate, TranslateIn } from "../i18n.ts";
 import { htmlByDefault, isNotModified } from "../respond.ts";
@@ -39,6 +41,8 @@ export interface DeliveryDeps {
   currency: Currency;
   translate: TranslateIn;
   clock: Clock;
+  /** The provider's early-cancel window, when known (the card's Cancel says from when it works). */
+  earlyCancelMs?: number | undefined;
 }
 
 type Rendered =
@@ -74,7 +78,15 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
 
   const render = (row: OutboxRow, language: Language): Rendered => {
     const t: Translate = (key, variables) => deps.translate(language, key, variables);
-    const view: CardView = { t, language, currency: deps.currency };
+    const account = row.userId !== null ? deps.accounts.byId(row.userId) : deps.accounts.findByTelegramId(row.chatId);
+    const view: CardView = {
+      t,
+      language,
+      currency: deps.currency,
+      timeZone: timeZoneOf(account ? { timeZone: account.timeZone, language } : undefined),
+      now: deps.clock(),
+      earlyCancelMs: deps.earlyCancelMs,
+    };
     const message = row.message;
     switch (message.kind) {
       case "notice":
@@ -83,7 +95,16 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         const activation = deps.activations.byId(message.activationId);
         if (!activation) return { type: "skip", reason: "no such activation" };
         const vars = { phone: escapeHtml(phoneOf(activation)), ...labelsOf(activation, language), ...formatVars(message.vars, language, deps.currency) };
-        return { type: "send", text: t(message.key, vars) };
+        // A message about a number that has ended offers the next step, never a dead end.
+        const ended = !["reserving", "waiting", "cancelling", "received"].includes(activation.state);
+        return { type: "send", text: t(message.key, vars), ...(ended ? { keyboard: nextStepsKeyboard(activation, t) } : {}) };
+      }
+      case "stock-back": {
+        const names = {
+          service: escapeHtml(serviceName(message.serviceName, language)),
+          country: `${flagOf(message.countryIso2)} ${escapeHtml(countryName({ name: message.countryName, iso2: message.countryIso2 }, language))}`,
+        };
+        return { type: "send", text: t("stock-back", names), keyboard: new InlineKeyboard().text(t("stock-back-button"), stockBackButton.pack({ id: message.watchId })) };
       }
       case "activation-sms": {
         const activation = deps.activations.byId(message.activationId);
@@ -94,7 +115,7 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
       case "activation-card": {
         const activation = deps.activations.byId(message.activationId);
         if (!activation || activation.cardChatId !== row.chatId || activation.cardMessageId === null) return { type: "skip", reason: "no card" };
-        const keyboard = cardKeyboard(activation, t);
+        const keyboard = cardKeyboard(activation, view);
         return {
           type: "edit",
           messageId: activation.cardMessageId,
@@ -152,7 +173,8 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         if (broadcast.fromChatId !== null && broadcast.fromMessageId !== null) {
           return { type: "copy", fromChatId: broadcast.fromChatId, messageId: broadcast.fromMessageId };
         }
-        return { type: "send", text: escapeHtml(broadcast.text ?? "") };
+        // Stored as it is sent: the admin's HTML when Telegram accepted it at the preview, else escaped.
+        return { type: "send", text: broadcast.text ?? "" };
       }
       case "refund-request": {
         const request = deps.refundRequests?.byId(message.requestId);

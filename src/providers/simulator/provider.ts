@@ -205,6 +205,7 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
 
   return {
     name: "simulator",
+    earlyCancelMs,
 
     getCatalog(): Promise<ProviderResult<Catalog>> {
       return call("getCatalog", () =>

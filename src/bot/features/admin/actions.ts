@@ -109,6 +109,22 @@ async function unblock(ctx: FlowContext, text: string): Promise<void> {
   await replyDone(ctx, ctx.t("admin-unblock-done", { user }), result.told);
 }
 
+async function unsuspend(ctx: FlowContext, text: string): Promise<void> {
+  const { words, rest } = split(text, 1);
+  const args = parse(z.object({ user: userRef, rest: z.literal("") }), { user: words[0] ?? "", rest });
+  if (!args || !ctx.from) return usage(ctx, "unsuspend");
+  const account = await resolveUser(ctx, args.user);
+  if (!account) return;
+  const result = ctx.deps.adminActions.unsuspend({ adminTelegramId: ctx.from.id, account });
+  const user = userLabel(ctx, account);
+  if (!result.ok) {
+    await ctx.reply(ctx.t(result.reason === "not_suspended" ? "admin-unsuspend-none" : "admin-account-deleted", { user }));
+    return;
+  }
+  ctx.log.info({ account: account.id }, "admin unsuspend");
+  await replyDone(ctx, ctx.t("admin-unsuspend-done", { user }), result.told);
+}
+
 /** No access check here: ./index.ts installs these behind the admin filter. */
 export const actionCommands = new Composer<BotContext>();
 actionCommands.command("refund", (ctx) => refund(ctx, ctx.match));
@@ -116,3 +132,4 @@ actionCommands.command("credit", (ctx) => adjust(ctx, ctx.match, "credit"));
 actionCommands.command("debit", (ctx) => adjust(ctx, ctx.match, "debit"));
 actionCommands.command("block", (ctx) => block(ctx, ctx.match));
 actionCommands.command("unblock", (ctx) => unblock(ctx, ctx.match));
+actionCommands.command("unsuspend", (ctx) => unsuspend(ctx, ctx.match));

@@ -55,7 +55,7 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   const account = ctx.account;
   if (!account) return;
   const { activations } = ctx.deps;
-  const total = activations.countOfUser(account.id);
+  const total = activations.countListedOfUser(account.id);
   // Rented numbers that are live are shown beside the activations, on every page.
   const rented = liveRentalsSection(ctx);
   if (total === 0 && rented) {
@@ -72,7 +72,7 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   const pages = Math.ceil(total / PAGE_SIZE);
   // A page beyond the last (a stale or forged button) shows the last one.
   const page = Math.min(Math.max(0, requested), pages - 1);
-  const items = activations.ofUser(account.id, PAGE_SIZE, page * PAGE_SIZE);
+  const items = activations.listedOfUser(account.id, PAGE_SIZE, page * PAGE_SIZE);
   const parts = [ctx.t("orders-title")];
   if (pages > 1) parts.push(ctx.t("orders-page", { page: page + 1, pages }));
   parts.push(...items.map((activation) => entryText(ctx, activation)));
@@ -91,6 +91,10 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
 }
 
 ordersFeature.command("orders", (ctx) => showOrders(ctx, 0));
+ordersFeature.callbackQuery(MENU.orders, async (ctx) => {
+  await acknowledge(ctx);
+  await showOrders(ctx, 0);
+});
 
 ordersFeature.callbackQuery(ordersPage.filter, async (ctx) => {
   await acknowledge(ctx);

@@ -10,7 +10,10 @@ import type { FlowContext } from "../../context.ts";
 import { clockTime, dateTime } from "../../format.ts";
 import { clip, escapeHtml } from "../../html.ts";
 import { isNotModified } from "../../respond.ts";
-import type { CardView } from "../buy/card.ts";
+import { viewOf, type CardView } from "../buy/card.ts";
+
+/** The reader's view (language, money, time zone) is the same as an activation card's. */
+export { viewOf };
 
 /**
  * The rental card: one message per rental, redrawn in place as it changes (an SMS, an extension,
@@ -106,9 +109,6 @@ export function rentalCardKeyboard(rental: Rental, store: RentalCardStore, t: Ca
   return keyboard;
 }
 
-export function viewOf(ctx: FlowContext): CardView {
-  return { t: (key, variables) => ctx.t(key, variables), language: ctx.account?.language ?? "en", currency: ctx.deps.currency };
-}
 
 /** Redraws the card where it is; a failure is logged and swallowed (the SMS went out as its own message). */
 export async function refreshRentalCard(api: Api, store: RentalCardStore, rentalId: number, view: CardView, logger: Logger): Promise<void> {
