@@ -35,6 +35,16 @@ const FIGURES = new Set([
   "broadcast-send-button",
   "broadcast-started",
   "admin-stats-period",
+  // "— 3 SMS": SMS (СМС) does not change with the count in either language.
+  "rent-inbox-title",
+  // "days refunded: 2", "Open refund requests: 3", "(3)": label and figure.
+  "admin-rental-problem",
+  "admin-rent-problem-entry",
+  "refund-admin-list-title",
+  "admin-stats-payment-refunds",
+  // "5 h left" / "осталось 5 ч": an abbreviation, the same for every count.
+  "refund-left",
+  "refund-overdue-by",
 ]);
 
 interface Node {

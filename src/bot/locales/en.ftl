@@ -571,7 +571,10 @@ rent-confirm = 📅 <b>Renting a number</b>
     Rented until: { $until } (UTC)
     Your balance: { $balance }
 rent-rules = <b>Good to know</b>
-    • Cancel within { $minutes } minutes, before any SMS, and the whole price comes back.
+    • Cancel within { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }, before any SMS, and the whole price comes back.
     • If the number stops working, report it: days it stays broken beyond 24 hours are refunded, counted from your report.
     • If the carrier takes the number away, the unused time is refunded at once.
     • Ending early by your own choice refunds nothing, and caller ID on outgoing calls is not a reason for a refund.
@@ -690,7 +693,10 @@ admin-rent-problem-decided = Problem #{ $id } is now { $state }. Refunded now: {
 admin-rentrefund-not_found = No rented number #{ $id }.
 admin-rentrefund-nothing_left = Rental #{ $id } has nothing left to refund.
 admin-rentrefund-bad_days = The number of days must be a whole number above zero.
-admin-rentrefund-done = Refunded { $amount } for { $days } day(s) of rental #{ $id }. Written to the audit log.
+admin-rentrefund-done = Refunded { $amount } for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } of rental #{ $id }. Written to the audit log.
 admin-usage-rental = Usage: /rental <rental id>
 admin-usage-rentrefund = Usage: /rentrefund <rental id> <days> <reason>
 admin-stats-rentals = 📅 Rentals: { $rented } started in 30 days, { $live } active now, { $problems } problem reports open.
@@ -821,7 +827,10 @@ support-user-answer =
 support-admin-sent = ✅ Sent to #{ $id }.
 support-admin-no-user = That account is gone; there is nobody to answer.
 support-admin-reply-usage = Usage: <code>/reply USER text</code> or <code>/thread USER</code> (USER: #12, a Telegram id or @username). Or reply to a support message.
-support-admin-thread-title = 💬 <b>Support thread of #{ $id }</b>: { $count } messages
+support-admin-thread-title = 💬 <b>Support thread of #{ $id }</b>: { $count ->
+        [one] { $count } message
+       *[other] { $count } messages
+    }
 admin-cmd-refunds = Open refund requests
 admin-cmd-refuse = Refuse a refund request with a reason
 admin-cmd-reply = Answer a user in support

@@ -565,12 +565,12 @@ rent-documents-notice = 🪪 <b>Документы.</b> Оператор ном�
 rent-period-days = { $days ->
     [one] { $days } день
     [few] { $days } дня
-   *[other] { $days } дней
+   *[many] { $days } дней
 }
 rent-period-hours = { $hours ->
     [one] { $hours } час
     [few] { $hours } часа
-   *[other] { $hours } часов
+   *[many] { $hours } часов
 }
 rent-confirm = 📅 <b>Аренда номера</b>
     Сервис: { $service }
@@ -580,7 +580,11 @@ rent-confirm = 📅 <b>Аренда номера</b>
     Аренда до: { $until } (UTC)
     Ваш баланс: { $balance }
 rent-rules = <b>Важно знать</b>
-    • Отмена в течение { $minutes } мин., пока не пришло ни одного СМС, — и вся сумма вернётся.
+    • Отмена в течение { $minutes ->
+        [one] { $minutes } минуты
+        [few] { $minutes } минут
+       *[many] { $minutes } минут
+    }, пока не пришло ни одного СМС, — и вся сумма вернётся.
     • Если номер перестал работать, сообщите нам: дни неработы сверх 24 часов вернём на баланс, считая от вашего сообщения.
     • Если оператор связи отберёт номер, неиспользованное время вернём сразу.
     • Досрочное завершение по вашему желанию не возвращает деньги, и неработающий Caller ID при исходящих звонках — не причина для возврата.
@@ -609,7 +613,7 @@ rent-card-sms-none = СМС пока нет. Каждое придёт сюда 
 rent-card-sms-title = { $count ->
     [one] Получено { $count } СМС:
     [few] Получено { $count } СМС:
-   *[other] Получено { $count } СМС:
+   *[many] Получено { $count } СМС:
 }
 rent-sms-line = { $when }: { $text }
 rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
@@ -674,12 +678,12 @@ rent-problem-resolved = ✅ <code>{ $phone }</code> снова работает.
 rent-problem-days-refunded = ↩️ <code>{ $phone }</code> всё ещё не работает: { $amount } вернулись на баланс (пока за { $days ->
     [one] { $days } день
     [few] { $days } дня
-   *[other] { $days } дней
+   *[many] { $days } дней
 }).
 rent-admin-refund = ↩️ Администраторы вернули { $amount } за <code>{ $phone }</code> ({ $days ->
     [one] { $days } день
     [few] { $days } дня
-   *[other] { $days } дней
+   *[many] { $days } дней
 }). Причина: { $reason }
 rent-reminder = ⏰ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончится через { $left }, в { $until } (UTC). Продлите, чтобы сохранить номер.
 rent-problem-admin = ⚠️ Проблема аренды #{ $problem }: пользователь #{ $user } сообщает, что аренда #{ $rental } ({ $phone }) не работает. См. /rentproblems.
@@ -702,7 +706,11 @@ admin-rent-problem-decided = Проблема #{ $id } теперь { $state }. 
 admin-rentrefund-not_found = Аренды #{ $id } нет.
 admin-rentrefund-nothing_left = По аренде #{ $id } возвращать больше нечего.
 admin-rentrefund-bad_days = Число дней должно быть целым и больше нуля.
-admin-rentrefund-done = Возвращено { $amount } за { $days } дн. аренды #{ $id }. Записано в журнал действий.
+admin-rentrefund-done = Возвращено { $amount } за { $days ->
+        [one] { $days } день
+        [few] { $days } дня
+       *[many] { $days } дней
+    } аренды #{ $id }. Записано в журнал действий.
 admin-usage-rental = Как использовать: /rental <номер аренды>
 admin-usage-rentrefund = Как использовать: /rentrefund <номер аренды> <дней> <причина>
 admin-stats-rentals = 📅 Аренда: { $rented } начато за 30 дней, { $live } активно сейчас, открытых проблем: { $problems }.
@@ -833,7 +841,11 @@ support-user-answer =
 support-admin-sent = ✅ Отправлено #{ $id }.
 support-admin-no-user = Этого аккаунта больше нет, отвечать некому.
 support-admin-reply-usage = Формат: <code>/reply ПОЛЬЗОВАТЕЛЬ текст</code> или <code>/thread ПОЛЬЗОВАТЕЛЬ</code> (ПОЛЬЗОВАТЕЛЬ: #12, Telegram id или @username). Или ответьте (reply) на сообщение поддержки.
-support-admin-thread-title = 💬 <b>Переписка с #{ $id }</b>: сообщений — { $count }
+support-admin-thread-title = 💬 <b>Переписка с #{ $id }</b>: { $count ->
+        [one] { $count } сообщение
+        [few] { $count } сообщения
+       *[many] { $count } сообщений
+    }
 admin-cmd-refunds = Открытые заявки на возврат
 admin-cmd-refuse = Отказать в заявке на возврат
 admin-cmd-reply = Ответить пользователю в поддержке
