@@ -16,6 +16,7 @@ import { createBot } from "../src/bot/createBot.ts";
 import { startApp } from "../src/main.ts";
 import { startFakeSmsActivate } from "../test/fakes/smsActivateServer.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
+import { runSizeFigures } from "./figures.ts";
 
 const OPEN_ACTIVATIONS = Number(process.env["BENCH_ACTIVATIONS"] ?? 1_000);
 const CODES = 200;
@@ -149,7 +150,8 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-main().then(
+// The size figures against their baselines (bench/figures.ts); BENCH_FIGURES=<names> runs only those.
+(process.env["BENCH_FIGURES"] ? runSizeFigures() : main().then(() => runSizeFigures())).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

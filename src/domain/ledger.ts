@@ -63,10 +63,15 @@ function assertAmount(amount: number): void {
 }
 
 export class Ledger {
+  /** Read on most screens and in every debit: prepared once. */
+  private readonly balanceRow;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.balanceRow = db.select().from(balances).where(eq(balances.userId, sql.placeholder("userId"))).prepare();
+  }
 
   /** Runs `fn` in one IMMEDIATE write transaction; `fn` must be synchronous. */
   write<T>(fn: () => T): T {
@@ -74,7 +79,7 @@ export class Ledger {
   }
 
   balanceOf(userId: number): Balance {
-    const row = this.db.select().from(balances).where(eq(balances.userId, userId)).get();
+    const row = this.balanceRow.get({ userId });
     const posted = row?.posted ?? 0;
     const held = row?.held ?? 0;
     return { posted, held, available: posted - held };

@@ -1,0 +1,28 @@
+/*
+ * The size figures of `npm run bench` (issue "fast at any size"): each measured against its
+ * baseline in the same process and the same runs. BENCH_FIGURES picks some (comma-separated:
+ * updates, polling, broadcast, admin, startup, memory); BENCH_RUNS sets the number of runs.
+ */
+import { printTable, type FigureResult } from "./lib.ts";
+import { benchUpdates } from "./updates.ts";
+
+type FigureName = "updates";
+
+const ALL: Record<FigureName, (runs: number) => Promise<FigureResult[]>> = {
+  updates: benchUpdates,
+};
+
+export async function runSizeFigures(selection = process.env["BENCH_FIGURES"] ?? "all", runs = Number(process.env["BENCH_RUNS"] ?? 5)): Promise<void> {
+  const names = selection === "all" ? (Object.keys(ALL) as FigureName[]) : (selection.split(",").map((s) => s.trim()) as FigureName[]);
+  const results: FigureResult[] = [];
+  for (const name of names) {
+    const figure = ALL[name];
+    if (!figure) {
+      console.error(`unknown figure: ${name} (known: ${Object.keys(ALL).join(", ")})`);
+      continue;
+    }
+    console.log(`figure ${name}: ${runs} run(s)...`);
+    results.push(...(await figure(runs)));
+  }
+  printTable(results);
+}
