@@ -66,8 +66,10 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
 
   /** Unknown until a getNumberV2 answers BAD_ACTION; then every later buy uses getNumber. */
   let numberV2Supported = true;
-  /** Our clock when each activation started, for the early-cancel retry time. */
+  /** Our clock when each activation started, for the early-cancel retry time (open ones only). */
   const startedAt = new Map<string, number>();
+  /** The entries of the last getActiveActivations, by their text, as read then. */
+  let lastRead = new Map<string, OpenActivation>();
   /** When each orderId was first sent, and which activation each orderId got. */
   const orderSentAt = new Map<string, number>();
   const orderActivation = new Map<string, string>();
@@ -103,18 +105,38 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     const list = parsed.data.activeActivations ?? [];
     const entries = Array.isArray(list) ? list : Object.values(list);
     const out: OpenActivation[] = [];
+    const readNow = new Map<string, OpenActivation>();
     for (const raw of entries) {
+      // An entry exactly as the last list gave it is read as it was then (same text, same result):
+      // an idle tick parses nothing. The cache holds only the entries of the last list.
+      const text = JSON.stringify(raw);
+      const open = lastRead.get(text) ?? readEntry(raw);
       // One malformed entry fails the whole answer: silently dropping it would make an open
       // activation look closed.
-      const entry = ActiveActivationSchema.safeParse(raw);
-      if (!entry.success) return unexpected(action, answer);
-      const activation = activationFromEntry(entry.data);
-      if (!activation) return unexpected(action, answer);
-      const started = hostTime(entry.data.activationTime);
-      if (started !== null) remember(startedAt, activation.id, started);
-      out.push({ activation, startedAt: started });
+      if (!open) return unexpected(action, answer);
+      readNow.set(text, open);
+      out.push(open);
     }
+    lastRead = readNow;
+    forgetStartTimesNotIn(out);
     return ok(out);
+  }
+
+  function readEntry(raw: unknown): OpenActivation | null {
+    const entry = ActiveActivationSchema.safeParse(raw);
+    if (!entry.success) return null;
+    const activation = activationFromEntry(entry.data);
+    if (!activation) return null;
+    const started = hostTime(entry.data.activationTime);
+    if (started !== null) startedAt.set(activation.id, started);
+    return { activation, startedAt: started };
+  }
+
+  /** Start times are kept for open activations only: the complete list bounds them, nothing churns. */
+  function forgetStartTimesNotIn(open: OpenActivation[]): void {
+    if (startedAt.size <= open.length) return;
+    const listed = new Set(open.map((o) => o.activation.id));
+    for (const id of startedAt.keys()) if (!listed.has(id)) startedAt.delete(id);
   }
 
   /** The oldest open activation of the pair, started since `since`, not in `knownIds`. */
@@ -232,7 +254,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       result = await buyV1(request);
     }
     if (result.ok) {
-      if (!startedAt.has(result.value.id)) remember(startedAt, result.value.id, now());
+      if (!startedAt.has(result.value.id)) startedAt.set(result.value.id, now());
       remember(orderActivation, request.orderId, result.value.id);
     }
     return result;
