@@ -429,9 +429,16 @@ export const outbox = sqliteTable(
   },
   (t) => [
     uniqueIndex("outbox_dedupe").on(t.dedupeKey),
-    index("outbox_due").on(t.priority, t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
-    index("outbox_open_by_chat").on(t.chatId, t.id).where(sql`status IN ('pending', 'sending')`),
+    // The sender walks pending rows in order (a cursor that sent rows leave) and checks each chat
+    // with an index: constant cost per message however many are queued. Each partial index's
+    // condition is written exactly as the queries write it, so that SQLite can use it.
+    index("outbox_pending_order").on(t.priority, t.id).where(sql`status = 'pending'`),
+    index("outbox_pending_by_chat").on(t.chatId, t.priority, t.id).where(sql`status = 'pending'`),
+    index("outbox_sending_by_chat").on(t.chatId).where(sql`status = 'sending'`),
+    index("outbox_pending_due").on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index("outbox_by_ref").on(t.ref, t.status),
+    // "Did this account get a row of that broadcast?" for every account, without scanning the broadcast.
+    index("outbox_by_user_ref").on(t.userId, t.ref),
     check("outbox_status", sql`${t.status} IN ('pending', 'sending', 'sent', 'blocked', 'failed', 'dropped', 'cancelled')`),
     check("outbox_settled_when_closed", sql`(${t.status} IN ('pending', 'sending')) = (${t.settledAt} IS NULL)`),
   ],
