@@ -39,6 +39,8 @@ export const users = sqliteTable(
     // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
     uniqueIndex("users_live_telegram_id").on(t.telegramId).where(sql`status <> 'deleted'`),
     index("users_username").on(t.username),
+    // Admins look users up by @name whatever its case (/user @Name).
+    index("users_username_lower").on(sql`lower(${t.username})`),
     check("users_status_known", sql`${t.status} IN ('active', 'blocked', 'deleted')`),
     check("users_language_known", sql`${t.language} IN ('en', 'ru')`),
     check("users_times_integer", sql`typeof(${t.createdAt}) = 'integer' AND typeof(${t.lastSeenAt}) = 'integer'`),

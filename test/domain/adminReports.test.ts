@@ -66,7 +66,7 @@ describe("admin reports", () => {
     const user = shop.userWithMoney(100);
     shop.actions.adjust({ adminTelegramId: ADMIN, account: account(shop, user), amount: 10, reason: "one", idempotencyKey: "admin:a" });
     shop.actions.adjust({ adminTelegramId: ADMIN, account: account(shop, user), amount: 20, reason: "two", idempotencyKey: "admin:b" });
-    expect(shop.reports.checkLedger()).toEqual([]);
+    expect(await shop.reports.checkLedger()).toEqual([]);
     expect(shop.reports.recentAudit(1).map((e) => e.reason)).toEqual(["two"]);
     expect(shop.reports.recentAudit(10).map((e) => e.reason)).toEqual(["two", "one"]);
   });

@@ -155,7 +155,7 @@ async function showStats(ctx: FlowContext, text: string): Promise<void> {
 
 async function checkLedger(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "ledger");
-  const problems = ctx.deps.adminReports.checkLedger();
+  const problems = await ctx.deps.adminReports.checkLedger();
   if (problems.length === 0) {
     await ctx.reply(ctx.t("admin-ledger-ok"));
     return;
