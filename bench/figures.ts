@@ -4,16 +4,18 @@
  * updates, polling, broadcast, admin, startup, memory); BENCH_RUNS sets the number of runs.
  */
 import { printTable, type FigureResult } from "./lib.ts";
+import { benchAdmin } from "./admin.ts";
 import { benchBroadcast } from "./broadcast.ts";
 import { benchPolling } from "./polling.ts";
 import { benchUpdates } from "./updates.ts";
 
-type FigureName = "updates" | "polling" | "broadcast";
+type FigureName = "updates" | "polling" | "broadcast" | "admin";
 
 const ALL: Record<FigureName, (runs: number) => Promise<FigureResult[]>> = {
   updates: benchUpdates,
   polling: benchPolling,
   broadcast: benchBroadcast,
+  admin: benchAdmin,
 };
 
 export async function runSizeFigures(selection = process.env["BENCH_FIGURES"] ?? "all", runs = Number(process.env["BENCH_RUNS"] ?? 5)): Promise<void> {

@@ -39,6 +39,9 @@ export const users = sqliteTable(
     // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
     uniqueIndex("users_live_telegram_id").on(t.telegramId).where(sql`status <> 'deleted'`),
     index("users_username").on(t.username),
+    // Active and new users of a period (/stats).
+    index("users_last_seen").on(t.lastSeenAt),
+    index("users_created").on(t.createdAt),
     // Admins look users up by @name whatever its case (/user @Name).
     index("users_username_lower").on(sql`lower(${t.username})`),
     check("users_status_known", sql`${t.status} IN ('active', 'blocked', 'deleted')`),
@@ -132,6 +135,8 @@ export const ledgerEntries = sqliteTable(
     uniqueIndex("ledger_one_capture_per_hold").on(t.holdId).where(sql`hold_id IS NOT NULL`),
     index("ledger_by_user").on(t.userId, t.id),
     index("ledger_by_ref").on(t.refType, t.refId),
+    // Where a report's period starts (/stats reads from there in slices).
+    index("ledger_by_time").on(t.createdAt),
     check("ledger_amount_integer", sql`typeof(${t.amount}) = 'integer' AND ${t.amount} <> 0`),
     check("ledger_balance_after_integer", sql`typeof(${t.balanceAfter}) = 'integer'`),
     check(
@@ -315,6 +320,7 @@ export const activations = sqliteTable(
     uniqueIndex("activations_provider_id").on(t.provider, t.providerId).where(sql`provider_id IS NOT NULL`),
     index("activations_open").on(t.state).where(sql`state IN ('reserving', 'waiting', 'cancelling', 'received')`),
     index("activations_by_user").on(t.userId, t.id),
+    index("activations_by_time").on(t.createdAt),
     check(
       "activations_state",
       sql`${t.state} IN ('reserving', 'waiting', 'cancelling', 'received', 'finished', 'cancelled', 'banned', 'expired', 'failed')`,

@@ -130,7 +130,7 @@ function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
 
 async function showStats(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
-  const stats = ctx.deps.adminReports.stats();
+  const stats = await ctx.deps.adminReports.stats();
   const provider = ctx.deps.provider;
   let balanceLine: string;
   try {
