@@ -6,16 +6,18 @@
 import { printTable, type FigureResult } from "./lib.ts";
 import { benchAdmin } from "./admin.ts";
 import { benchBroadcast } from "./broadcast.ts";
+import { benchMemory } from "./memory.ts";
 import { benchPolling } from "./polling.ts";
 import { benchUpdates } from "./updates.ts";
 
-type FigureName = "updates" | "polling" | "broadcast" | "admin";
+type FigureName = "updates" | "polling" | "broadcast" | "admin" | "memory";
 
 const ALL: Record<FigureName, (runs: number) => Promise<FigureResult[]>> = {
   updates: benchUpdates,
   polling: benchPolling,
   broadcast: benchBroadcast,
   admin: benchAdmin,
+  memory: benchMemory,
 };
 
 export async function runSizeFigures(selection = process.env["BENCH_FIGURES"] ?? "all", runs = Number(process.env["BENCH_RUNS"] ?? 5)): Promise<void> {
@@ -28,7 +30,12 @@ export async function runSizeFigures(selection = process.env["BENCH_FIGURES"] ??
       continue;
     }
     console.log(`figure ${name}: ${runs} run(s)...`);
-    results.push(...(await figure(runs)));
+    try {
+      results.push(...(await figure(runs)));
+    } catch (error) {
+      // One figure failing (a loaded machine, a reset connection) does not lose the others.
+      console.error(`figure ${name} failed:`, error);
+    }
   }
   printTable(results);
 }

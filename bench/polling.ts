@@ -44,7 +44,7 @@ function seed(sqlite: Database.Database, open: number, now: number): void {
   })();
 }
 
-async function listServer(open: number, now: number): Promise<{ url: string; close: () => Promise<void> }> {
+export async function listServer(open: number, now: number): Promise<{ url: string; close: () => Promise<void> }> {
   const body = JSON.stringify({
     status: "success",
     activeActivations: Array.from({ length: open }, (_, k) => ({
@@ -72,6 +72,8 @@ async function listServer(open: number, now: number): Promise<{ url: string; clo
     }
     res.end("BAD_ACTION");
   });
+  // Longer than a tick: a kept-alive connection is never closed under a client about to reuse it.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
