@@ -227,7 +227,7 @@ export class Ledger {
    * between slices: at a million entries the chat keeps answering while an admin checks the books.
    * Each slice is one synchronous read, so each account, entry or hold is checked as one state.
    */
-  async checkInvariantsInSlices(slice = { accounts: 200, entries: 20_000, holds: 20_000 }): Promise<string[]> {
+  async checkInvariantsInSlices(slice = { accounts: 50, entries: 2_000, holds: 5_000 }): Promise<string[]> {
     const problems: string[] = [];
     const top = this.db.get<{ users: number | null; entries: number | null; holds: number | null }>(sql`
       SELECT (SELECT max(id) FROM users) AS users, (SELECT max(id) FROM ledger_entries) AS entries, (SELECT max(id) FROM holds) AS holds`);
