@@ -5,6 +5,7 @@
 //   bot/   jobs/     outer layers; they call domain/ and never import each other
 //   providers/       NumberProvider adapters (the port itself is domain/numberProvider.ts)
 //   payments/        top-up methods (Telegram Stars)
+//   ops/             the HTTP server (webhook, provider notices, /healthz, /metrics), metrics, restore
 //   domain/          business rules over the db: no grammY, no adapters, no config
 //   db/              schema and storage: knows nothing above it
 //
@@ -57,6 +58,22 @@ export default {
       comment: "payments/ are top-up adapters: no bot/ or jobs/.",
       severity: "error",
       from: { path: "^src/payments/" },
+      to: { path: "^src/(bot|jobs)/" },
+    },
+    {
+      name: "only-main-to-ops",
+      comment:
+        "ops/ (the HTTP server, metrics, update intake, restore) is wired by main.ts alone: the bot, " +
+        "the jobs and the domain never know whether they run behind a webhook or are being measured.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/(main\\.ts$|ops/)" },
+      to: { path: "^src/ops/" },
+    },
+    {
+      name: "ops-not-to-bot-or-jobs",
+      comment: "ops/ gets the bot and the jobs' status from main.ts; it calls the domain and db only.",
+      severity: "error",
+      from: { path: "^src/ops/" },
       to: { path: "^src/(bot|jobs)/" },
     },
     {

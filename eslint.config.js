@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**", "bench/**"],
+    files: ["test/**", "bench/**", "scripts/**"],
     rules: { "no-console": "off" },
   },
 );

@@ -13,6 +13,8 @@ import { buildServices, startApp } from "../src/main.ts";
 import { systemClock } from "../src/clock.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
 import { benchConfig, longestBlock, tempDir, type FigureResult } from "./lib.ts";
+import { readOperationsFigures } from "../src/domain/operationsFigures.ts";
+import { Metrics } from "../src/ops/metrics.ts";
 
 const ENTRIES = Number(process.env["BENCH_LEDGER_ENTRIES"] ?? 1_000_000);
 const ACCOUNTS = 10_000;
@@ -77,7 +79,7 @@ export async function benchAdmin(runs: number): Promise<FigureResult[]> {
 
   for (let run = 0; run < runs; run++) {
     const store = openStore(path);
-    const deps = buildServices(config, store, systemClock, createLogger("silent"));
+    const deps = buildServices(config, store, systemClock, createLogger("silent"), new Metrics({ figures: () => readOperationsFigures(store.db) }));
     stats.project.push((await longestBlock(() => deps.adminReports.stats())).blockedMs);
     const check = await longestBlock(async () => {
       const problems = await deps.adminReports.checkLedger();

@@ -14,6 +14,8 @@ import { createLogger } from "../src/logger.ts";
 import { buildServices } from "../src/main.ts";
 import { systemClock } from "../src/clock.ts";
 import { benchConfig, cpuMs, median, tempDir, type FigureResult } from "./lib.ts";
+import { readOperationsFigures } from "../src/domain/operationsFigures.ts";
+import { Metrics } from "../src/ops/metrics.ts";
 
 const SIZES = (process.env["BENCH_POLL_SIZES"] ?? "1000,10000,50000").split(",").map(Number);
 const TICKS = 8;
@@ -93,7 +95,7 @@ export async function benchPolling(runs: number): Promise<FigureResult[]> {
     });
     const store = openStore(config.databasePath);
     seed(store.sqlite, size, now);
-    const deps = buildServices(config, store, systemClock, createLogger("silent"));
+    const deps = buildServices(config, store, systemClock, createLogger("silent"), new Metrics({ figures: () => readOperationsFigures(store.db) }));
 
     const openIds = store.sqlite.prepare("SELECT id, provider_id FROM activations WHERE state IN ('waiting', 'received') AND provider_id IS NOT NULL");
     const endpoint = `${server.url}/stubs/handler_api.php?api_key=bench-key-0123456789&action=getActiveActivations`;

@@ -15,6 +15,8 @@ import { createLogger } from "../src/logger.ts";
 import { buildServices } from "../src/main.ts";
 import { systemClock } from "../src/clock.ts";
 import { benchConfig, cutNetwork, median, percentile, tempDir, type FigureResult } from "./lib.ts";
+import { readOperationsFigures } from "../src/domain/operationsFigures.ts";
+import { Metrics } from "../src/ops/metrics.ts";
 
 const USERS = 1_000;
 const SEQUENTIAL = 3_000;
@@ -61,7 +63,7 @@ export async function benchUpdates(runs: number): Promise<FigureResult[]> {
   const dir = tempDir();
   const config = benchConfig({ DATABASE_PATH: join(dir.path, "updates.sqlite") });
   const store = openStore(config.databasePath);
-  const deps = buildServices(config, store, systemClock, createLogger("silent"));
+  const deps = buildServices(config, store, systemClock, createLogger("silent"), new Metrics({ figures: () => readOperationsFigures(store.db) }));
   for (let u = 0; u < USERS; u++) {
     const account = deps.accounts.registerOrTouch({ id: 10_000 + u, first_name: `User ${10_000 + u}`, language_code: "en" });
     deps.accounts.acceptTerms(account.id);

@@ -1,9 +1,12 @@
+import cron from "node-cron";
 import { z } from "zod";
 import { currency, isKnownCurrency } from "./domain/money.ts";
 import { parseServiceMarkups, validatePricingRules, type PricingRules } from "./domain/pricing.ts";
 import { parseDenyList, type DenyLists } from "./domain/prohibited.ts";
 import type { StarsSettings } from "./payments/stars.ts";
-import { parseScaled } from "./domain/decimal.ts";
+import { formatScaled, parseScaled } from "./domain/decimal.ts";
+import { LEDGER_AMOUNT_LIMIT } from "./domain/ledger.ts";
+import { isTimeZone } from "./domain/workingDays.ts";
 
 /**
  * Every setting the bot reads, in one zod schema. `loadConfig(env)` is pure: it takes an
@@ -53,7 +56,53 @@ const url = (what: string) =>
     }, `expected ${what} (an http:// or https:// URL)`)
     .transform((value) => value.replace(/\/+$/, ""));
 
+const hourList = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\s*,\s*\d+)*$/, `expected ${what}`)
+    .transform((text) => [...new Set(text.split(",").map((n) => Number(n.trim())))].sort((a, b) => a - b))
+    .refine((hours) => hours.every((h) => h > 0), `expected ${what}, each above zero`);
+
 const decimal = (what: string) => z.string().trim().regex(/^\d+(\.\d+)?$/, `expected ${what}, e.g. 12.5`);
+
+/** "+03:00" -> 180 (minutes east of UTC); from -12:00 to +14:00, the zones that exist. */
+const utcOffset = z
+  .string()
+  .trim()
+  .transform((raw, ctx) => {
+    const match = /^([+-])(\d{2}):(\d{2})$/.exec(raw);
+    const minutes = match ? Number(match[2]) * 60 + Number(match[3]) : NaN;
+    const signed = match?.[1] === "-" ? -minutes : minutes;
+    if (!match || Number(match[3]) >= 60 || signed < -12 * 60 || signed > 14 * 60) {
+      ctx.addIssue({ code: "custom", message: `expected a UTC offset such as +03:00 or -05:00 (from -12:00 to +14:00), got "${raw}"` });
+      return z.NEVER;
+    }
+    return signed;
+  });
+
+/** A secret that travels in a header or a URL: Telegram allows these characters, 1-256 of them. */
+const secret = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{16,256}$/, "expected 16 to 256 letters, digits, _ or - (e.g. the output of `openssl rand -hex 32`)");
+
+/** host:port, e.g. 0.0.0.0:8080; port 0 lets the system pick one (tests). */
+const listen = z
+  .string()
+  .trim()
+  .regex(/^[^\s:]+:\d{1,5}$/, "expected host:port, e.g. 0.0.0.0:8080")
+  .transform((value) => {
+    const at = value.lastIndexOf(":");
+    return { host: value.slice(0, at), port: Number(value.slice(at + 1)) };
+  })
+  .refine((address) => address.port <= 65_535, "expected a port up to 65535");
+
+const urlPath = z
+  .string()
+  .trim()
+  .regex(/^\/[A-Za-z0-9._~/-]*$/, "expected a path starting with /, e.g. /telegram")
+  .transform((value) => (value.length > 1 ? value.replace(/\/+$/, "") : value));
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const PROVIDERS = ["simulator", "sms-activate", "5sim"] as const;
@@ -80,6 +129,8 @@ const schema = z
       .transform((code) => code.toUpperCase())
       .default("USD"),
     PROVIDER_TIMEOUT_SECONDS: positiveInt("seconds").default(15),
+    // The sms-activate protocol's time stamps carry no zone; Moscow time is the protocol's own.
+    PROVIDER_UTC_OFFSET: utcOffset.prefault("+03:00"),
     PROVIDER_LOW_BALANCE: decimal("an amount in the provider's currency").default("100"),
     CATALOG_SYNC_MINUTES: positiveInt("minutes").default(10),
     PRICE_RATE: decimal("shop currency units per one unit of the provider's currency").default("0.012"),
@@ -90,6 +141,19 @@ const schema = z
       .refine((text) => parseServiceMarkups(text) !== null, 'expected "service:percent" pairs separated by commas, e.g. "tg:50,wa:40"')
       .default(""),
     MIN_MARGIN: decimal("an amount in the shop currency").default("0.05"),
+    ADMIN_MAX_AMOUNT: decimal("an amount in the shop currency").default("1000"),
+    OPERATOR_TIME_ZONE: z
+      .string()
+      .trim()
+      .refine(isTimeZone, "expected an IANA time zone such as Europe/Moscow or UTC")
+      .default("Europe/Moscow"),
+    WORKING_DAYS: z
+      .string()
+      .trim()
+      .regex(/^[1-7](\s*,\s*[1-7])*$/, "expected weekdays as numbers separated by commas, 1 = Monday ... 7 = Sunday, e.g. 1,2,3,4,5")
+      .transform((text) => [...new Set(text.split(",").map((n) => Number(n.trim())))])
+      .default([1, 2, 3, 4, 5]),
+    REFUND_REMIND_HOURS: positiveInt("hours").default(4),
     DENY_SERVICES: z.string().default(""),
     DENY_COUNTRIES: z.string().default(""),
     REMINDER_MINUTES: positiveInt("minutes").default(5),
@@ -113,6 +177,35 @@ const schema = z
       .transform(Number)
       .default(1),
     SIMULATOR_SMS_DELAY_SECONDS: positiveInt("seconds").default(15),
+    // Rentals (POLICY L1-L5)
+    RENT_PERIODS_HOURS: hourList("rental periods in hours, e.g. 24,168,720").default([24, 168, 720]),
+    RENT_MARKUP_PERCENT: decimal("a percentage").optional(),
+    RENT_REMINDER_HOURS: hourList("hours before the end, e.g. 24,1").default([24, 1]),
+    RENT_ID_COUNTRIES: z
+      .string()
+      .trim()
+      .regex(/^([A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*)?$/, "expected two-letter country codes separated by commas, e.g. US,GB")
+      .transform((text) => (text === "" ? [] : text.split(",").map((code) => code.trim().toUpperCase())))
+      .default([]),
+    RENT_POLL_SECONDS: positiveInt("seconds").default(30),
+
+    // --- Running it for real: webhook, provider push, HTTP server, backups (see README) ---
+    WEBHOOK_URL: url("the bot's public https address for Telegram's webhook")
+      .refine((value) => value.startsWith("https://"), "expected an https:// URL (Telegram only calls https)")
+      .optional(),
+    WEBHOOK_SECRET: secret.optional(),
+    WEBHOOK_LISTEN: listen.optional(),
+    WEBHOOK_PATH: urlPath.default("/telegram"),
+    PROVIDER_WEBHOOK_PATH: urlPath.optional(),
+    PROVIDER_WEBHOOK_SECRET: secret.optional(),
+    PUSH_POLL_SECONDS: positiveInt("seconds").default(60),
+    BACKUP_DIR: z.string().trim().min(1, "expected a folder path").optional(),
+    BACKUP_KEEP: positiveInt("copies").default(7),
+    BACKUP_SCHEDULE: z
+      .string()
+      .trim()
+      .refine((expression) => cron.validate(expression), "expected a cron expression such as \"0 30 3 * * *\" (seconds first)")
+      .default("0 30 3 * * *"),
   })
   .superRefine((env, ctx) => {
     if (env.PROVIDER !== "simulator" && !env.PROVIDER_API_KEY) {
@@ -124,6 +217,23 @@ const schema = z
     }
     if (env.TOPUP_MIN_STARS > env.TOPUP_MAX_STARS) {
       ctx.addIssue({ code: "custom", path: ["TOPUP_MIN_STARS"], message: "must not be above TOPUP_MAX_STARS" });
+    }
+    const adminMax = parseScaled(env.ADMIN_MAX_AMOUNT, currency(env.SHOP_CURRENCY).minorDigits, "down");
+    if (adminMax === null || adminMax <= 0 || adminMax > LEDGER_AMOUNT_LIMIT) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ADMIN_MAX_AMOUNT"],
+        message: `expected an amount above zero and at most ${formatScaled(LEDGER_AMOUNT_LIMIT, currency(env.SHOP_CURRENCY).minorDigits)}`,
+      });
+    }
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "missing: webhook mode needs a secret that Telegram sends with every update" });
+    }
+    if (env.PROVIDER_WEBHOOK_PATH && !env.PROVIDER_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["PROVIDER_WEBHOOK_SECRET"], message: "missing: the provider's notices need a secret (it becomes the last part of the URL)" });
+    }
+    if (env.PROVIDER_WEBHOOK_PATH && env.PROVIDER_WEBHOOK_PATH === env.WEBHOOK_PATH) {
+      ctx.addIssue({ code: "custom", path: ["PROVIDER_WEBHOOK_PATH"], message: "must differ from WEBHOOK_PATH" });
     }
     if (env.PROVIDER === "sms-activate" && !env.PROVIDER_API_URL) {
       ctx.addIssue({
@@ -161,6 +271,8 @@ export interface Config {
     apiUrl: string | undefined;
     apiKey: string | undefined;
     timeoutMs: number;
+    /** Zone of the provider's time stamps that carry none, in minutes east of UTC (sms-activate protocol). */
+    utcOffsetMinutes: number;
     /** Admins are told when the provider balance falls to this (millionths of the provider's currency). */
     lowBalanceMicros: number;
   };
@@ -175,8 +287,46 @@ export interface Config {
   shopCurrency: string;
   simulator: { seed: number; smsDelaySeconds: number };
   topup: StarsSettings;
+  /** ADMIN_MAX_AMOUNT in the shop's minor units. */
+  adminMaxAmountMinor: number;
+
+  rent: {
+    periodsHours: number[];
+    /** Rental prices: the activation rules with RENT_MARKUP_PERCENT when set (no per-service markups then). */
+    pricing: PricingRules;
+    reminderHours: number[];
+    idCountries: string[];
+    pollSeconds: number;
+  };
+
+  /** Telegram webhook mode (WEBHOOK_URL set); null: long polling. */
+  webhook: { url: string; secret: string; path: string } | null;
+  /** The HTTP server (webhook, provider notices, /healthz, /metrics); null when nothing needs it. */
+  http: { host: string; port: number } | null;
+  /** SMS pushed by the provider: notices are accepted at `${path}/${secret}`. */
+  providerPush: { path: string; secret: string; slowPollSeconds: number } | null;
+  backup: { dir: string; keep: number; schedule: string } | null;
+
+  /** W6: refund requests are decided within 2 working days, counted on the operator's calendar. */
+  refunds: { timeZone: string; workingDays: number[]; remindBeforeHours: number };
 }
 
+
+/** Webhook, provider push, HTTP server and backups. The server runs when something needs it, or when WEBHOOK_LISTEN is set. */
+function operations(env: Env): Pick<Config, "webhook" | "http" | "providerPush" | "backup"> {
+  const webhook = env.WEBHOOK_URL && env.WEBHOOK_SECRET ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, path: env.WEBHOOK_PATH } : null;
+  const providerPush =
+    env.PROVIDER_WEBHOOK_PATH && env.PROVIDER_WEBHOOK_SECRET
+      ? { path: env.PROVIDER_WEBHOOK_PATH, secret: env.PROVIDER_WEBHOOK_SECRET, slowPollSeconds: Math.max(env.PUSH_POLL_SECONDS, env.STATUS_POLL_SECONDS) }
+      : null;
+  const needsServer = webhook !== null || providerPush !== null || env.WEBHOOK_LISTEN !== undefined;
+  return {
+    webhook,
+    http: needsServer ? (env.WEBHOOK_LISTEN ?? { host: "0.0.0.0", port: 8080 }) : null,
+    providerPush,
+    backup: env.BACKUP_DIR ? { dir: env.BACKUP_DIR, keep: env.BACKUP_KEEP, schedule: env.BACKUP_SCHEDULE } : null,
+  };
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -191,9 +341,12 @@ function toConfig(env: Env): Config {
       apiUrl: env.PROVIDER_API_URL,
       apiKey: env.PROVIDER_API_KEY,
       timeoutMs: env.PROVIDER_TIMEOUT_SECONDS * 1000,
+      utcOffsetMinutes: env.PROVIDER_UTC_OFFSET,
       lowBalanceMicros: parseScaled(env.PROVIDER_LOW_BALANCE, 6, "up") ?? 0,
     },
     catalogSyncMinutes: env.CATALOG_SYNC_MINUTES,
+    refunds: { timeZone: env.OPERATOR_TIME_ZONE, workingDays: env.WORKING_DAYS, remindBeforeHours: env.REFUND_REMIND_HOURS },
+    adminMaxAmountMinor: parseScaled(env.ADMIN_MAX_AMOUNT, currency(env.SHOP_CURRENCY).minorDigits, "down") ?? 0,
     pricing: pricingRules(env),
     denyLists: { services: parseDenyList(env.DENY_SERVICES), countries: parseDenyList(env.DENY_COUNTRIES) },
     activationTtlMinutes: env.ACTIVATION_TTL_MINUTES,
@@ -203,6 +356,16 @@ function toConfig(env: Env): Config {
     logLevel: env.LOG_LEVEL,
     shopCurrency: env.SHOP_CURRENCY,
     simulator: { seed: env.SIMULATOR_SEED, smsDelaySeconds: env.SIMULATOR_SMS_DELAY_SECONDS },
+    rent: {
+      periodsHours: env.RENT_PERIODS_HOURS,
+      pricing:
+        env.RENT_MARKUP_PERCENT === undefined
+          ? pricingRules(env)
+          : { ...pricingRules(env), markupPercent: env.RENT_MARKUP_PERCENT, serviceMarkupPercent: {} },
+      reminderHours: env.RENT_REMINDER_HOURS,
+      idCountries: env.RENT_ID_COUNTRIES,
+      pollSeconds: env.RENT_POLL_SECONDS,
+    },
     topup: {
       rate: env.STARS_RATE,
       presets: env.TOPUP_STARS_OPTIONS.filter((n) => n >= env.TOPUP_MIN_STARS && n <= env.TOPUP_MAX_STARS),
@@ -210,6 +373,7 @@ function toConfig(env: Env): Config {
       maxStars: env.TOPUP_MAX_STARS,
       invoiceTtlMs: env.TOPUP_INVOICE_HOURS * 3_600_000,
     },
+    ...operations(env),
   };
 }
 

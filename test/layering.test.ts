@@ -155,6 +155,23 @@ describe("layering rules", () => {
     expect(violations).toEqual([{ rule: "not-to-unresolvable", from: "src/domain/x.ts", to: "./missing.ts" }]);
   });
 
+  it.each(["bot/features/x.ts", "jobs/x.ts", "domain/x.ts"])("%s importing ops/ breaks only-main-to-ops", async (path) => {
+    const up = "../".repeat(path.split("/").length - 1);
+    const violations = await violationsIn({
+      [`src/${path}`]: `import { metrics } from "${up}ops/metrics.ts";\nexport const x = metrics;\n`,
+      "src/ops/metrics.ts": exporting("metrics"),
+    });
+    expect(violations).toEqual([{ rule: "only-main-to-ops", from: `src/${path}`, to: "src/ops/metrics.ts" }]);
+  });
+
+  it.each(["bot", "jobs"])("ops/ importing %s/ breaks ops-not-to-bot-or-jobs", async (layer) => {
+    const violations = await violationsIn({
+      "src/ops/server.ts": `import { y } from "../${layer}/y.ts";\nexport const server = y;\n`,
+      [`src/${layer}/y.ts`]: exporting("y"),
+    });
+    expect(violations).toEqual([{ rule: "ops-not-to-bot-or-jobs", from: "src/ops/server.ts", to: `src/${layer}/y.ts` }]);
+  });
+
   it("the intended shape breaks nothing: main wires everything, outer layers call the domain, the domain uses db", async () => {
     const violations = await violationsIn({
       "src/main.ts": [

@@ -24,11 +24,12 @@ export const USER_COMMANDS = [
   "help",
   "rules",
   "paysupport",
+  "refundrequest",
   "cancel",
 ] as const;
 
 /** What admins see on top of the user commands (handled by the admin and broadcast features). */
-export const ADMIN_COMMANDS = ["refund", "credit", "debit", "block", "unblock", "user", "order", "stats", "broadcast", "ledger", "audit"] as const;
+export const ADMIN_COMMANDS = ["refund", "credit", "debit", "block", "unblock", "unsuspend", "user", "order", "stats", "broadcast", "ledger", "audit", "rental", "rentproblems", "rentrefund", "refunds", "refuse", "reply", "thread"] as const;
 
 type Texts = Pick<I18n<BotContext>, "t">;
 
@@ -54,6 +55,19 @@ export function userMenu(i18n: Texts): CommandGroup<BotContext> {
 /** One admin's menu: the user commands plus the admin ones, in that admin's chat only. */
 export function adminMenu(i18n: Texts, adminId: number): CommandGroup<BotContext> {
   return menu(i18n, { type: "chat", chat_id: adminId }, adminEntries);
+}
+
+/**
+ * What Telegram shows before a user's first message ("What can this bot do?") and on the bot's
+ * profile, in each language the bot speaks, from the locale files; English is also the default.
+ */
+export async function registerDescriptions(api: Api, i18n: Texts): Promise<void> {
+  for (const language of [undefined, ...LANGUAGES]) {
+    const texts = language ?? "en";
+    const only = language ? { language_code: language } : {};
+    await api.setMyDescription(i18n.t(texts, "bot-description"), only);
+    await api.setMyShortDescription(i18n.t(texts, "bot-short-description"), only);
+  }
 }
 
 /**

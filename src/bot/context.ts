@@ -18,6 +18,12 @@ import type { NumberProvider } from "../domain/numberProvider.ts";
 import type { Outbox } from "../domain/outbox.ts";
 import type { PricingRules } from "../domain/pricing.ts";
 import type { Purchases } from "../domain/purchases.ts";
+import type { RentalProblems } from "../domain/rentalProblems.ts";
+import type { Rentals } from "../domain/rentals.ts";
+import type { RentalUpkeep } from "../domain/rentalUpkeep.ts";
+import type { RefundRequests } from "../domain/refundRequests.ts";
+import type { Support } from "../domain/support.ts";
+import type { Regulars } from "../domain/regulars.ts";
 import type { Logger } from "../logger.ts";
 import type { StarsPayments } from "../payments/stars.ts";
 
@@ -29,6 +35,8 @@ export interface BotSettings {
   activationTtlMinutes: number;
   /** For showing the provider's cost of an order to admins in the shop's currency. */
   pricing: PricingRules;
+  /** ADMIN_MAX_AMOUNT in minor units: an admin's typed amount above it gets the usage line. */
+  adminMaxAmountMinor: number;
 }
 
 /** Every service the bot's features use, built once in main.ts and passed in. No database handle. */
@@ -43,12 +51,23 @@ export interface BotDeps {
   stars: StarsPayments;
   activations: Activations;
   purchases: Purchases;
+  /** Renting numbers for days (POLICY L1-L5). */
+  rentals: Rentals;
+  rentalProblems: RentalProblems;
+  /** Polling, expiry and reminders of rentals; `recordSms` is what a provider push would call. */
+  rentalUpkeep: RentalUpkeep;
   outbox: Outbox;
   broadcasts: Broadcasts;
   audit: AuditLog;
   adminActions: AdminActions;
   adminReports: AdminReports;
   accountDeletion: AccountDeletion;
+  refundRequests: RefundRequests;
+  support: Support;
+  /** Favourites, recent services, the order waiting for a top-up, back-in-stock watches. */
+  regulars: Regulars;
+  /** Broadcasts shown as a preview and waiting for the admin's Confirm (survive restarts). */
+  broadcastDrafts: KeyValue;
   /** Where conversation state is kept (survives restarts). */
   conversationState: KeyValue;
   clock: Clock;

@@ -9,22 +9,24 @@ import { broadcastFeature } from "./features/broadcast.ts";
 import { adminFeature } from "./features/admin/index.ts";
 import { cardFeature } from "./features/buy/card.ts";
 import { buyConversation } from "./features/buy/flow.ts";
-import { buyFeature } from "./features/buy/purchase.ts";
+import { buyByTypedName, buyFeature } from "./features/buy/purchase.ts";
 import { ordersFeature } from "./features/buy/orders.ts";
 import { comingSoonFeature } from "./features/comingSoon.ts";
 import { membershipFeature } from "./features/membership.ts";
+import { rentFeature } from "./features/rent/index.ts";
 import { historyFeature } from "./features/history.ts";
 import { infoFeature } from "./features/info.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { startFeature } from "./features/start.ts";
-import { supportFeature } from "./features/support.ts";
+import { supportConversation, supportFeature } from "./features/support.ts";
+import { refundRequestConversation, refundRequestFeature } from "./features/refunds/request.ts";
 import { paymentsFeature, topupConversation, topupFeature } from "./features/topup.ts";
 import { createI18n } from "./i18n.ts";
 import { loadAccount, reportError, stopBlocked, withDeps } from "./middleware.ts";
 import { acknowledge, htmlByDefault } from "./respond.ts";
 
 /** Bump when a conversation's steps change, so that old replay logs are discarded, not misread. */
-export const CONVERSATION_VERSION = 1;
+export const CONVERSATION_VERSION = 2;
 
 const retryOnFloodLimits = () => autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
 
@@ -96,6 +98,8 @@ export function createBot(deps: BotDeps): BuiltBot {
 
   // The number card's buttons work whatever flow is open in the chat (a flow would swallow them).
   app.use(cardFeature);
+  // The same for renting: its screens are plain buttons, and no flow may swallow them.
+  app.use(rentFeature);
   // Admin commands next: an admin inside a flow must still reach them.
   app.use(adminFeature);
   app.use(broadcastFeature);
@@ -114,11 +118,15 @@ export function createBot(deps: BotDeps): BuiltBot {
   // meets a command leaves and passes it on.
   app.use(topupConversation);
   app.use(buyConversation);
+  app.use(refundRequestConversation);
+  app.use(supportConversation);
 
-  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature, historyFeature, buyFeature, ordersFeature, accountFeature, comingSoonFeature);
+  app.use(startFeature, infoFeature, settingsFeature, topupFeature, supportFeature, refundRequestFeature, historyFeature, buyFeature, ordersFeature, accountFeature, comingSoonFeature);
 
   // A button from an old or forged message: a polite answer, nothing else happens.
   app.on("callback_query", (ctx) => acknowledge(ctx, ctx.t("button-expired"), true));
+  // A service's name typed outside any flow starts buying it.
+  app.use(buyByTypedName);
   // Text the bot does not expect: point to the menu rather than stay silent.
   app.on("message", (ctx) => ctx.reply(ctx.t("unknown-message")));
 

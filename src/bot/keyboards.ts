@@ -11,14 +11,24 @@ export const MENU = {
   history: "m:hist",
   settings: "m:set",
   help: "m:help",
+  orders: "m:orders",
 } as const;
 
 export const TERMS_ACCEPT = "terms:accept";
 
+/** "📱 My numbers", with how many are active when any are. */
+export function myNumbersLabel(ctx: FlowContext): string {
+  const active = ctx.account ? ctx.deps.activations.countOpenOfUser(ctx.account.id) : 0;
+  return active > 0 ? ctx.t("menu-orders-active", { count: active }) : ctx.t("menu-orders");
+}
+
 export function mainMenuKeyboard(ctx: FlowContext): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(ctx.t("menu-buy"), MENU.buy)
-    .text(ctx.t("menu-rent"), MENU.rent)
+  const keyboard = new InlineKeyboard().text(ctx.t("menu-buy"), MENU.buy);
+  // Renting is hidden where the provider cannot rent numbers for days (5sim).
+  if (ctx.deps.rentals.offered) keyboard.text(ctx.t("menu-rent"), MENU.rent);
+  return keyboard
+    .row()
+    .text(myNumbersLabel(ctx), MENU.orders)
     .row()
     .text(ctx.t("menu-topup"), MENU.topup)
     .text(ctx.t("menu-balance"), MENU.balance)

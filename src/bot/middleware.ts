@@ -30,6 +30,9 @@ export const loadAccount: MiddlewareFn<BotContext> = (ctx, next) => {
 export const stopBlocked: MiddlewareFn<BotContext> = async (ctx, next) => {
   const account = ctx.account;
   if (!account || account.status !== "blocked") return next();
+  // A payment made after its pre-checkout was approved is money taken: it must reach the payments
+  // handler, which credits it to the frozen balance and tells the payer and the admins.
+  if (ctx.message?.successful_payment) return next();
   if (ctx.preCheckoutQuery) {
     await ctx.answerPreCheckoutQuery(false, { error_message: ctx.t("precheckout-blocked") });
     return;

@@ -20,14 +20,17 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url
 /**
  * Opens (creating the folder and file if needed) and migrates the database. `:memory:` works too.
  * WAL lets readers run beside the one writer; the busy timeout makes concurrent writers wait
- * instead of failing at once.
+ * instead of failing at once; synchronous = FULL makes every commit durable.
  */
 export function openStore(path: string): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("synchronous = NORMAL");
+  // FULL: every commit is synced to disk before it returns, so a credit or charge the bot confirmed
+  // survives a power cut. WAL with NORMAL survives a process crash but may drop the last commits
+  // on power loss — not acceptable for a ledger (README, "Durability").
+  sqlite.pragma("synchronous = FULL");
   const db = drizzle(sqlite, { schema });
   applyMigrations(sqlite, db);
   return {

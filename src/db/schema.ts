@@ -34,6 +34,8 @@ export const users = sqliteTable(
     deletedAt: integer("deleted_at"),
     // Set when the bot can no longer write to the user (they blocked it): broadcasts skip them.
     botBlockedAt: integer("bot_blocked_at"),
+    // An IANA time zone chosen in Settings; null: the default of the user's language.
+    timeZone: text("time_zone"),
   },
   (t) => [
     // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
@@ -488,4 +490,304 @@ export const inactivityWarnings = sqliteTable(
     sentAt: integer("sent_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.daysBefore, t.lastSeenAt] })],
+);
+
+/*
+ * Rented numbers (POLICY L1-L5). A rental is a state machine like an activation, but paid at once
+ * (B4): reserving (hold placed, provider asked) -> active (number rented, hold captured in the same
+ * transaction) -> expired | finished (ended early, L3) | cancelled (inside the provider's window,
+ * refunded) | revoked (taken away, unused time refunded, L2); or reserving -> failed (hold voided).
+ * `cancelling` and `ending` are the half-way states of a cancel or an early end: the recovery job
+ * asks the provider again. Every transition is a guarded UPDATE.
+ */
+export const RENTAL_STATES = ["reserving", "active", "cancelling", "ending", "expired", "finished", "cancelled", "revoked", "failed"] as const;
+export type RentalState = (typeof RENTAL_STATES)[number];
+
+/** What the provider rents out, priced for the shop (refreshed with the catalog; only what may be sold, P2/P3). */
+export const rentOffers = sqliteTable(
+  "rent_offers",
+  {
+    serviceCode: text("service_code").notNull(),
+    countryCode: text("country_code").notNull(),
+    hours: integer("hours").notNull(),
+    costMicros: integer("cost_micros").notNull(),
+    price: integer("price").notNull(),
+    stock: integer("stock").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.serviceCode, t.countryCode, t.hours] }),
+    check("rent_offers_price", sql`typeof(${t.price}) = 'integer' AND ${t.price} > 0`),
+    check("rent_offers_hours", sql`typeof(${t.hours}) = 'integer' AND ${t.hours} > 0`),
+  ],
+);
+
+/** What the user saw on a rental's or an extension's confirmation, under the key its Confirm button carries. */
+export const rentQuotes = sqliteTable(
+  "rent_quotes",
+  {
+    orderKey: text("order_key").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind", { enum: ["rent", "extend"] }).notNull(),
+    // For an extension: the rental it extends.
+    rentalId: integer("rental_id"),
+    serviceCode: text("service_code").notNull(),
+    countryCode: text("country_code").notNull(),
+    hours: integer("hours").notNull(),
+    price: integer("price").notNull(),
+    costMicros: integer("cost_micros").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("rent_quotes_created").on(t.createdAt),
+    check("rent_quotes_kind", sql`${t.kind} IN ('rent', 'extend')`),
+    check("rent_quotes_price", sql`typeof(${t.price}) = 'integer' AND ${t.price} > 0`),
+  ],
+);
+
+export const rentals = sqliteTable(
+  "rentals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    orderKey: text("order_key").notNull(),
+    serviceCode: text("service_code").notNull(),
+    serviceName: text("service_name").notNull(),
+    countryCode: text("country_code").notNull(),
+    countryName: text("country_name").notNull(),
+    countryIso2: text("country_iso2"),
+    // The first period; extensions add their own rows.
+    hours: integer("hours").notNull(),
+    price: integer("price").notNull(),
+    costMicros: integer("cost_micros").notNull(),
+    holdId: integer("hold_id")
+      .notNull()
+      .references(() => holds.id),
+    provider: text("provider").notNull(),
+    providerId: text("provider_id"),
+    phone: text("phone"),
+    state: text("state", { enum: RENTAL_STATES }).notNull().default("reserving"),
+    endReason: text("end_reason"),
+    createdAt: integer("created_at").notNull(),
+    // Set when the number was rented; the bot's own clock, never the host's time stamps.
+    startedAt: integer("started_at"),
+    endsAt: integer("ends_at"),
+    // A cancel with a full refund is possible until then, while no SMS came.
+    cancelUntil: integer("cancel_until"),
+    endedAt: integer("ended_at"),
+    cardChatId: integer("card_chat_id"),
+    cardMessageId: integer("card_message_id"),
+  },
+  (t) => [
+    uniqueIndex("rentals_order_key").on(t.orderKey),
+    uniqueIndex("rentals_hold").on(t.holdId),
+    uniqueIndex("rentals_provider_id").on(t.provider, t.providerId).where(sql`provider_id IS NOT NULL`),
+    index("rentals_open").on(t.state).where(sql`state IN ('reserving', 'active', 'cancelling', 'ending')`),
+    index("rentals_by_user").on(t.userId, t.id),
+    check(
+      "rentals_state",
+      sql`${t.state} IN ('reserving', 'active', 'cancelling', 'ending', 'expired', 'finished', 'cancelled', 'revoked', 'failed')`,
+    ),
+    check("rentals_price", sql`typeof(${t.price}) = 'integer' AND ${t.price} > 0`),
+    check("rentals_issued", sql`${t.state} IN ('reserving', 'failed') OR (${t.providerId} IS NOT NULL AND ${t.phone} IS NOT NULL AND ${t.endsAt} IS NOT NULL)`),
+  ],
+);
+
+export const rentalSms = sqliteTable(
+  "rental_sms",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    rentalId: integer("rental_id")
+      .notNull()
+      .references(() => rentals.id),
+    providerSmsId: text("provider_sms_id").notNull(),
+    sender: text("sender"),
+    text: text("text").notNull(),
+    code: text("code"),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [uniqueIndex("rental_sms_once").on(t.rentalId, t.providerSmsId), index("rental_sms_by_rental").on(t.rentalId, t.id)],
+);
+
+/** One extension: reserving (hold placed, provider asked) -> done (hold captured) | failed (hold voided). */
+export const rentalExtensions = sqliteTable(
+  "rental_extensions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    rentalId: integer("rental_id")
+      .notNull()
+      .references(() => rentals.id),
+    orderKey: text("order_key").notNull(),
+    hours: integer("hours").notNull(),
+    price: integer("price").notNull(),
+    costMicros: integer("cost_micros").notNull(),
+    holdId: integer("hold_id")
+      .notNull()
+      .references(() => holds.id),
+    state: text("state", { enum: ["reserving", "done", "failed"] }).notNull().default("reserving"),
+    // The rental's end before this extension: recovery compares the provider's end with it.
+    endsBefore: integer("ends_before").notNull(),
+    failReason: text("fail_reason"),
+    createdAt: integer("created_at").notNull(),
+    settledAt: integer("settled_at"),
+  },
+  (t) => [
+    uniqueIndex("rental_extensions_order_key").on(t.orderKey),
+    uniqueIndex("rental_extensions_hold").on(t.holdId),
+    index("rental_extensions_by_rental").on(t.rentalId),
+    check("rental_extensions_state", sql`${t.state} IN ('reserving', 'done', 'failed')`),
+    check("rental_extensions_price", sql`typeof(${t.price}) = 'integer' AND ${t.price} > 0`),
+  ],
+);
+
+/**
+ * A user's report that the rented number does not work (POLICY L1): open (admins told) ->
+ * confirmed by an admin (broken since the report) -> resolved (working again, or the rental ended);
+ * or dismissed. `refundedDays` counts the days already refunded (each day keyed once in the ledger).
+ */
+export const rentalProblems = sqliteTable(
+  "rental_problems",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    rentalId: integer("rental_id")
+      .notNull()
+      .references(() => rentals.id),
+    state: text("state", { enum: ["open", "confirmed", "dismissed", "resolved"] }).notNull().default("open"),
+    reportedAt: integer("reported_at").notNull(),
+    decidedBy: integer("decided_by"),
+    decidedAt: integer("decided_at"),
+    resolvedAt: integer("resolved_at"),
+    refundedDays: integer("refunded_days").notNull().default(0),
+  },
+  (t) => [
+    index("rental_problems_by_rental").on(t.rentalId),
+    // One report in progress per rental.
+    uniqueIndex("rental_problems_one_open").on(t.rentalId).where(sql`state IN ('open', 'confirmed')`),
+    check("rental_problems_state", sql`${t.state} IN ('open', 'confirmed', 'dismissed', 'resolved')`),
+  ],
+);
+
+/*
+ * Requests for money on the balance to go back to the way it was paid (POLICY W1-W6). While a
+ * request is open its amount is reserved by a hold, so it cannot be spent and refunded both.
+ * open -> approving (Telegram asked) -> approved; open -> approved (recorded outside the bot);
+ * open -> refused / withdrawn, the hold voided. `approving` is the half-way state: the
+ * refund-requests job asks Telegram again until it settles.
+ */
+export const REFUND_REQUEST_STATUSES = ["open", "approving", "approved", "refused", "withdrawn"] as const;
+export type RefundRequestStatus = (typeof REFUND_REQUEST_STATUSES)[number];
+/** W1's cases (granted), W2's (refused), and anything else in the user's words. */
+export const REFUND_REASONS = ["not_provided", "carrier_failure", "changed_mind", "accidental", "left_unused", "misunderstood", "other"] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+export const refundRequests = sqliteTable(
+  "refund_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    // The draft's random key: a replayed confirmation creates one request.
+    requestKey: text("request_key").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    paymentId: integer("payment_id")
+      .notNull()
+      .references(() => starPayments.id),
+    amount: integer("amount").notNull(),
+    reason: text("reason", { enum: REFUND_REASONS }).notNull(),
+    reasonText: text("reason_text"),
+    service: text("service"),
+    status: text("status", { enum: REFUND_REQUEST_STATUSES }).notNull().default("open"),
+    holdId: integer("hold_id").references(() => holds.id),
+    // How an approved request was paid: by Telegram (the whole charge) or outside the bot (W3).
+    method: text("method", { enum: ["stars", "outside"] }),
+    decidedBy: integer("decided_by"),
+    decisionNote: text("decision_note"),
+    createdAt: integer("created_at").notNull(),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    uniqueIndex("refund_requests_key").on(t.requestKey),
+    // One request in progress per payment.
+    uniqueIndex("refund_requests_one_active").on(t.paymentId).where(sql`status IN ('open', 'approving')`),
+    index("refund_requests_by_status").on(t.status, t.createdAt),
+    index("refund_requests_by_user").on(t.userId),
+    check("refund_requests_amount", sql`typeof(${t.amount}) = 'integer' AND ${t.amount} > 0`),
+    check("refund_requests_status", sql`${t.status} IN ('open', 'approving', 'approved', 'refused', 'withdrawn')`),
+    check("refund_requests_reason", sql`${t.reason} IN ('not_provided', 'carrier_failure', 'changed_mind', 'accidental', 'left_unused', 'misunderstood', 'other')`),
+    check("refund_requests_method", sql`${t.method} IS NULL OR ${t.method} IN ('stars', 'outside')`),
+  ],
+);
+
+/** The support conversation of each user with the admins, in order (Telegram requires /paysupport). */
+export const supportMessages = sqliteTable(
+  "support_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    // "in": from the user; "out": an admin's answer.
+    direction: text("direction", { enum: ["in", "out"] }).notNull(),
+    adminTelegramId: integer("admin_telegram_id"),
+    text: text("text").notNull(),
+    // The Telegram update it came from: a redelivered update is stored once.
+    sourceKey: text("source_key").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("support_messages_source").on(t.sourceKey),
+    index("support_messages_by_user").on(t.userId, t.id),
+    check("support_messages_direction", sql`${t.direction} IN ('in', 'out')`),
+  ],
+);
+
+/* ---- A shop people come back to: favourites, an order waiting for a top-up, back-in-stock notices ---- */
+
+/** Services a user starred: shown first in step 1 of buying. */
+export const favouriteServices = sqliteTable(
+  "favourite_services",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    serviceCode: text("service_code").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.serviceCode] })],
+);
+
+/**
+ * The order a user was short of money for when they pressed Top up: after the payment the same
+ * confirmation is shown again. One per user (the latest wins), taken once.
+ */
+export const ordersAwaitingTopup = sqliteTable("orders_awaiting_topup", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  serviceCode: text("service_code").notNull(),
+  countryCode: text("country_code").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** "Tell me when it is back": one open watch per user, service and country; told once. */
+export const stockWatches = sqliteTable(
+  "stock_watches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    serviceCode: text("service_code").notNull(),
+    countryCode: text("country_code").notNull(),
+    createdAt: integer("created_at").notNull(),
+    notifiedAt: integer("notified_at"),
+  },
+  (t) => [
+    uniqueIndex("stock_watches_open").on(t.userId, t.serviceCode, t.countryCode).where(sql`notified_at IS NULL`),
+    index("stock_watches_pair").on(t.serviceCode, t.countryCode),
+  ],
 );

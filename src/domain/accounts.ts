@@ -126,6 +126,11 @@ export class Accounts {
     this.db.update(users).set({ language, languageChosen: true }).where(eq(users.id, userId)).run();
   }
 
+  /** An IANA time zone for the times the user is shown; null goes back to the language's default. */
+  setTimeZone(userId: number, timeZone: string | null): void {
+    this.db.update(users).set({ timeZone }).where(eq(users.id, userId)).run();
+  }
+
   setNewsOptOut(userId: number, optOut: boolean): void {
     this.db.update(users).set({ newsOptOut: optOut }).where(eq(users.id, userId)).run();
   }

@@ -6,7 +6,7 @@ import type { AbuseGuard } from "./abuse.ts";
 import { queueCardRedraw, queueUpdateMessages, type ActivationPolling, type ActivationUpdate } from "./activationPolling.ts";
 import type { Activation, ActivationRecords, ActivationSettings } from "./activationRecords.ts";
 import type { Ledger } from "./ledger.ts";
-import type { NumberProvider } from "./numberProvider.ts";
+import type { NumberProvider, ProviderResult } from "./numberProvider.ts";
 import type { ItemFailures } from "./itemFailures.ts";
 import type { Outbox } from "./outbox.ts";
 
@@ -18,12 +18,17 @@ import type { Outbox } from "./outbox.ts";
 
 export type EndOutcome =
   | { ok: true; activation: Activation; refunded: number; suspendedUntil?: number }
-  | { ok: false; reason: "not_found" | "has_code" | "ended" | "busy" | "temporary" | "not_yet_issued"; activation?: Activation }
+  /**
+   * `unclear`: the provider's answer could not be read, so it may have ended the number or not. It
+   * stays `cancelling` with its hold; the owner of `cancelling` asks again and tells the user.
+   */
+  | { ok: false; reason: "not_found" | "has_code" | "ended" | "busy" | "temporary" | "not_yet_issued" | "unclear"; activation?: Activation }
   | { ok: false; reason: "too_early"; at: number; activation: Activation };
 
 export type CodeActionOutcome =
   | { ok: true; activation: Activation }
-  | { ok: false; reason: "not_found" | "no_code" | "ended" | "temporary" | "refused"; activation?: Activation };
+  /** `unclear`: the provider's answer to Finish could not be read; nothing changed here. */
+  | { ok: false; reason: "not_found" | "no_code" | "ended" | "temporary" | "refused" | "unclear"; activation?: Activation };
 
 export interface EndingDeps {
   db: Db;
@@ -125,7 +130,10 @@ export class ActivationEnding {
       }
     }
     if (afterCrash) return { ok: false, reason: "temporary", activation };
-    // Unclear (down, garbage): back to waiting; the user may try again, nothing was refunded.
+    // An answer nobody can read may mean the number ended there, or not: neither refunded nor
+    // offered again; it stays `cancelling`, and the owner of that state asks again.
+    if (result.failure.kind === "unrecognised") return { ok: false, reason: "unclear", activation };
+    // Not answered, or refused for the operator's reasons: back to waiting; the user may try again.
     const back = records.transition(activation, "cancelling", "waiting", { endReason: null }) ?? activation;
     return { ok: false, reason: "temporary", activation: back };
   }
@@ -147,8 +155,7 @@ export class ActivationEnding {
     if (!activation || activation.userId !== userId) return { ok: false, reason: "not_found" };
     if (activation.state !== "received") return { ok: false, reason: activation.state === "waiting" ? "no_code" : "ended", activation };
     const result = await provider.finish(activation.providerId ?? "");
-    if (!result.ok && result.failure.kind === "temporary") return { ok: false, reason: "temporary", activation };
-    // Refused or unknown at the provider means it has ended there too: done either way.
+    if (!finishedThere(result)) return { ok: false, reason: !result.ok && result.failure.kind === "temporary" ? "temporary" : "unclear", activation };
     const finished = records.transition(activation, "received", "finished", { endReason: "user" });
     return { ok: true, activation: finished ?? records.byId(activationId) ?? activation };
   }
@@ -178,7 +185,8 @@ export class ActivationEnding {
     const providerId = activation.providerId ?? "";
     if (activation.state === "received") {
       const result = await provider.finish(providerId);
-      if (!result.ok && result.failure.kind === "temporary") return undefined;
+      // Not known to be finished there (down, unreadable, the operator's side): asked again next run.
+      if (!finishedThere(result)) return undefined;
       const finished = ledger.write(() => {
         const row = records.transition(activation, "received", "finished", { endReason: "expired" });
         if (row) queueCardRedraw(outbox, row, 0);
@@ -256,4 +264,13 @@ export class ActivationEnding {
       return { ok: true, activation: ended, refunded: ended.price, ...(suspendedUntil !== undefined ? { suspendedUntil } : {}) };
     });
   }
+}
+
+/**
+ * Whether the provider's answer to Finish says the activation is done there: finished, or refused
+ * because it has already ended or the provider no longer knows it. Anything else (no answer, an
+ * answer nobody can read) leaves it open here, to be asked again.
+ */
+function finishedThere(result: ProviderResult<void>): boolean {
+  return result.ok || result.failure.kind === "invalid_state" || result.failure.kind === "not_found";
 }

@@ -6,6 +6,7 @@ import type { Activation, ActivationRecords, ActivationSmsRow } from "./activati
 import type { Ledger } from "./ledger.ts";
 import type { NumberProvider, ProviderActivation, ProviderSms } from "./numberProvider.ts";
 import type { ItemFailures } from "./itemFailures.ts";
+import { OperatorAlerts } from "./operatorAlerts.ts";
 import type { Outbox } from "./outbox.ts";
 
 /**
@@ -25,6 +26,8 @@ export interface ActivationUpdate {
 }
 
 export class ActivationPolling {
+  private readonly alerts: OperatorAlerts;
+
   constructor(
     private readonly db: Db,
     private readonly records: ActivationRecords,
@@ -34,6 +37,7 @@ export class ActivationPolling {
     private readonly failures: ItemFailures,
     private readonly clock: Clock,
   ) {
+    this.alerts = new OperatorAlerts(outbox, clock);
     this.openIds = db
       .select({ id: activations.id, providerId: activations.providerId })
       .from(activations)
@@ -53,7 +57,11 @@ export class ActivationPolling {
     const listed = await this.provider.listOpenActivations();
     const byId = new Map<string, ProviderActivation>();
     if (listed.ok && listed.value) for (const remote of listed.value) byId.set(remote.id, remote);
-    if (!listed.ok) failures++;
+    if (!listed.ok) {
+      failures++;
+      // A revoked key or a banned account stops every user's SMS: the admins hear of it at once.
+      this.alerts.jobFailed("activation-poll", listed.failure);
+    }
     // The SMS already stored, per activation, in one query: an activation with nothing new costs
     // no write. "New" is decided by the provider's SMS ids, not by a count: some hosts list only
     // the newest code, so the count can stay the same while a new SMS arrives.
@@ -84,6 +92,7 @@ export class ActivationPolling {
             remote = { ...emptyRemote(row), state: "ended" };
           } else {
             failures++;
+            this.alerts.jobFailed("activation-poll", single.failure);
             continue;
           }
         } else remote = single.value;

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
 import { activations, activationSms, type ActivationState } from "../db/schema.ts";
@@ -51,6 +51,27 @@ export class ActivationRecords {
 
   countOfUser(userId: number): number {
     return this.db.select({ n: sql<number>`count(*)` }).from(activations).where(eq(activations.userId, userId)).get()?.n ?? 0;
+  }
+
+  /** "My numbers": the user's numbers newest first, without failed attempts (they cost nothing and never had a number). */
+  listedOfUser(userId: number, limit = 10, offset = 0): Activation[] {
+    return this.db
+      .select()
+      .from(activations)
+      .where(and(eq(activations.userId, userId), ne(activations.state, "failed")))
+      .orderBy(desc(activations.id))
+      .limit(limit)
+      .offset(offset)
+      .all();
+  }
+
+  countListedOfUser(userId: number): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(activations).where(and(eq(activations.userId, userId), ne(activations.state, "failed"))).get()?.n ?? 0;
+  }
+
+  /** Numbers of the user still being issued, waiting for or showing codes. */
+  countOpenOfUser(userId: number): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(activations).where(and(eq(activations.userId, userId), inArray(activations.state, OPEN_STATES))).get()?.n ?? 0;
   }
 
   open(): Activation[] {

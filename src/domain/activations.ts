@@ -62,6 +62,9 @@ export class Activations {
   sms = (activationId: number) => this.records.sms(activationId);
   ofUser = (userId: number, limit?: number, offset?: number) => this.records.ofUser(userId, limit, offset);
   countOfUser = (userId: number) => this.records.countOfUser(userId);
+  listedOfUser = (userId: number, limit?: number, offset?: number) => this.records.listedOfUser(userId, limit, offset);
+  countListedOfUser = (userId: number) => this.records.countListedOfUser(userId);
+  countOpenOfUser = (userId: number) => this.records.countOpenOfUser(userId);
   open = () => this.records.open();
   setCard = (activationId: number, chatId: number, messageId: number) => this.records.setCard(activationId, chatId, messageId);
   suspension = (userId: number) => this.abuse.suspension(userId);

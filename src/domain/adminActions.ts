@@ -8,6 +8,7 @@ import type { AuditLog } from "./audit.ts";
 import type { Balance, Ledger, LedgerEntry } from "./ledger.ts";
 import type { NumberProvider } from "./numberProvider.ts";
 import type { Outbox } from "./outbox.ts";
+import { activationRefundObjection, type ActivationRefundObjection } from "./refundRules.ts";
 
 /**
  * What the shop's admins can change. Every change runs in one ledger transaction together with its
@@ -25,14 +26,18 @@ export type AdminRefundResult =
   /** After a code: the price went back to the balance as a refund entry. */
   | { ok: true; kind: "refunded"; activation: Activation; account: Account; amount: number; entry: LedgerEntry; told: boolean }
   | { ok: false; reason: "not_found" | "busy" }
-  | { ok: false; reason: "already_refunded" | "not_charged"; activation: Activation };
+  | { ok: false; reason: "already_refunded" | "not_charged" | "account_deleted"; activation: Activation }
+  /** POLICY A4 or W4 refuses it; the admin may override explicitly (`force`). */
+  | { ok: false; reason: ActivationRefundObjection; activation: Activation };
 
 export type AdjustResult =
   /** A duplicate (the same key again) changes nothing and tells nobody. */
   | { ok: true; entry: LedgerEntry; duplicate: boolean; balance: Balance; told: boolean }
   | { ok: false; reason: "insufficient_funds"; available: number; missing: number }
   /** POLICY B2: a frozen balance is kept whole until the block is lifted; it can be credited, not debited. */
-  | { ok: false; reason: "account_deleted" | "idempotency_conflict" | "frozen" };
+  | { ok: false; reason: "account_deleted" | "idempotency_conflict" | "frozen" }
+  /** More than one admin operation may move, or a balance it would take past the limit. */
+  | { ok: false; reason: "over_limit"; max: number };
 
 export type BlockResult = { ok: true; account: Account; told: boolean } | { ok: false; reason: "account_deleted" | "already_blocked" | "not_blocked" };
 
@@ -40,12 +45,18 @@ export interface AdminActionsDeps {
   db: Db;
   ledger: Ledger;
   accounts: Accounts;
-  activations: Pick<Activations, "byId">;
+  activations: Pick<Activations, "byId" | "suspension" | "abuse">;
   audit: AuditLog;
   outbox: Pick<Outbox, "toUser">;
   clock: Clock;
   /** Told (best effort, never waited on for the refund) when an admin ends a number before its code. */
   provider: Pick<NumberProvider, "cancel">;
+  settings: AdminSettings;
+}
+
+export interface AdminSettings {
+  /** ADMIN_MAX_AMOUNT in minor units: no single credit or debit, and no balance an admin credit leads to, beyond it. */
+  maxAmount: number;
 }
 
 /** States of an activation whose hold is still open: no code yet. */
@@ -87,8 +98,10 @@ export class AdminActions {
    * activation is ended here with a guarded UPDATE (the activations module only ends activations
    * after asking the provider, and an admin refund must not wait on the provider) and the hold is
    * voided. After a code the purchase was captured: a `refund` entry, once per activation.
+   * The rules come first: a delivered code (A4) or an activation older than a month (W4) is refunded
+   * only with `override` (recorded in the audit log); a deleted account never.
    */
-  async refund(request: { adminTelegramId: number; activationId: number; reason: string }): Promise<AdminRefundResult> {
+  async refund(request: { adminTelegramId: number; activationId: number; reason: string; override?: boolean }): Promise<AdminRefundResult> {
     const { ledger, audit, db } = this.deps;
     const result = ledger.write((): AdminRefundResult => {
       const activation = this.deps.activations.byId(request.activationId);
@@ -101,6 +114,11 @@ export class AdminActions {
       if (hold.status === "voided") {
         return { ok: false, reason: activation.endReason === "admin" ? "already_refunded" : "not_charged", activation };
       }
+      // Never into a deleted account, whatever the admin says: its balance was forfeited (B2, B3).
+      if (account.status === "deleted") return { ok: false, reason: "account_deleted", activation };
+      const objection = activationRefundObjection(activation, hold.status === "captured", this.deps.clock());
+      if (objection && !request.override) return { ok: false, reason: objection, activation };
+      const overridden = objection ? ` (rule ${objection === "code_delivered" ? "A4" : "W4"} overridden: ${objection})` : "";
       if (hold.status === "open") {
         if (!NOT_CHARGED_OPEN.includes(activation.state)) return { ok: false, reason: "busy" };
         // A number never issued cannot be "cancelled" (the store requires a phone for that): it failed.
@@ -121,7 +139,7 @@ export class AdminActions {
           targetRef,
           amount: hold.amount,
           reason: request.reason,
-          details: `${activation.state} -> ${to}, hold ${hold.id} released`,
+          details: `${activation.state} -> ${to}, hold ${hold.id} released${overridden}`,
         });
         const told = this.tellRefunded(ended, hold.amount, request.reason);
         return { ok: true, kind: "released", activation: ended, account, amount: hold.amount, told };
@@ -145,7 +163,7 @@ export class AdminActions {
         targetRef,
         amount: hold.amount,
         reason: request.reason,
-        details: `after a code (${activation.state}), ledger entry ${credited.entry.id}`,
+        details: `after a code (${activation.state}), ledger entry ${credited.entry.id}${overridden}`,
       });
       const told = this.tellRefunded(activation, hold.amount, request.reason);
       return { ok: true, kind: "refunded", activation, account, amount: hold.amount, entry: credited.entry, told };
@@ -169,6 +187,9 @@ export class AdminActions {
       const account = this.deps.accounts.byId(request.account.id);
       if (!account || account.status === "deleted") return { ok: false, reason: "account_deleted" };
       if (request.amount < 0 && account.balanceFrozen) return { ok: false, reason: "frozen" };
+      const max = this.deps.settings.maxAmount;
+      if (!Number.isSafeInteger(request.amount) || Math.abs(request.amount) > max) return { ok: false, reason: "over_limit", max };
+      if (request.amount > 0 && ledger.balanceOf(account.id).posted + request.amount > max) return { ok: false, reason: "over_limit", max };
       const posted = ledger.adjust({
         userId: account.id,
         amount: request.amount,
@@ -180,6 +201,7 @@ export class AdminActions {
       if (!posted.ok) {
         if (posted.reason === "insufficient_funds") return { ok: false, reason: "insufficient_funds", available: posted.available, missing: posted.missing };
         if (posted.reason === "unknown_user") return { ok: false, reason: "account_deleted" };
+        if (posted.reason === "balance_limit") return { ok: false, reason: "over_limit", max };
         return { ok: false, reason: "idempotency_conflict" };
       }
       const balance = ledger.balanceOf(account.id);
@@ -228,6 +250,19 @@ export class AdminActions {
       const entry = this.deps.audit.write({ adminTelegramId: request.adminTelegramId, action: "unblock", targetUserId: account.id, details: `was: ${account.blockReason ?? ""}` });
       const told = this.deps.outbox.toUser(account.id, { kind: "notice", key: "admin-notice-unblocked" }, `admin-unblock:${account.id}:${entry.id}`);
       return { ok: true, account: unblocked, told };
+    });
+  }
+
+  /** Lifts a buying suspension (POLICY A6) before it ends; audited, and the user is told. */
+  unsuspend(request: { adminTelegramId: number; account: Account }): { ok: true; told: boolean } | { ok: false; reason: "not_suspended" | "account_deleted" } {
+    return this.deps.ledger.write(() => {
+      const account = this.deps.accounts.byId(request.account.id);
+      if (!account || account.status === "deleted") return { ok: false as const, reason: "account_deleted" as const };
+      const was = this.deps.activations.suspension(account.id);
+      if (!was || !this.deps.activations.abuse.lift(account.id)) return { ok: false as const, reason: "not_suspended" as const };
+      const entry = this.deps.audit.write({ adminTelegramId: request.adminTelegramId, action: "unsuspend", targetUserId: account.id, details: `was: ${was.reason}` });
+      const told = this.deps.outbox.toUser(account.id, { kind: "notice", key: "admin-notice-unsuspended" }, `admin-unsuspend:${account.id}:${entry.id}`);
+      return { ok: true as const, told };
     });
   }
 

@@ -108,6 +108,22 @@ export class AdminReports {
     };
   }
 
+  /**
+   * Activations of a phone number, newest first: what a user reads on their card ("+7 700 123 45 67")
+   * or a provider's list. Only the digits count; the country code may be left out.
+   */
+  activationsByPhone(phone: string, limit = 10): Activation[] {
+    const digits = phone.replace(/\D/g, "");
+    if (digits.length < 6) return [];
+    return this.deps.db
+      .select()
+      .from(activations)
+      .where(or(eq(activations.phone, digits), sql`${activations.phone} LIKE ${`%${digits}`}`))
+      .orderBy(desc(activations.id))
+      .limit(limit)
+      .all();
+  }
+
   orderDetails(activationId: number): OrderDetails | undefined {
     const activation = this.deps.activations.byId(activationId);
     if (!activation) return undefined;

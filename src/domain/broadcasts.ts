@@ -36,8 +36,22 @@ export class Broadcasts {
     private readonly clock: Clock,
   ) {}
 
-  /** Creates the broadcast and queues a message for each recipient, at once. */
-  start(adminTelegramId: number, content: BroadcastContent): { broadcast: Broadcast; recipients: number } {
+  /** How many accounts a broadcast started now would reach (POLICY B6), for the preview. */
+  recipientCount(): number {
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(users)
+        .where(sql`${users.status} = 'active' AND ${users.newsOptOut} = 0 AND ${users.botBlockedAt} IS NULL`)
+        .get()?.n ?? 0
+    );
+  }
+
+  /**
+   * Creates the broadcast and queues a message for each recipient, at once. A text is stored as
+   * it will be sent (HTML); `written` is what the admin wrote, kept in the audit log.
+   */
+  start(adminTelegramId: number, content: BroadcastContent, written?: string): { broadcast: Broadcast; recipients: number } {
     const now = this.clock();
     return this.db.transaction(
       () => {
@@ -61,7 +75,7 @@ export class Broadcasts {
           adminTelegramId,
           action: "broadcast",
           targetRef: refOf(broadcast.id),
-          details: content.kind === "text" ? content.text : "copy",
+          details: content.kind === "text" ? (written ?? content.text) : "copy",
         });
         return { broadcast, recipients };
       },

@@ -52,9 +52,57 @@ const SERVICE_NAMES_RU: Readonly<Record<string, string>> = {
   beeline: "Билайн",
 };
 
+/**
+ * Brands as people write them, for the services bought most; providers send "google,youtube,Gmail",
+ * "whatsapp", "openai". Keys are normalised names.
+ */
+const BRANDS: Readonly<Record<string, string>> = {
+  telegram: "Telegram",
+  whatsapp: "WhatsApp",
+  google: "Google",
+  youtube: "YouTube",
+  gmail: "Gmail",
+  openai: "OpenAI",
+  chatgpt: "ChatGPT",
+  instagram: "Instagram",
+  facebook: "Facebook",
+  tiktok: "TikTok",
+  discord: "Discord",
+  twitter: "Twitter",
+  microsoft: "Microsoft",
+  vk: "VK",
+  vkontakte: "VKontakte",
+  linkedin: "LinkedIn",
+  paypal: "PayPal",
+  wechat: "WeChat",
+  amazon: "Amazon",
+  apple: "Apple",
+  uber: "Uber",
+  airbnb: "Airbnb",
+  netflix: "Netflix",
+  steam: "Steam",
+  viber: "Viber",
+  signal: "Signal",
+  snapchat: "Snapchat",
+  tinder: "Tinder",
+};
+
+/** "google,youtube,Gmail" -> "Google, YouTube, Gmail"; other names unchanged but for the spacing after commas. */
+function brandName(name: string): string {
+  return name
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => BRANDS[normaliseName(part)] ?? part)
+    .join(", ");
+}
+
 export function serviceName(name: string, language: Language): string {
-  if (language === "ru") return SERVICE_NAMES_RU[normaliseName(name)] ?? name;
-  return name;
+  if (language === "ru") {
+    const russian = SERVICE_NAMES_RU[normaliseName(name)];
+    if (russian) return russian;
+  }
+  return brandName(name);
 }
 
 /**

@@ -4,6 +4,7 @@ import { ledgerEntries } from "../db/schema.ts";
 import { formatScaled } from "./decimal.ts";
 import type { LedgerEntry } from "./ledger.ts";
 import type { Currency } from "./money.ts";
+import { wellFormed } from "./text.ts";
 
 /**
  * Reading a user's ledger (POLICY B5): pages for the chat, every entry for the CSV export.
@@ -71,13 +72,20 @@ export interface HistoryCsvOptions {
   describe: (entry: LedgerEntry) => string;
   /** Column titles in the reader's language; defaults to CSV_DEFAULT_HEADER. */
   header?: Readonly<Record<CsvColumn, string>>;
+  /** The entry's kind in the reader's language; defaults to the stored kind. */
+  kindLabel?: (kind: LedgerEntry["kind"]) => string;
+  /**
+   * How the reader's spreadsheet reads CSV: "," with "." decimals (English), or ";" with ","
+   * decimals (Russian and most of Europe). Defaults to the first.
+   */
+  format?: { separator: "," | ";"; decimalMark: "." | "," };
 }
 
 const BOM = "\uFEFF";
 const EOL = "\r\n";
 /** A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets (CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r\n]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[",;\r\n]/;
 
 /** RFC 4180 quoting for any cell. */
 function quote(cell: string): string {
@@ -85,13 +93,15 @@ function quote(cell: string): string {
 }
 
 /** A text cell: a leading apostrophe keeps spreadsheets from treating it as a formula, then quoting. */
-function textCell(value: string): string {
+function textCell(text: string): string {
+  const value = wellFormed(text);
   return quote(FORMULA_START.test(value) ? `'${value}` : value);
 }
 
 /** A number cell: our own plain decimal, which must stay a number ("-1.50" is not a formula). */
-function numberCell(minor: number, cur: Currency): string {
-  return formatScaled(minor, cur.minorDigits, cur.minorDigits);
+function numberCell(minor: number, cur: Currency, decimalMark: "." | ","): string {
+  const plain = formatScaled(minor, cur.minorDigits, cur.minorDigits);
+  return decimalMark === "." ? plain : plain.replace(".", ",");
 }
 
 /** ISO 8601 in UTC, to the second. */
@@ -106,18 +116,19 @@ function isoUtc(ms: number): string {
  */
 export function historyCsv(entries: readonly LedgerEntry[], options: HistoryCsvOptions): string {
   const header = options.header ?? CSV_DEFAULT_HEADER;
-  const lines = [CSV_COLUMNS.map((column) => textCell(header[column])).join(",")];
+  const { separator, decimalMark } = options.format ?? { separator: ",", decimalMark: "." };
+  const lines = [CSV_COLUMNS.map((column) => textCell(header[column])).join(separator)];
   for (const entry of entries) {
     const cells: Record<CsvColumn, string> = {
       date: textCell(isoUtc(entry.createdAt)),
-      kind: textCell(entry.kind),
+      kind: textCell(options.kindLabel ? options.kindLabel(entry.kind) : entry.kind),
       description: textCell(options.describe(entry)),
-      amount: numberCell(entry.amount, options.currency),
-      balanceAfter: numberCell(entry.balanceAfter, options.currency),
+      amount: numberCell(entry.amount, options.currency, decimalMark),
+      balanceAfter: numberCell(entry.balanceAfter, options.currency, decimalMark),
       currency: textCell(options.currency.code),
       entryId: textCell(String(entry.id)),
     };
-    lines.push(CSV_COLUMNS.map((column) => cells[column]).join(","));
+    lines.push(CSV_COLUMNS.map((column) => cells[column]).join(separator));
   }
   return BOM + lines.join(EOL) + EOL;
 }

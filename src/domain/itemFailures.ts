@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import type { Outbox } from "./outbox.ts";
+import { cutText } from "./text.ts";
 
 /**
  * A sweep (polling, expiry, recovery...) handles each item on its own: one row that throws (a
@@ -26,7 +27,7 @@ export class ItemFailures {
     this.logger.error({ err: error, job, item }, "a job failed on one item; the others go on");
     try {
       const message = error instanceof Error ? error.message : String(error);
-      this.outbox.toAdmins({ kind: "notice", key: "job-item-failed", vars: { job, item, error: Array.from(message).slice(0, 300).join("") } }, `job-item-failed:${job}:${item}`);
+      this.outbox.toAdmins({ kind: "notice", key: "job-item-failed", vars: { job, item, error: cutText(message, 300) } }, `job-item-failed:${job}:${item}`);
     } catch (reportError) {
       this.logger.error({ err: reportError, job, item }, "could not report a failed item to the admins");
     }

@@ -40,12 +40,13 @@ type Refusal<R extends string> = { ok: false; reason: R };
 export type PostResult =
   | { ok: true; entry: LedgerEntry; duplicate: boolean }
   | InsufficientFunds
-  | Refusal<"unknown_user" | "idempotency_conflict">;
+  | Refusal<"unknown_user" | "idempotency_conflict" | "balance_limit">;
 
 export type HoldResult =
   | { ok: true; hold: Hold; duplicate: boolean }
   | InsufficientFunds
-  | Refusal<"unknown_user" | "idempotency_conflict" | "account_not_active">;
+  /** `hold_voided`: the key's hold was released; a new attempt needs a new key (it must reserve again). */
+  | Refusal<"unknown_user" | "idempotency_conflict" | "account_not_active" | "hold_voided">;
 
 export type CaptureResult =
   | { ok: true; entry: LedgerEntry; duplicate: boolean }
@@ -56,8 +57,15 @@ export type VoidResult = { ok: true; hold: Hold; duplicate: boolean } | Refusal<
 const CREDIT_KINDS: ReadonlySet<LedgerKind> = new Set(["topup", "refund", "adjustment"]);
 const DEBIT_KINDS: ReadonlySet<LedgerKind> = new Set(["purchase", "payment_refund", "forfeit", "adjustment"]);
 
+/**
+ * No single amount and no balance goes beyond this many minor units (10^12: ten billion in a
+ * currency with cents), far below the limit of exact integer arithmetic (about 9 * 10^15), so no
+ * sum the ledger or a report adds up can lose a unit. Admin operations have their own, lower limit.
+ */
+export const LEDGER_AMOUNT_LIMIT = 1_000_000_000_000;
+
 function assertAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) {
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > LEDGER_AMOUNT_LIMIT) {
     throw new RangeError(`ledger amounts are positive integers in minor units, got ${amount}`);
   }
 }
@@ -107,14 +115,25 @@ export class Ledger {
     });
   }
 
-  /** Reserves money for a purchase. A clean refusal when the available balance is short. */
+  /**
+   * Reserves money for a purchase (or a refund). A clean refusal when the available balance is short.
+   * A hold found by its key counts only while it is open or captured for this very operation (same
+   * user, amount and ref): a voided hold reserves nothing, so reusing its key is refused rather than
+   * answered "already reserved" (a retry that trusted it would move money nobody reserved).
+   */
   hold(request: { userId: number; amount: number; ref: Ref; idempotencyKey: string }): HoldResult {
     assertAmount(request.amount);
     return this.write((): HoldResult => {
       const existing = this.db.select().from(holds).where(eq(holds.idempotencyKey, request.idempotencyKey)).get();
       if (existing) {
-        const same = existing.userId === request.userId && existing.amount === request.amount;
-        return same ? { ok: true, hold: existing, duplicate: true } : { ok: false, reason: "idempotency_conflict" };
+        const same =
+          existing.userId === request.userId &&
+          existing.amount === request.amount &&
+          existing.refType === request.ref.type &&
+          existing.refId === request.ref.id;
+        if (!same) return { ok: false, reason: "idempotency_conflict" };
+        if (existing.status === "voided") return { ok: false, reason: "hold_voided" };
+        return { ok: true, hold: existing, duplicate: true };
       }
       const user = this.db.select({ status: users.status }).from(users).where(eq(users.id, request.userId)).get();
       if (!user) return { ok: false, reason: "unknown_user" };
@@ -197,7 +216,7 @@ export class Ledger {
 
   /** An admin's correction: signed amount, never below zero available. */
   adjust(posting: Omit<Posting, "kind" | "amount"> & { amount: number }): PostResult {
-    if (!Number.isSafeInteger(posting.amount) || posting.amount === 0) {
+    if (!Number.isSafeInteger(posting.amount) || posting.amount === 0 || Math.abs(posting.amount) > LEDGER_AMOUNT_LIMIT) {
       throw new RangeError(`an adjustment is a non-zero integer, got ${posting.amount}`);
     }
     const base = { ...posting, kind: "adjustment" as const, amount: Math.abs(posting.amount) };
@@ -309,6 +328,7 @@ export class Ledger {
     if (existing) return this.sameEntry(existing, posting, signedAmount);
     const balance = this.db.select().from(balances).where(eq(balances.userId, posting.userId)).get();
     if (!balance) return { ok: false, reason: "unknown_user" };
+    if (balance.posted + signedAmount > LEDGER_AMOUNT_LIMIT) return { ok: false, reason: "balance_limit" };
     const entry = this.db
       .insert(ledgerEntries)
       .values({

@@ -13,6 +13,11 @@ export type ProviderFailureKind =
   | "out_of_stock"
   /** The operator's account at the provider has no money left. */
   | "no_balance"
+  /**
+   * The provider's cost is above the maximum we allowed (sms-activate's WRONG_MAX_PRICE): a price
+   * rise, not an outage. `costMicros` carries the provider's new minimum.
+   */
+  | "price_changed"
   /** Bad API key, unknown service or country code, account banned: needs the operator. */
   | "bad_config"
   /** The provider refuses to cancel this early; `retryAt` says from when it will allow it. */
@@ -36,6 +41,8 @@ export interface ProviderFailure {
   retryAfterMs?: number;
   /** For `unrecognised` (and when useful otherwise): the provider's answer, truncated. */
   raw?: string;
+  /** For `price_changed`: the provider's new minimum cost of one activation. */
+  costMicros?: number;
 }
 
 export type ProviderResult<T> = { ok: true; value: T } | { ok: false; failure: ProviderFailure };
@@ -131,8 +138,27 @@ export interface ProviderRental {
   country: string;
   costMicros: number;
   endsAt: number;
-  state: "active" | "finished" | "cancelled" | "expired";
+  /**
+   * `revoked`: the carrier or the provider took the number away before its end (sms-activate's
+   * STATUS_REVOKE); the shop refunds the unused time (POLICY L2).
+   */
+  state: "active" | "finished" | "cancelled" | "expired" | "revoked";
   sms: ProviderSms[];
+}
+
+/** What a provider's rentals allow, so that the shop never promises more than the provider does. */
+export interface RentTerms {
+  /** False: the provider cannot rent numbers for days honestly; the bot hides renting. */
+  offered: boolean;
+  /** A rental may be cancelled with a full refund this long after it started, while no SMS came. */
+  cancelWindowMs: number;
+}
+
+export interface RecoverRentRequest extends RentRequest {
+  /** When the lost rent was sent. */
+  since: number;
+  /** Provider ids already attached to other rentals: never candidates. */
+  knownIds: string[];
 }
 
 export interface RentRequest {
@@ -153,6 +179,11 @@ export interface RentOffer {
 export interface NumberProvider {
   /** "simulator", "sms-activate" or "5sim": for logs and the admin's statistics. */
   readonly name: string;
+  /**
+   * How long after buying the provider refuses a cancel, when it is known (sms-activate: 2
+   * minutes). The card says from when Cancel works instead of looking active and then refusing.
+   */
+  readonly earlyCancelMs?: number;
 
   /** Services, countries, and cost and stock per pair. Slow: called by the catalog job only. */
   getCatalog(): Promise<ProviderResult<Catalog>>;
@@ -182,9 +213,19 @@ export interface NumberProvider {
   /** Reports the number as already used on the service, and cancels the activation. */
   ban(id: string): Promise<ProviderResult<void>>;
 
+  /** Whether this provider rents numbers for days, and its cancel window. */
+  readonly rentTerms: RentTerms;
   /** Rental offers (service, country, period and cost). */
   getRentOffers(): Promise<ProviderResult<RentOffer[]>>;
+  /** Rents one number. Not safe to repeat: a lost answer is resolved with `recoverRent`. */
   rent(request: RentRequest): Promise<ProviderResult<ProviderRental>>;
+  /**
+   * After a rent whose answer never came: the rental it created, found among the provider's
+   * active rentals (sms-activate: `getRentList`), or `value: null` when there is none. Never rents again.
+   */
+  recoverRent(request: RecoverRentRequest): Promise<ProviderResult<ProviderRental | null>>;
+  /** What extending a rental by `hours` would cost (sms-activate: `continueRentInfo`). */
+  quoteExtension(id: string, hours: number): Promise<ProviderResult<{ costMicros: number }>>;
   getRental(id: string): Promise<ProviderResult<ProviderRental>>;
   extendRental(id: string, hours: number): Promise<ProviderResult<ProviderRental>>;
   finishRental(id: string): Promise<ProviderResult<void>>;

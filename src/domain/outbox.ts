@@ -27,6 +27,20 @@ export type OutboxMessage =
   | { kind: "activation-card"; activationId: number }
   /** A6: no SMS yet, cancelling is free (with a Cancel button); skipped once the number moved on. */
   | { kind: "activation-reminder"; activationId: number }
+  /** A text about one rental; its number, service and country are filled in when sent. */
+  | { kind: "rental-notice"; rentalId: number; key: string; vars?: NoticeVars }
+  /** One SMS to a rented number, as its own message. */
+  | { kind: "rental-sms"; rentalId: number; smsId: number }
+  /** Redraw the rental's card where it is. */
+  | { kind: "rental-card"; rentalId: number }
+  /** The rental ends in `hours` hours: a reminder with a one-tap Extend; skipped once it ended or moved on. */
+  | { kind: "rental-reminder"; rentalId: number; hours: number; endsAt: number }
+  /** A text about one refund request (W6); its facts are filled in when sent. Admins' copies carry the decision buttons. */
+  | { kind: "refund-request"; requestId: number; key: string; vars?: NoticeVars }
+  /** One message of a support thread, to the user (an admin's answer) or to the admins (the user's message). */
+  | { kind: "support"; messageId: number }
+  /** A sold-out service and country the user asked about is back (with a button to buy it). */
+  | { kind: "stock-back"; watchId: number; serviceCode: string; countryCode: string; serviceName: string; countryName: string; countryIso2: string | null }
   /** One recipient of a broadcast. */
   | { kind: "broadcast"; broadcastId: number }
   /** Redraw a broadcast's progress message (or its final report) for the admin who started it. */

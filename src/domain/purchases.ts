@@ -8,7 +8,9 @@ import type { Activation, ActivationRecords, ActivationSettings } from "./activa
 import type { CatalogStore } from "./catalog.ts";
 import type { Ledger } from "./ledger.ts";
 import type { NumberProvider, ProviderActivation, ProviderFailure, ProviderFailureKind } from "./numberProvider.ts";
+import { formatScaled } from "./decimal.ts";
 import type { ItemFailures } from "./itemFailures.ts";
+import { OperatorAlerts } from "./operatorAlerts.ts";
 import type { Outbox } from "./outbox.ts";
 
 /**
@@ -44,8 +46,11 @@ export type ReserveResult =
   | { ok: true; activation: Activation; duplicate: boolean }
   | { ok: false; reason: "insufficient_funds"; price: number; available: number; missing: number }
   | { ok: false; reason: "suspended"; until: number }
-  /** The price went up since the user saw it (a catalog refresh): they must agree again. */
-  | { ok: false; reason: "price_changed"; price: number }
+  /**
+   * The price went up since the user saw it (a catalog refresh): they must agree again. From
+   * `confirm`, `requote` is the offer at its new price to confirm.
+   */
+  | { ok: false; reason: "price_changed"; price: number; requote?: QuoteResult }
   | { ok: false; reason: "not_offered" | "out_of_stock" | "account_not_active" };
 
 export type ConfirmResult =
@@ -58,7 +63,13 @@ export type BuyOutcome =
   | { ok: true; activation: Activation }
   /** The provider's answer is unknown; the recovery sweep settles it. The hold stays. */
   | { ok: false; reason: "pending"; activation: Activation }
-  | { ok: false; reason: ProviderFailureKind | "already_settled"; activation: Activation; failure?: ProviderFailure };
+  /**
+   * The provider's price rose above what the price was computed from (not an outage): nothing was
+   * charged, the offer is repriced, and `requote` is the offer at its new price for the user to
+   * confirm again (or the top-up they need first).
+   */
+  | { ok: false; reason: "price_changed"; activation: Activation; failure: ProviderFailure; requote: QuoteResult }
+  | { ok: false; reason: Exclude<ProviderFailureKind, "price_changed"> | "already_settled"; activation: Activation; failure?: ProviderFailure };
 
 export interface PurchaseDeps {
   db: Db;
@@ -73,11 +84,12 @@ export interface PurchaseDeps {
   settings: ActivationSettings;
 }
 
-/** Failures that only the operator can fix: the admins hear of each cause at once, once an hour. */
-const OPERATOR_FAILURES: ReadonlySet<string> = new Set(["no_balance", "bad_config"]);
-
 export class Purchases {
-  constructor(private readonly deps: PurchaseDeps) {}
+  private readonly alerts: OperatorAlerts;
+
+  constructor(private readonly deps: PurchaseDeps) {
+    this.alerts = new OperatorAlerts(deps.outbox, deps.clock);
+  }
 
   /** The confirmation screen: the offer as the user will agree to it, under a fresh order key. */
   quote(userId: number, serviceCode: string, countryCode: string): QuoteResult {
@@ -109,7 +121,9 @@ export class Purchases {
     const quote = this.quoteOf(orderKey, userId);
     if (!quote) return { ok: false, reason: "unknown_quote" };
     if (this.deps.clock() - quote.createdAt > QUOTE_TTL_MS) return { ok: false, reason: "quote_expired", quote };
-    return this.reserve({ userId, serviceCode: quote.serviceCode, countryCode: quote.countryCode, orderKey, maxPrice: quote.price });
+    const reserved = this.reserve({ userId, serviceCode: quote.serviceCode, countryCode: quote.countryCode, orderKey, maxPrice: quote.price });
+    if (!reserved.ok && reserved.reason === "price_changed") return { ...reserved, requote: this.quote(userId, quote.serviceCode, quote.countryCode) };
+    return reserved;
   }
 
   /**
@@ -185,7 +199,10 @@ export class Purchases {
       maxCostMicros: activation.costMicros,
     });
     if (result.ok) return this.issue(activation, result.value, false);
-    if (result.failure.kind === "temporary" || result.failure.kind === "unrecognised") return this.recover(activation, false);
+    // An answer nobody understands may hide a number that was sold: the hold stays and the
+    // recovery sweep settles it by the provider's list, never a refund that invites a second buy.
+    if (result.failure.kind === "unrecognised") return { ok: false, reason: "pending", activation };
+    if (result.failure.kind === "temporary") return this.recover(activation, false);
     return this.fail(activation, result.failure, false);
   }
 
@@ -286,6 +303,7 @@ export class Purchases {
 
   private fail(activation: Activation, failure: ProviderFailure, tellUser: boolean): BuyOutcome {
     const { ledger, records, outbox, catalog } = this.deps;
+    if (failure.kind === "price_changed") return this.priceRose(activation, failure);
     const failed = ledger.write(() => {
       const row = records.transition(activation, "reserving", "failed", { endReason: failure.kind });
       if (row) {
@@ -297,15 +315,39 @@ export class Purchases {
       return row;
     });
     if (failure.kind === "out_of_stock") catalog.markOutOfStock(activation.serviceCode, activation.countryCode);
-    if (OPERATOR_FAILURES.has(failure.kind)) {
-      const hour = Math.floor(this.deps.clock() / 3_600_000);
-      outbox.toAdmins(
-        { kind: "notice", key: "purchase-operator-failure", vars: { reason: failure.kind, details: failure.message } },
-        `purchase-operator-failure:${failure.kind}:${hour}`,
-      );
-    }
+    this.alerts.purchaseFailed(failure);
     if (!failed) return { ok: false, reason: "already_settled", activation: records.byId(activation.id) ?? activation };
     return { ok: false, reason: failure.kind, activation: failed, failure };
+  }
+
+  /**
+   * The provider refused the cost the price was computed from (a price rise, not an outage): the
+   * hold is voided, the offer repriced at once from the provider's new minimum, and the user gets
+   * a new quote at the new price to confirm again.
+   */
+  private priceRose(activation: Activation, failure: ProviderFailure): BuyOutcome {
+    const { ledger, records, catalog } = this.deps;
+    const failed = ledger.write(() => {
+      const row = records.transition(activation, "reserving", "failed", { endReason: failure.kind });
+      if (row) ledger.void(row.holdId);
+      return row;
+    });
+    if (!failed) return { ok: false, reason: "already_settled", activation: records.byId(activation.id) ?? activation };
+    if (failure.costMicros !== undefined) {
+      const price = catalog.reprice(activation.serviceCode, activation.countryCode, failure.costMicros);
+      if (price !== undefined && price > activation.price) {
+        ledger.write(() =>
+          this.alerts.priceRose({
+            service: activation.serviceName,
+            country: activation.countryName,
+            cost: formatScaled(failure.costMicros ?? 0, 6, 2),
+            price: { money: price },
+          }),
+        );
+      }
+    }
+    const requote = this.quote(activation.userId, activation.serviceCode, activation.countryCode);
+    return { ok: false, reason: "price_changed", activation: failed, failure, requote };
   }
 }
 

@@ -13,12 +13,19 @@ export function everySeconds(seconds: number): string {
   return `0 */${Math.max(1, Math.min(59, Math.round(seconds / 60)))} * * * *`;
 }
 
-/** Every STATUS_POLL_SECONDS: one request for all open activations; new SMS are queued for their users (A2). */
-export function pollJob(activations: Activations, seconds: number): Job {
+/**
+ * Every STATUS_POLL_SECONDS: one request for all open activations; new SMS are queued for their
+ * users (A2). `due` slows it down while the provider pushes SMS (ActivationPush.pollDue): polling
+ * is then the safety net.
+ */
+export function pollJob(activations: Activations, seconds: number, due?: (now: number, lastPollAt: number | null) => boolean): Job {
+  let lastPollAt: number | null = null;
   return {
     name: "activation-poll",
     schedule: everySeconds(seconds),
-    run: async () => {
+    run: async (now) => {
+      if (due && !due(now, lastPollAt)) return { skipped: "provider pushes SMS" };
+      lastPollAt = now;
       const { updates, requests, failures } = await activations.poll();
       return { updates: updates.length, requests, failures };
     },

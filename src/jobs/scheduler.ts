@@ -16,7 +16,17 @@ export interface Job {
   run(now: number): Promise<unknown> | unknown;
 }
 
+/** How a job has been doing, for /healthz. Times are epoch ms; null: not yet. */
+export interface JobStatus {
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  lastError: string | null;
+  running: boolean;
+}
+
 export interface Scheduler {
+  /** Every job by name, with its last success and failure. */
+  status(): Record<string, JobStatus>;
   /** Runs one job now, by name, as the schedule would (used by tests and admin commands). */
   runNow(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -24,6 +34,9 @@ export interface Scheduler {
 
 export function startScheduler(jobs: readonly Job[], clock: Clock, logger: Logger): Scheduler {
   const running = new Map<string, Promise<void>>();
+  const outcomes = new Map<string, Omit<JobStatus, "running">>(
+    jobs.map((job) => [job.name, { lastSuccessAt: null, lastFailureAt: null, lastError: null }]),
+  );
 
   const execute = (job: Job): Promise<void> => {
     // One run of a job at a time: a slow tick is not overlapped by the next one.
@@ -34,8 +47,16 @@ export function startScheduler(jobs: readonly Job[], clock: Clock, logger: Logge
       try {
         const result = await job.run(clock());
         logger.debug({ job: job.name, ms: clock() - started, result }, "job done");
+        const previous = outcomes.get(job.name);
+        outcomes.set(job.name, { lastFailureAt: previous?.lastFailureAt ?? null, lastError: previous?.lastError ?? null, lastSuccessAt: clock() });
       } catch (error) {
         logger.error({ err: error, job: job.name }, "job failed");
+        const previous = outcomes.get(job.name);
+        outcomes.set(job.name, {
+          lastSuccessAt: previous?.lastSuccessAt ?? null,
+          lastFailureAt: clock(),
+          lastError: error instanceof Error ? error.message : String(error),
+        });
       } finally {
         running.delete(job.name);
       }
@@ -51,6 +72,13 @@ export function startScheduler(jobs: readonly Job[], clock: Clock, logger: Logge
 
   let stopped = false;
   return {
+    status: () =>
+      Object.fromEntries(
+        jobs.map((job) => {
+          const outcome = outcomes.get(job.name) ?? { lastSuccessAt: null, lastFailureAt: null, lastError: null };
+          return [job.name, { ...outcome, running: running.has(job.name) }];
+        }),
+      ),
     runNow: async (name) => {
       const job = jobs.find((j) => j.name === name);
       if (!job) throw new Error(`no job named ${name}`);

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
-import { starPayments, topups } from "../db/schema.ts";
+import { holds, starPayments, topups } from "../db/schema.ts";
 import type { Accounts } from "../domain/accounts.ts";
 import type { Clock } from "../clock.ts";
 import type { Ledger, LedgerEntry } from "../domain/ledger.ts";
 import type { Outbox } from "../domain/outbox.ts";
 import { starsToShopMinor } from "../domain/pricing.ts";
+import type { PaymentRefunder, RefunderAnswer } from "../domain/refundRequests.ts";
 
 /**
  * Top-ups in Telegram Stars (REFERENCE.md section 3). Money is credited only from a
@@ -49,7 +50,16 @@ export type PreCheckoutVerdict =
   | { ok: false; reason: "unknown" | "already_paid" | "expired" | "amount_mismatch" | "not_allowed" };
 
 export type PaymentRecord =
-  | { status: "credited" | "duplicate"; payment: StarPayment; entry: LedgerEntry; userId: number; creditMinor: number; unknownPayload: boolean }
+  | {
+      status: "credited" | "duplicate";
+      payment: StarPayment;
+      entry: LedgerEntry;
+      userId: number;
+      creditMinor: number;
+      unknownPayload: boolean;
+      /** Credited to a blocked account's frozen balance; the payer was told through the outbox. */
+      frozen: boolean;
+    }
   | { status: "no_account" };
 
 export type RefundOutcome =
@@ -140,11 +150,22 @@ export class StarsPayments {
       if (existing) {
         const entry = this.ledger.entryById(existing.entryId);
         if (!entry) throw new Error(`payment ${existing.id} has no ledger entry`);
-        return { status: "duplicate", payment: existing, entry, userId: existing.userId, creditMinor: existing.creditMinor, unknownPayload: existing.topupId === null };
+        return {
+          status: "duplicate",
+          payment: existing,
+          entry,
+          userId: existing.userId,
+          creditMinor: existing.creditMinor,
+          unknownPayload: existing.topupId === null,
+          frozen: this.accounts.byId(existing.userId)?.status === "blocked",
+        };
       }
       const topup = this.topupByPayload(payment.payload);
-      const userId = topup?.userId ?? this.accounts.findByTelegramId(payment.telegramId)?.id;
-      if (userId === undefined) return { status: "no_account" };
+      // An invoice of an account deleted since goes to the payer's live account, never into a deleted one.
+      const invoiceOwner = topup ? this.accounts.byId(topup.userId) : undefined;
+      const owner = invoiceOwner && invoiceOwner.status !== "deleted" ? invoiceOwner : this.accounts.findByTelegramId(payment.telegramId);
+      if (owner === undefined) return { status: "no_account" };
+      const userId = owner.id;
       // Pre-checkout refused any other amount, so a mismatch can only come from a race; credit what was paid.
       const creditMinor = topup && topup.stars === payment.stars ? topup.creditMinor : this.quote(payment.stars);
       const credited = this.ledger.credit({
@@ -182,7 +203,23 @@ export class StarsPayments {
           `stars-unknown-payload:${payment.chargeId}`,
         );
       }
-      if (payment.source === "reconciliation") {
+      if (owner.status === "blocked") {
+        // POLICY B2: blocked after its pre-checkout, the payer's money is never swallowed: it is on
+        // the frozen balance now, and both the payer and the admins hear of it at once.
+        this.outbox.toUser(
+          userId,
+          { kind: "notice", key: "topup-paid-frozen", vars: { stars: payment.stars, amount: { money: creditMinor } } },
+          `topup-paid-frozen:${payment.chargeId}`,
+        );
+        this.outbox.toAdmins(
+          {
+            kind: "notice",
+            key: "stars-paid-while-blocked",
+            vars: { telegramId: String(payment.telegramId), account: String(userId), stars: payment.stars, charge: payment.chargeId, amount: { money: creditMinor } },
+          },
+          `stars-paid-while-blocked:${payment.chargeId}`,
+        );
+      } else if (payment.source === "reconciliation") {
         // The user never saw a confirmation for this payment: they are told, once, with the credit.
         this.outbox.toUser(
           userId,
@@ -190,7 +227,7 @@ export class StarsPayments {
           `topup-found-later:${payment.chargeId}`,
         );
       }
-      return { status: "credited", payment: row, entry: credited.entry, userId, creditMinor, unknownPayload: !topup };
+      return { status: "credited", payment: row, entry: credited.entry, userId, creditMinor, unknownPayload: !topup, frozen: owner.status === "blocked" };
     });
   }
 
@@ -210,15 +247,18 @@ export class StarsPayments {
       if (!payment) return { ok: false, reason: "not_found" };
       if (payment.refundStatus === "refunded") return { ok: true, alreadyRefunded: true, payment };
       if (payment.refundStatus === "pending" && payment.refundHoldId !== null) return { ok: "reserved", payment, holdId: payment.refundHoldId };
+      // Each attempt reserves anew under its own key: an earlier attempt Telegram refused was voided.
+      const attempt = this.refundAttempts(chargeId) + 1;
       const hold = this.ledger.hold({
         userId: payment.userId,
         amount: payment.creditMinor,
         ref: { type: "star_refund", id: chargeId },
-        idempotencyKey: `stars-refund:${chargeId}:${payment.id}`,
+        idempotencyKey: `stars-refund-attempt:${chargeId}:${attempt}`,
       });
       if (!hold.ok) {
         if (hold.reason === "insufficient_funds") return { ok: false, reason: "insufficient_funds" };
-        return { ok: false, reason: "account_not_active" };
+        if (hold.reason === "account_not_active" || hold.reason === "unknown_user") return { ok: false, reason: "account_not_active" };
+        throw new Error(`reserving the refund of ${chargeId} failed: ${hold.reason}`);
       }
       const updated = this.db
         .update(starPayments)
@@ -301,6 +341,11 @@ export class StarsPayments {
     return { credited, problems, nextOffset: offset };
   }
 
+  /** How many refund reservations were ever made for a charge (each attempt has its own). */
+  private refundAttempts(chargeId: string): number {
+    return this.db.select({ id: holds.id }).from(holds).where(and(eq(holds.refType, "star_refund"), eq(holds.refId, chargeId))).all().length;
+  }
+
   /** A user's Stars payments, oldest first (for admin views and refunds). */
   paymentsOf(userId: number): StarPayment[] {
     return this.db.select().from(starPayments).where(eq(starPayments.userId, userId)).orderBy(starPayments.id).all();
@@ -315,4 +360,25 @@ function errorDescription(error: unknown): string {
 /** A 400 from Telegram is a definite "no"; anything else (network, 5xx) may still have gone through. */
 function isDefiniteRefusal(error: unknown): boolean {
   return error !== null && typeof error === "object" && "error_code" in error && error.error_code === 400;
+}
+
+/**
+ * The domain's PaymentRefunder over the Bot API: Telegram's answer to refundStarPayment in the
+ * domain's words. CHARGE_ALREADY_REFUNDED means an earlier attempt went through (its answer was
+ * lost): done. A 400 is a definite no; anything else may have happened and is asked again later.
+ */
+export function starsRefunder(api: Pick<StarsApi, "refundStarPayment">): PaymentRefunder {
+  return {
+    async refundStars(telegramId, chargeId): Promise<RefunderAnswer> {
+      try {
+        await api.refundStarPayment(telegramId, chargeId);
+        return { kind: "done", alreadyRefunded: false };
+      } catch (error) {
+        const description = errorDescription(error);
+        if (description.includes("CHARGE_ALREADY_REFUNDED")) return { kind: "done", alreadyRefunded: true };
+        if (isDefiniteRefusal(error)) return { kind: "refused", detail: description };
+        return { kind: "unclear", detail: description };
+      }
+    },
+  };
 }

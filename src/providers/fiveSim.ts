@@ -351,7 +351,13 @@ export function createFiveSimProvider(options: FiveSimOptions): NumberProvider {
     if (path === null) return fail("not_found", "5sim: not a 5sim order id");
     const answer = await call(path, { auth: true, read: true });
     if (!answer.ok) return answer;
-    return parseOrder(answer.value);
+    return aboutOrder(id, parseOrder(answer.value));
+  }
+
+  /** An answer about another order than the one asked about is not an answer: never trusted. */
+  function aboutOrder(id: string, order: ProviderResult<FiveSimOrder>): ProviderResult<FiveSimOrder> {
+    if (!order.ok || String(order.value.id) === id) return order;
+    return unrecognised(`the answer about order ${id} is about order ${String(order.value.id)}`, order.value);
   }
 
   /** finish / cancel / ban: sent once, and successful only if 5sim reports the expected status. */
@@ -360,7 +366,7 @@ export function createFiveSimProvider(options: FiveSimOptions): NumberProvider {
     if (path === null) return fail("not_found", "5sim: not a 5sim order id");
     const answer = await call(path, { auth: true, read: false });
     if (!answer.ok) return answer;
-    const order = parseOrder(answer.value);
+    const order = aboutOrder(id, parseOrder(answer.value));
     if (!order.ok) return order;
     if (order.value.status !== expected) {
       return fail("invalid_state", `5sim: ${action} left the order ${order.value.status}`, {
@@ -585,6 +591,18 @@ export function createFiveSimProvider(options: FiveSimOptions): NumberProvider {
     finish: (id) => orderAction("finish", id, "FINISHED"),
     cancel: (id) => orderAction("cancel", id, "CANCELED"),
     ban: (id) => orderAction("ban", id, "BANNED"),
+
+    // 5sim's hosting numbers last hours, are not sold per service and cannot be extended: renting
+    // numbers for days is not offered honestly, so the bot hides it (the methods below stay for tools).
+    rentTerms: { offered: false, cancelWindowMs: 0 },
+
+    async recoverRent(): Promise<ProviderResult<ProviderRental | null>> {
+      return fail("bad_config", "5sim: renting numbers for days is not offered");
+    },
+
+    async quoteExtension(): Promise<ProviderResult<{ costMicros: number }>> {
+      return fail("bad_config", "5sim: extending rentals is not supported (hosting orders cannot be extended)");
+    },
 
     async getRentOffers(): Promise<ProviderResult<RentOffer[]>> {
       return fail("bad_config", "5sim: rent offers are not supported (hosting numbers are not sold per service)");

@@ -16,14 +16,18 @@ export interface ProviderSettings {
     /** Required by sms-activate and 5sim. */
     apiKey: string | undefined;
     timeoutMs: number;
+    /** Zone of the sms-activate protocol's time stamps, minutes east of UTC. */
+    utcOffsetMinutes: number;
   };
   simulator: { seed: number; smsDelaySeconds: number };
   activationTtlMinutes: number;
+  /** Rental periods offered, in hours (the sms-activate protocol reads offers per period). */
+  rentHours?: readonly number[];
 }
 
 /** Picks the provider named by `settings.provider.kind`. The only place that knows the concrete implementations. */
 export function createProvider(settings: ProviderSettings, simulatorState: KeyValue, clock: Clock): NumberProvider {
-  const { kind, apiUrl, apiKey, timeoutMs } = settings.provider;
+  const { kind, apiUrl, apiKey, timeoutMs, utcOffsetMinutes } = settings.provider;
   switch (kind) {
     case "simulator":
       return createSimulatorProvider({
@@ -35,7 +39,14 @@ export function createProvider(settings: ProviderSettings, simulatorState: KeyVa
       });
     case "sms-activate":
       // config validation guarantees both for this provider
-      return createSmsActivateProvider({ baseUrl: apiUrl ?? "", apiKey: apiKey ?? "", timeoutMs, now: clock });
+      return createSmsActivateProvider({
+        baseUrl: apiUrl ?? "",
+        apiKey: apiKey ?? "",
+        timeoutMs,
+        now: clock,
+        serverUtcOffsetMinutes: utcOffsetMinutes,
+        ...(settings.rentHours ? { rentHours: settings.rentHours } : {}),
+      });
     case "5sim":
       return createFiveSimProvider({ ...(apiUrl ? { baseUrl: apiUrl } : {}), apiKey: apiKey ?? "", timeoutMs, now: clock });
   }

@@ -27,6 +27,8 @@ describe("database set-up", () => {
       const triggers = store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
       expect(triggers).toEqual(expect.arrayContaining(TRIGGERS));
       expect(store.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+      // Durability of the ledger: 2 = FULL (a commit survives a power cut), not 1 = NORMAL.
+      expect(store.sqlite.pragma("synchronous", { simple: true })).toBe(2);
       expect(store.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
       expect(store.sqlite.pragma("busy_timeout", { simple: true })).toBe(5000);
       store.close();

@@ -281,6 +281,31 @@ describe("ending an activation", () => {
     expect(shop.activations.reserve({ userId: user, ...TG_KZ, orderKey: "later" }).ok).toBe(true);
   });
 
+  it("A6: a Ban (number already used) counts half a plain cancel; an admin can lift a suspension, and earlier cancels do not count again", async () => {
+    shop = await testShop();
+    const user = shop.userWithMoney(10_000);
+    // The limit is 3 plain cancels: 2 cancels and 1 Ban (2.5) do not suspend; a second Ban (3) does.
+    for (const [i, kind] of (["cancel", "cancel", "ban"] as const).entries()) {
+      const a = await bought(shop, user, `gentle-${i}`);
+      const ended = await shop.activations.cancel(a.id, user, kind);
+      expect(ended.ok && ended.suspendedUntil).toBeUndefined();
+    }
+    const fourth = await bought(shop, user, "gentle-3");
+    const last = await shop.activations.cancel(fourth.id, user, "ban");
+    expect(last).toMatchObject({ ok: true, suspendedUntil: shop.clock() + 2 * 60 * 60_000 });
+    const alert = shop.queued().find((q) => q.message.kind === "notice" && q.message.key === "abuse-suspended-admin");
+    expect(alert).toMatchObject({ message: { vars: { reason: "2 cancellations and 2 numbers reported as used, without a code" } } });
+
+    expect(shop.activations.abuse.lift(user)).toBe(true);
+    expect(shop.activations.suspension(user)).toBeUndefined();
+    expect(shop.activations.abuse.lift(user)).toBe(false);
+    // The cancels the lifted suspension answered for are not counted again: one more cancel is fine.
+    shop.clock.advance(1);
+    const again = await bought(shop, user, "after-lift");
+    const afterLift = await shop.activations.cancel(again.id, user, "cancel");
+    expect(afterLift.ok && afterLift.suspendedUntil).toBeUndefined();
+  });
+
   it("finish after a code ends the activation and keeps it paid", async () => {
     shop = await testShop();
     const user = shop.userWithMoney(1_000);

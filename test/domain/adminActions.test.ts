@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AccountDeletion } from "../../src/domain/accountDeletion.ts";
 import { AdminActions } from "../../src/domain/adminActions.ts";
-import { account, adminShop, bought, withCode, type AdminShop } from "../helpers/admin.ts";
+import { LEDGER_AMOUNT_LIMIT } from "../../src/domain/ledger.ts";
+import { account, ADMIN_MAX_AMOUNT, adminShop, bought, withCode, type AdminShop } from "../helpers/admin.ts";
 
 let shop: AdminShop | undefined;
 afterEach(() => {
@@ -52,16 +53,23 @@ describe("admin refunds", () => {
     const user = shop.userWithMoney(1_000);
     const activation = await withCode(shop, user);
     expect(activation.state).toBe("received");
-    const first = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "code <b>did not</b> work" });
+    // A4: a delivered code means the service was delivered; only an explicit override refunds it.
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "code <b>did not</b> work" })).toMatchObject({
+      ok: false,
+      reason: "code_delivered",
+    });
+    expect(shop.ledger.balanceOf(user).available).toBe(1_000 - activation.price);
+    const first = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "code <b>did not</b> work", override: true });
     expect(first).toMatchObject({ ok: true, kind: "refunded", amount: activation.price, told: true, entry: { kind: "refund", amount: activation.price, actorTelegramId: ADMIN } });
     expect(shop.ledger.balanceOf(user).available).toBe(1_000);
     // The reason goes into the message as the admin typed it: it is escaped when the message is rendered.
     expect(shop.notices()).toMatchObject([
       { dedupeKey: `admin-refund:${activation.id}`, message: { key: "admin-notice-refunded", vars: { reason: "code <b>did not</b> work", balance: { money: 1_000 } } } },
     ]);
-    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "again" })).toMatchObject({ ok: false, reason: "already_refunded" });
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "again", override: true })).toMatchObject({ ok: false, reason: "already_refunded" });
     expect(shop.ledger.balanceOf(user).available).toBe(1_000);
     expect(shop.audit.latest(10).filter((e) => e.action === "refund")).toHaveLength(1);
+    expect(shop.audit.latest(1)[0]?.details).toContain("rule A4 overridden");
     expect(shop.notices()).toHaveLength(1);
   });
 
@@ -77,15 +85,28 @@ describe("admin refunds", () => {
     expect(shop.notices()).toEqual([]);
   });
 
-  it("a refund to an account deleted since is recorded, but there is nobody to tell", async () => {
+  it("never refunds into an account deleted since, even with the override", async () => {
     shop = await adminShop();
     const user = shop.userWithMoney(1_000);
     const activation = await withCode(shop, user);
     expect(new AccountDeletion(shop.store.db, shop.ledger, shop.outbox, shop.clock).delete(user, "request")).toMatchObject({ ok: true });
-    const result = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "bad code" });
-    expect(result).toMatchObject({ ok: true, kind: "refunded", told: false });
-    expect(shop.audit.latest(10).map((e) => e.action)).toEqual(["refund"]);
+    const result = await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "bad code", override: true });
+    expect(result).toMatchObject({ ok: false, reason: "account_deleted" });
+    expect(shop.ledger.balanceOf(user).posted).toBe(0);
+    expect(shop.audit.latest(10)).toEqual([]);
     expect(shop.notices()).toEqual([]);
+  });
+
+  it("W4: an activation older than a month is refunded only with the override, which the audit log records", async () => {
+    shop = await adminShop();
+    const user = shop.userWithMoney(1_000);
+    const activation = await bought(shop, user);
+    // Still open (say, a stuck order found late): no code, but more than a month old.
+    shop.clock.advance(31 * 86_400_000 + 60_000);
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "late" })).toMatchObject({ ok: false, reason: "too_old" });
+    expect(shop.ledger.balanceOf(user).held).toBe(activation.price);
+    expect(await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "late", override: true })).toMatchObject({ ok: true, kind: "released" });
+    expect(shop.audit.latest(1)[0]?.details).toContain("rule W4 overridden");
   });
 });
 
@@ -120,6 +141,31 @@ describe("admin credits and debits", () => {
     expect(shop.ledger.balanceOf(user).posted).toBe(1_000);
     expect(shop.audit.latest(10)).toEqual([]);
     expect(shop.notices()).toEqual([]);
+  });
+
+  it("ADMIN_MAX_AMOUNT bounds a single credit or debit and the balance a credit leads to; nothing is moved or told", async () => {
+    shop = await adminShop();
+    const user = shop.userWithMoney(90_000);
+    const target = account(shop, user);
+    const over = shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: ADMIN_MAX_AMOUNT + 1, reason: "typo", idempotencyKey: "admin:m1" });
+    expect(over).toEqual({ ok: false, reason: "over_limit", max: ADMIN_MAX_AMOUNT });
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: -(ADMIN_MAX_AMOUNT + 1), reason: "typo", idempotencyKey: "admin:m2" })).toMatchObject({ reason: "over_limit" });
+    // Within the single limit, but the balance would end above it.
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: 10_001, reason: "bonus", idempotencyKey: "admin:m3" })).toMatchObject({ reason: "over_limit" });
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: Number.MAX_SAFE_INTEGER, reason: "x", idempotencyKey: "admin:m4" })).toMatchObject({ reason: "over_limit" });
+    expect(shop.actions.adjust({ adminTelegramId: ADMIN, account: target, amount: 10_000, reason: "bonus", idempotencyKey: "admin:m5" })).toMatchObject({ ok: true, balance: { posted: ADMIN_MAX_AMOUNT } });
+    expect(shop.audit.latest(10)).toHaveLength(1);
+    expect(shop.notices()).toHaveLength(1);
+  });
+
+  it("the ledger refuses any amount, and any balance, beyond its own limit far below exact integer arithmetic's", async () => {
+    shop = await adminShop();
+    const user = shop.userWithMoney(100);
+    const ref = { type: "test", id: "1" };
+    expect(() => shop?.ledger.credit({ userId: user, amount: LEDGER_AMOUNT_LIMIT + 1, kind: "topup", ref, idempotencyKey: "big" })).toThrow(RangeError);
+    expect(() => shop?.ledger.hold({ userId: user, amount: Number.MAX_SAFE_INTEGER, ref, idempotencyKey: "big" })).toThrow(RangeError);
+    expect(shop.ledger.credit({ userId: user, amount: LEDGER_AMOUNT_LIMIT, kind: "topup", ref, idempotencyKey: "big" })).toEqual({ ok: false, reason: "balance_limit" });
+    expect(shop.ledger.balanceOf(user).posted).toBe(100);
   });
 
   it("a deleted account is neither credited nor told", async () => {
@@ -193,6 +239,7 @@ describe("one transaction", () => {
       },
       clock: s.clock,
       provider: s.provider,
+      settings: { maxAmount: 100_000 },
     });
     expect(() => broken.adjust({ adminTelegramId: ADMIN, account: account(s, user), amount: 50, reason: "goodwill", idempotencyKey: "admin:t1" })).toThrow("disk full");
     expect(() => broken.block({ adminTelegramId: ADMIN, account: account(s, user), reason: "police" })).toThrow("disk full");

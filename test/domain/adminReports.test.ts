@@ -28,7 +28,7 @@ describe("admin reports", () => {
     shop = await adminShop();
     const user = shop.userWithMoney(1_000);
     const activation = await withCode(shop, user);
-    await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "bad code" });
+    await shop.actions.refund({ adminTelegramId: ADMIN, activationId: activation.id, reason: "bad code", override: true });
     const details = shop.reports.orderDetails(activation.id);
     expect(details?.sms.map((s) => s.code)).toEqual(["11111"]);
     expect(details?.entries.map((e) => [e.kind, e.amount])).toEqual([
@@ -45,7 +45,7 @@ describe("admin reports", () => {
     const sold = await withCode(shop, user);
     const cancelled = await bought(shop, user);
     await shop.activations.cancel(cancelled.id, user, "cancel");
-    await shop.actions.refund({ adminTelegramId: ADMIN, activationId: sold.id, reason: "r" });
+    await shop.actions.refund({ adminTelegramId: ADMIN, activationId: sold.id, reason: "r", override: true });
     const { today, month } = await shop.reports.stats();
     expect(today.topups).toEqual({ count: 1, amount: 1_000 });
     expect(today.sales).toEqual({ count: 1, amount: sold.price });

@@ -129,6 +129,11 @@ describe("names and flags in both languages", () => {
   it("gives brands their Russian form where they have one", () => {
     expect(serviceName("Yandex", "ru")).toBe("Яндекс");
     expect(serviceName("Yandex", "en")).toBe("Yandex");
+    // Providers' spellings shown as people know the brands, in both languages.
+    expect(serviceName("google,youtube,Gmail", "en")).toBe("Google, YouTube, Gmail");
+    expect(serviceName("google,youtube,Gmail", "ru")).toBe("Google, YouTube, Gmail");
+    expect(serviceName("whatsapp", "en")).toBe("WhatsApp");
+    expect(serviceName("openai", "ru")).toBe("OpenAI");
     expect(serviceName("Telegram", "ru")).toBe("Telegram");
   });
 });

@@ -77,6 +77,29 @@ describe("ledger: money moves only through entries and holds", () => {
     expect(fits.ok && fits.entry.balanceAfter).toBe(250);
   });
 
+  it("a hold found by its key counts only while open or captured for the same operation; a voided one reserves nothing", () => {
+    world = testWorld();
+    const user = world.newUser();
+    world.ledger.credit({ userId: user, amount: 300, kind: "topup", ref, idempotencyKey: "pay:1" });
+    const first = world.ledger.hold({ userId: user, amount: 100, ref, idempotencyKey: "refund:1" });
+    if (!first.ok) throw new Error("hold failed");
+    expect(world.ledger.hold({ userId: user, amount: 100, ref, idempotencyKey: "refund:1" })).toMatchObject({ ok: true, duplicate: true });
+    // The same key for another ref is another operation, not a repeat.
+    expect(world.ledger.hold({ userId: user, amount: 100, ref: { type: "test", id: "2" }, idempotencyKey: "refund:1" })).toEqual({
+      ok: false,
+      reason: "idempotency_conflict",
+    });
+    world.ledger.void(first.hold.id);
+    expect(world.ledger.hold({ userId: user, amount: 100, ref, idempotencyKey: "refund:1" })).toEqual({ ok: false, reason: "hold_voided" });
+    expect(world.ledger.balanceOf(user)).toEqual({ posted: 300, held: 0, available: 300 });
+    const captured = world.ledger.hold({ userId: user, amount: 100, ref, idempotencyKey: "refund:2" });
+    if (!captured.ok) throw new Error("hold failed");
+    world.ledger.capture(captured.hold.id, undefined, "payment_refund");
+    expect(world.ledger.hold({ userId: user, amount: 100, ref, idempotencyKey: "refund:2" })).toMatchObject({ ok: true, duplicate: true });
+    expect(world.ledger.balanceOf(user)).toEqual({ posted: 200, held: 0, available: 200 });
+    expect(world.ledger.checkInvariants()).toEqual([]);
+  });
+
   it("a blocked account cannot reserve money (POLICY B2)", () => {
     world = testWorld();
     const user = world.newUser();

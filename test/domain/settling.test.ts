@@ -121,14 +121,17 @@ describe("no answer we do not understand moves money", () => {
     expect(updates).toMatchObject([{ refunded: activation.price, activation: { state: "expired" } }]);
   });
 
-  it("a user's cancel that gets an unclear answer is not refunded, and the number stays the user's", async () => {
+  it("a user's cancel that gets an unclear answer is not refunded; it stays `cancelling` and its owner settles it", async () => {
     shop = await testShop();
     const user = shop.userWithMoney(1_000);
     const activation = await bought(shop, user);
     shop.provider.failNext("cancel", { kind: "unrecognised", message: "garbage" });
-    expect(await shop.activations.cancel(activation.id, user, "cancel")).toMatchObject({ ok: false, reason: "temporary" });
-    expect(shop.activations.byId(activation.id)?.state).toBe("waiting");
+    // The provider may or may not have ended the number: neither refunded nor offered to the user again.
+    expect(await shop.activations.cancel(activation.id, user, "cancel")).toMatchObject({ ok: false, reason: "unclear" });
+    expect(shop.activations.byId(activation.id)?.state).toBe("cancelling");
     expect(shop.ledger.balanceOf(user).held).toBe(activation.price);
+    expect(await shop.activations.settleStuckCancels()).toMatchObject([{ ok: true, refunded: activation.price }]);
+    expect(shop.ledger.balanceOf(user)).toEqual({ posted: 1_000, held: 0, available: 1_000 });
   });
 });
 

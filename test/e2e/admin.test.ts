@@ -34,15 +34,65 @@ describe("admins run the shop from the chat", () => {
     await w.h.app.scheduler.runNow("activation-poll");
     await w.h.tg.settle();
     expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(440);
+    // A4: the code was delivered, so the rules say no, unless the admin says "force".
     await admin.send(`/refund ${delivered.id} the code was rejected`);
+    expect(reply(admin)).toContain(`Not refunded: activation #${delivered.id} received its code`);
+    expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(440);
+    await admin.send(`/refund ${delivered.id} force the code was rejected`);
     expect(reply(admin)).toContain(`Activation #${delivered.id} refunded: $0.60 returned to #${account.id}`);
+    expect(w.h.app.deps.audit.latest(1)[0]?.details).toContain("rule A4 overridden");
     expect(reply(user)).toContain("Balance: $5.00");
-    await admin.send(`/refund ${delivered.id} again`);
+    await admin.send(`/refund ${delivered.id} force again`);
     expect(reply(admin)).toBe(`Activation #${delivered.id} was already refunded; nothing changed.`);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
 
     await user.send("/history");
     expect(reply(user)).toContain("Refund — the code was rejected");
+  });
+
+  it("an amount beyond ADMIN_MAX_AMOUNT, or near the limits of integer arithmetic, gets the usage line; a balance pushed past it is refused", async () => {
+    const w = await startWorld({ env: { ADMIN_MAX_AMOUNT: "100" } });
+    const admin = adminUser(w.h);
+    const { account } = await customer(w.h, "Olga", { balance: 9_000 });
+    for (const amount of ["100.01", "90071992547409.91", "9007199254740993", "1e5", "99999999999999999999999"]) {
+      await admin.send(`/credit #${account.id} ${amount} typo`);
+      expect(reply(admin)).toContain("Usage: /credit USER AMOUNT reason");
+      expect(reply(admin)).toContain("AMOUNT is at most $100.00.");
+      await admin.send(`/debit #${account.id} ${amount} typo`);
+      expect(reply(admin)).toContain("Usage: /debit USER AMOUNT reason");
+    }
+    await admin.send(`/credit #${account.id} 10.01 bonus`);
+    expect(reply(admin)).toBe(`⛔ Not done: an admin credit or debit is at most $100.00, and a credit may not take the balance of #${account.id} (Olga, tg ${account.telegramId}) beyond it (ADMIN_MAX_AMOUNT).`);
+    await admin.send(`/credit #${account.id} 10 bonus`);
+    expect(reply(admin)).toContain("Credited $10.00");
+    expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(10_000);
+  });
+
+  it("A4/W4: a delivered number older than a month is refunded only with force; never into a deleted account", async () => {
+    const w = await startWorld();
+    const admin = adminUser(w.h);
+    const { user, account } = await customer(w.h, "Petra", { balance: 500 });
+    const old = await buyTelegramInKazakhstan(w.h, user, account.id);
+    w.sim.deliverSms(old.providerId ?? "", "Telegram code: 40404");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    w.clock.advance(32 * 86_400_000);
+    await admin.send(`/refund ${old.id} late complaint`);
+    expect(reply(admin)).toContain(`Not refunded: activation #${old.id} received its code`);
+    expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(440);
+    await admin.send(`/refund ${old.id} force goodwill after a month`);
+    expect(reply(admin)).toContain(`Activation #${old.id} refunded`);
+    expect(w.h.app.deps.audit.latest(1)[0]).toMatchObject({ action: "refund", reason: "goodwill after a month" });
+
+    // A deleted account: even "force" does not refund into it.
+    const second = await buyTelegramInKazakhstan(w.h, user, account.id);
+    w.sim.deliverSms(second.providerId ?? "", "Telegram code: 50505");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    expect(w.h.app.deps.accountDeletion.delete(account.id, "request")).toMatchObject({ ok: true });
+    await admin.send(`/refund ${second.id} force they asked`);
+    expect(reply(admin)).toContain(`Not refunded: the account of activation #${second.id} was deleted`);
+    expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(0);
   });
 
   it("credits and debits by @username and account id; a debit never goes below zero; a replayed update applies once", async () => {
@@ -137,6 +187,15 @@ describe("admins run the shop from the chat", () => {
     expect(order).toContain("code 77777 · Telegram code: 77777");
     expect(order).toContain("purchase · -$0.60");
 
+    // The same order found by the number as the user sees it on the card, with spaces, or without the country code.
+    const phone = activation.phone ?? "";
+    await admin.send(`/order +${phone.slice(0, 1)} ${phone.slice(1, 4)} ${phone.slice(4)}`);
+    expect(reply(admin)).toContain(`Activation #${activation.id} · received`);
+    await admin.send(`/order ${phone.slice(1)}`);
+    expect(reply(admin)).toContain(`Activation #${activation.id} · received`);
+    await admin.send("/order +1 555 000 0000");
+    expect(reply(admin)).toContain("No activation with the number +1 555 000 0000.");
+
     await admin.send("/stats");
     const stats = reply(admin);
     expect(stats).toContain("Today");
@@ -156,7 +215,7 @@ describe("admins run the shop from the chat", () => {
     await admin.send("/audit");
     expect(reply(admin)).toBe("No admin actions yet.");
     await admin.send(`/credit @dora 1 bonus`);
-    await admin.send(`/refund ${activation.id} wrong code`);
+    await admin.send(`/refund ${activation.id} force wrong code`);
     await admin.send("/block @dora fraud report");
     await admin.send("/audit 2");
     const audit = reply(admin);

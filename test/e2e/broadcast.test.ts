@@ -74,6 +74,9 @@ describe("/broadcast", () => {
         },
       },
     });
+    await admin.waitForMessage("Preview");
+    expect(admin.lastBotMessage()?.text).toContain("recipients: 3");
+    await admin.press("✅ Send · 3");
     await admin.waitForMessage("Broadcast #");
     await until(() => admin.messages().some((m) => m.text.includes("Broadcast finished")));
 
@@ -100,6 +103,36 @@ describe("/broadcast", () => {
     expect(h.app.deps.accounts.findByTelegramId(carol.id)?.botBlockedAt).not.toBeNull();
   });
 
+  it("shows a preview with the recipients' count and sends only after Send; admin HTML goes out as formatting, broken HTML as plain text; the audit keeps the text", async () => {
+    harness = await startHarness();
+    const h = harness;
+    const admin = adminUser(h);
+    await admin.send("/start");
+    const alice = h.tg.user({ first_name: "Alice" });
+    await alice.send("/start");
+    await admin.send("/broadcast <b>Big</b> news");
+    const preview = admin.lastBotMessage();
+    expect(preview?.text).toContain("Preview · recipients: 2");
+    expect(preview?.html).toContain("<b>Big</b> news");
+    expect(preview?.buttons).toEqual([["✅ Send · 2", "✖️ Do not send"]]);
+    // Nothing is queued before Send.
+    expect(h.app.store.sqlite.prepare("SELECT count(*) FROM broadcasts").pluck().get()).toBe(0);
+    await admin.press("✅ Send · 2");
+    await until(() => admin.messages().some((m) => m.text.includes("Broadcast finished")));
+    const got = alice.botMessages().at(-1);
+    expect(got?.text).toBe("Big news");
+    expect(got?.html).toContain("<b>Big</b>");
+    expect(h.app.deps.audit.latest(1)[0]?.details).toBe("<b>Big</b> news");
+    // The preview loses its buttons: Send cannot be pressed twice.
+    expect(admin.messages().find((m) => m.id === preview?.id)?.buttons).toEqual([]);
+    expect(h.app.store.sqlite.prepare("SELECT count(*) FROM broadcasts").pluck().get()).toBe(1);
+
+    await admin.send("/broadcast 2 < 3 <b>unclosed");
+    expect(admin.lastBotMessage()?.text).toContain("sent as plain text");
+    await admin.press("✖️ Do not send");
+    expect(h.app.store.sqlite.prepare("SELECT count(*) FROM broadcasts").pluck().get()).toBe(1);
+  });
+
   it("from anyone else, /broadcast is just an unknown message and nothing is sent", async () => {
     harness = await startHarness();
     const mallory = harness.tg.user({ first_name: "Mallory" });
@@ -117,7 +150,8 @@ describe("/broadcast", () => {
     // More than one sender run can send (25 a second, 3 s a run): the restart always lands mid-way.
     const users = subscribers(h, 100);
     // Not waiting for the bot to settle: that would wait for the whole broadcast to go out.
-    await admin.send("/broadcast Restart-proof news", { wait: false });
+    await admin.send("/broadcast Restart-proof news");
+    await admin.press(/^✅ Send/, { wait: false });
     const news = () => h.tg.calls("sendMessage").filter((c) => c.params.text === "Restart-proof news");
     await until(() => news().length >= 5);
     await h.restart();
@@ -145,7 +179,8 @@ describe("/broadcast", () => {
     const admin = adminUser(h);
     await admin.send("/start");
     const users = subscribers(h, 60);
-    await admin.send("/broadcast Cancelled news", { wait: false });
+    await admin.send("/broadcast Cancelled news");
+    await admin.press(/^✅ Send/, { wait: false });
     await until(() => h.tg.calls("sendMessage").filter((c) => c.params.text === "Cancelled news").length >= 3);
     await admin.press("✖️ Cancel the broadcast");
     const atCancel = h.tg.calls("sendMessage").filter((c) => c.params.text === "Cancelled news").length;

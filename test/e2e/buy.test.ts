@@ -46,8 +46,8 @@ describe("buying a one-time number", () => {
     const shown = card(user, bought);
     expect(shown.html).toContain(`<code>+${bought.phone}</code>`);
     expect(shown.text).toContain("Status: ⏳ waiting for SMS");
-    expect(shown.text).toContain("Valid until 12:20 PM UTC");
-    expect(shown.buttons).toEqual([["❌ Cancel", "🚫 Number already used"]]);
+    expect(shown.text).toContain("Valid until 12:20 PM UTC · 20 minutes left");
+    expect(shown.buttons).toEqual([["❌ Cancel", "🚫 Number already used"], ["🔄 Refresh"]]);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 60, available: 440 });
 
     const before = user.botMessages().length;
@@ -60,7 +60,7 @@ describe("buying a one-time number", () => {
     expect(first?.text).toContain("Telegram code: 51234. Do not give it to anyone.");
     // The first code is the delivery (A4): the price is taken now.
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 440, held: 0, available: 440 });
-    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"]]);
+    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"], ["🔄 Refresh"]]);
 
     await user.press("📩 Another SMS");
     expect(lastAnswer(user)).toBe("Asked for another SMS. It will appear here.");
@@ -76,7 +76,8 @@ describe("buying a one-time number", () => {
 
     await user.press("✅ Finish");
     expect(latest(w, bought.id).state).toBe("finished");
-    expect(card(user, bought).buttons).toEqual([]);
+    // An ended card offers the next purchase instead of a dead end.
+    expect(card(user, bought).buttons).toEqual([["🔁 Buy again", "🌍 Another country"]]);
     expect(card(user, bought).text).toContain("Status: ✔️ finished");
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 440, held: 0, available: 440 });
 
@@ -115,7 +116,7 @@ describe("buying a one-time number", () => {
     expect(user.lastBotMessage()?.text).toBe(`↩️ The number +${bought.phone} is cancelled. $0.60 is back on your balance.`);
     expect(latest(w, bought.id).state).toBe("cancelled");
     expect(card(user, bought).text).toContain("Status: ↩️ cancelled, money returned");
-    expect(card(user, bought).buttons).toEqual([]);
+    expect(card(user, bought).buttons).toEqual([["🔁 Buy again", "🌍 Another country"]]);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
     expect(w.sim.snapshot().activations[0]?.state).toBe("cancelled");
     await user.press("Telegram");
@@ -143,7 +144,8 @@ describe("buying a one-time number", () => {
     expect(user.lastBotMessage()?.text).toBe(`⌛ No code came to +${bought.phone} (Telegram) in time, so the number has ended. $0.60 is back on your balance.`);
     expect(latest(w, bought.id).state).toBe("expired");
     expect(card(user, bought).text).toContain("expired without a code");
-    expect(card(user, bought).buttons).toEqual([]);
+    expect(card(user, bought).buttons).toEqual([["🔁 Buy again", "🌍 Another country"]]);
+    expect(user.lastBotMessage()?.buttons).toEqual([["🔁 Buy again", "⬅️ Main menu"]]);
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
   });
 
@@ -173,7 +175,7 @@ describe("buying a one-time number", () => {
     expect(lastAnswer(user)).toBe("A code has already arrived for this number, so it counts as delivered and cannot be cancelled or refunded.");
     expect(latest(w, bought.id).state).toBe("received");
     expect(card(user, bought).html).toContain("<code>44321</code>");
-    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"]]);
+    expect(card(user, bought).buttons).toEqual([["📩 Another SMS", "✅ Finish"], ["🔄 Refresh"]]);
 
     // A forged Cancel on the card now is refused the same way.
     await user.pressData(`act:c:${bought.id}`, bought.cardMessageId ?? undefined);
@@ -188,10 +190,15 @@ describe("buying a one-time number", () => {
     const w = await startWorld({ earlyCancelMs: 2 * 60_000 });
     const { user, account } = await customer(w.h, "Gus", { balance: 500 });
     const bought = await buyTelegramInKazakhstan(w.h, user, account.id);
-    await user.press("❌ Cancel");
+    // The card says from when Cancel works instead of looking active and then refusing.
+    expect(card(user, bought).buttons[0]?.[0]).toBe("❌ Cancel from 12:02 PM UTC");
+    await user.press("❌ Cancel from 12:02 PM UTC");
     expect(lastAnswer(user)).toBe("The provider allows cancelling this number from 12:02 PM UTC. Please try again then.");
     expect(latest(w, bought.id).state).toBe("waiting");
     w.clock.advance(2 * 60_000);
+    // Refresh redraws the card (never a timer): Cancel is plain again, and the time left counts down.
+    await user.press("🔄 Refresh");
+    expect(card(user, bought).text).toContain("18 minutes left");
     await user.press("❌ Cancel");
     expect(latest(w, bought.id).state).toBe("cancelled");
     expect(w.h.app.deps.ledger.balanceOf(account.id).available).toBe(500);
@@ -309,7 +316,11 @@ describe("buying a one-time number", () => {
     await user.press("WhatsApp");
     expect(user.lastBotMessage()?.text).toContain("WhatsApp · step 2 of 3");
 
-    // Typing again at any step searches again; nothing found shows the popular list.
+    // On the country step, text that matches no country but names a service searches services again.
+    await user.send("zzqx");
+    expect(user.lastBotMessage()?.text).toContain("No country of this service matches “zzqx”.");
+    await user.send("tele");
+    expect(user.lastBotMessage()?.text).toContain("Found for “tele”");
     await user.send("zzqx");
     expect(user.lastBotMessage()?.text).toContain("Nothing found for “zzqx”.");
     expect(user.lastBotMessage()?.buttons[0]).toEqual(["Telegram", "WhatsApp"]);
@@ -414,6 +425,8 @@ describe("buying a one-time number", () => {
     const bought = w.h.app.deps.activations.ofUser(account.id)[0];
     if (!bought) throw new Error("no activation");
     expect(card(user, bought).text).toContain("Статус: ⏳ ждём SMS");
-    expect(card(user, bought).buttons).toEqual([["❌ Отменить", "🚫 Номер уже использован"]]);
+    expect(card(user, bought).buttons).toEqual([["❌ Отменить", "🚫 Номер уже использован"], ["🔄 Обновить"]]);
+    // Russian readers see Moscow time by default, and the time left in Russian plural forms.
+    expect(card(user, bought).text).toContain("Действует до 15:20 GMT+3 · осталось 20 минут");
   });
 });

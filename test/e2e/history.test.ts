@@ -119,10 +119,10 @@ describe("transaction history (POLICY B5)", () => {
       .all(account.id)
       .map(String);
     expect(lines.slice(1).map((line) => line.split(",").at(-1))).toEqual(ids);
-    expect(lines[1]).toBe(`2026-03-05T09:31:00Z,topup,Top-up,10.00,10.00,USD,${ids[0]}`);
-    expect(lines[2]).toBe(`2026-03-05T09:32:00Z,purchase,"Purchase — Telegram, USA",-1.50,8.50,USD,${ids[1]}`);
-    expect(lines[4]).toBe(`2026-03-05T09:34:00Z,adjustment,Adjustment by the shop — <b>rounding</b> & fix,-0.05,9.95,USD,${ids[3]}`);
-    expect(lines[12]).toBe(`2026-03-05T09:42:00Z,topup,Top-up,1.00,14.00,USD,${ids[11]}`);
+    expect(lines[1]).toBe(`2026-03-05T09:31:00Z,Top-up,Top-up,10.00,10.00,USD,${ids[0]}`);
+    expect(lines[2]).toBe(`2026-03-05T09:32:00Z,Purchase,"Purchase — Telegram, USA",-1.50,8.50,USD,${ids[1]}`);
+    expect(lines[4]).toBe(`2026-03-05T09:34:00Z,Adjustment by the shop,Adjustment by the shop — <b>rounding</b> & fix,-0.05,9.95,USD,${ids[3]}`);
+    expect(lines[12]).toBe(`2026-03-05T09:42:00Z,Top-up,Top-up,1.00,14.00,USD,${ids[11]}`);
 
     // The history message, above the file, turns back into the menu.
     await user.press("⬅️ Main menu");
@@ -213,9 +213,10 @@ describe("transaction history (POLICY B5)", () => {
     const content = file?.document?.content ?? Buffer.alloc(0);
     expect([...content.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csvLines(content);
-    expect(lines[0]).toBe("Дата (UTC),Тип,Описание,Сумма,Баланс после операции,Валюта,№ записи");
-    expect(lines[1]).toMatch(/^2026-03-05T09:31:00Z,topup,Пополнение — Подарок <от друга>,250\.00,250\.00,USD,\d+$/);
-    expect(lines[2]).toMatch(/^2026-03-05T09:32:00Z,adjustment,Корректировка баланса магазином,-10\.50,239\.50,USD,\d+$/);
+    // A spreadsheet set to Russian reads ";" between cells and decimal commas; the type is in Russian too.
+    expect(lines[0]).toBe("Дата (UTC);Тип;Описание;Сумма;Баланс после операции;Валюта;№ записи");
+    expect(lines[1]).toMatch(/^2026-03-05T09:31:00Z;Пополнение;Пополнение — Подарок <от друга>;250,00;250,00;USD;\d+$/);
+    expect(lines[2]).toMatch(/^2026-03-05T09:32:00Z;Корректировка баланса магазином;Корректировка баланса магазином;-10,50;239,50;USD;\d+$/);
   });
 
   it("a page of ten entries with very long memos still fits in one Telegram message", async () => {

@@ -29,6 +29,7 @@ describe("a new user meets the bot", () => {
     expect(menu?.text).toContain("Balance: $0.00");
     expect(menu?.buttons).toEqual([
       ["🛒 Buy a number", "📅 Rent a number"],
+      ["📱 My numbers"],
       ["💳 Top up", "💰 Balance"],
       ["📜 History", "⚙️ Settings"],
       ["❓ Help"],
@@ -73,14 +74,15 @@ describe("a new user meets the bot", () => {
     expect(dave.buttons()).toEqual([["✅ I accept the rules"]]);
   });
 
-  it("menu entries that are not built yet say so politely", async () => {
+  it("the menu's Rent a number opens renting (it is built now, no longer announced)", async () => {
     harness = await startHarness();
+    await harness.app.scheduler.runNow("catalog-sync");
+    await harness.app.scheduler.runNow("rent-offer-sync");
     const erin = harness.tg.user({ first_name: "Erin" });
     await erin.send("/start");
     await erin.press("✅ I accept the rules");
     await erin.press("📅 Rent a number");
-    const answers = harness.tg.calls("answerCallbackQuery").map((c) => c.params["text"]);
-    expect(answers).toContain("📅 Rent a number: this is not available yet. We are working on it — thank you for your patience.");
+    expect(erin.lastBotMessage()?.text).toContain("Rent a number for days");
   });
 
   it("balance, help and rules answer in the user's language", async () => {
@@ -147,6 +149,25 @@ describe("a new user meets the bot", () => {
     expect(notice).toContain("Payment support request");
     expect(notice).toContain("@ivy");
     expect(notice).toContain("I paid 100 Stars <b>but</b> nothing");
+  });
+});
+
+describe("texts cut to fit", () => {
+  it("a support message cut at the limit arrives intact: whole emoji only, within Telegram's length", async () => {
+    harness = await startHarness();
+    const zoe = harness.tg.user({ first_name: "Zoe" });
+    const admin = adminUser(harness);
+    // 1 + 1000 × 4 code units: over the 3,000 passed on; a cut by code points would split a thumb
+    // from its skin tone and run past Telegram's 4,096.
+    const thumbs = "👍🏽".repeat(1000);
+    await zoe.send(`/paysupport a${thumbs}`);
+    expect(zoe.lastBotMessage()?.text).toContain("Your message has been passed to our team");
+    const notice = await admin.waitForMessage("Payment support request");
+    const passed = /a((?:👍🏽)+)…/u.exec(notice.text);
+    expect(passed?.[1]?.length).toBeGreaterThan(2_900);
+    expect(passed?.[1]?.length).toBeLessThanOrEqual(3_000);
+    expect(notice.text.length).toBeLessThanOrEqual(4_096);
+    expect(harness.tg.calls("sendMessage").filter((c) => !c.ok)).toEqual([]);
   });
 });
 

@@ -40,10 +40,10 @@ describe("a cancel cut short by a crash (the owner of `cancelling`)", () => {
     expect(w.h.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 500, held: 0, available: 500 });
     const notices = user.botMessages().filter((m) => m.text.includes("is cancelled") && m.text.includes("$0.60 is back"));
     expect(notices).toHaveLength(1);
-    // The card is redrawn as ended: no Cancel left to press into a "busy" answer.
+    // The card is redrawn as ended: no Cancel left to press into a "busy" answer, only the next purchase.
     const card = user.botMessages().find((m) => m.id === bought.cardMessageId);
     expect(card?.text).toContain("cancelled, money returned");
-    expect(card?.buttons).toEqual([]);
+    expect(card?.buttons).toEqual([["🔁 Buy again", "🌍 Another country"]]);
   });
 
   it("the cancel never reached the provider: the restarted bot asks again, the number ends there and the money comes back", async () => {

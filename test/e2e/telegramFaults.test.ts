@@ -39,7 +39,7 @@ describe("when Telegram answers with errors", () => {
     await user.send("/paysupport my payment is missing");
     // The request went out through the outbox; the admin's 403 ends it as blocked, not retried.
     expect(harness.tg.calls("sendMessage").filter((c) => !c.ok && c.params["chat_id"] === ADMIN_ID)).toHaveLength(1);
-    expect(outboxStatuses({ h: harness }, "paysupport:")).toEqual({ blocked: 1 });
+    expect(outboxStatuses({ h: harness }, "support-in:")).toEqual({ blocked: 1 });
     const other = harness.tg.user({ first_name: "Tess" });
     await other.send("/start");
     expect(other.lastBotMessage()?.text).toContain("Hello, Tess!");

@@ -84,6 +84,37 @@ describe("topping up with Telegram Stars", () => {
     expect(harness.app.deps.ledger.balanceOf(account.id).posted).toBe(0);
   });
 
+  it("B2: a payment that arrives after its payer was blocked is credited to the frozen balance, and the payer and admins are told", async () => {
+    harness = await startHarness();
+    const admin = adminUser(harness);
+    const { user, account } = await customer(harness, "Dora");
+    await user.send("/topup");
+    await user.press("100 ⭐ → $1.30");
+    const { stars, accounts, ledger } = harness.app.deps;
+    // An admin blocks the account right after Telegram got the pre-checkout approval.
+    const approve = stars.checkPreCheckout.bind(stars);
+    stars.checkPreCheckout = (query) => {
+      const verdict = approve(query);
+      accounts.block(account.id, "fraud complaint", true);
+      return verdict;
+    };
+    const result = await user.pay();
+    expect(result.preCheckoutOk).toBe(true);
+    expect(ledger.balanceOf(account.id)).toEqual({ posted: 130, held: 0, available: 130 });
+    expect(accounts.byId(account.id)).toMatchObject({ status: "blocked", balanceFrozen: true });
+    const told = await user.waitForMessage("Payment received: 100 ⭐. $1.30 has been added to your balance, but your account is blocked");
+    expect(told.text).toContain("frozen");
+    const alert = await admin.waitForMessage("arrived after the account was blocked");
+    expect(alert.text).toContain(result.chargeId ?? "?");
+    // Delivered again (a restart, a redelivery): credited once, told once.
+    const replay = user.lastSuccessfulPaymentUpdate();
+    if (!replay) throw new Error("no payment update");
+    harness.tg.pushUpdate(replay);
+    await harness.tg.settle();
+    expect(ledger.balanceOf(account.id).posted).toBe(130);
+    expect(user.botMessages().filter((m) => m.text.includes("your account is blocked"))).toHaveLength(1);
+  });
+
   it('a custom amount of "abc", "0.5" or one over the maximum gets the right message; a good one gets an invoice', async () => {
     harness = await startHarness({ env: { TOPUP_MIN_STARS: "50", TOPUP_MAX_STARS: "5000" } });
     const { user } = await customer(harness, "Eve");
@@ -215,6 +246,27 @@ describe("refunding a Stars payment", () => {
     const outcome = await harness.app.deps.stars.refund(charge, harness.app.built.bot.api);
     expect(outcome).toMatchObject({ ok: false, reason: "telegram_refused" });
     expect(harness.app.deps.ledger.balanceOf(account.id)).toEqual({ posted: 130, held: 0, available: 130 });
+  });
+
+  it("a retry after Telegram refused the first attempt reserves the amount again and debits it once", async () => {
+    harness = await startHarness();
+    const { user, account } = await customer(harness, "Ola");
+    await user.send("/topup");
+    await user.press("100 ⭐ → $1.30");
+    await user.pay();
+    const { stars, ledger } = harness.app.deps;
+    const charge = stars.paymentsOf(account.id)[0]?.chargeId ?? "";
+    const api = harness.app.built.bot.api;
+    harness.tg.failNext("refundStarPayment", { error_code: 400, description: "Bad Request: REFUND_TEMPORARILY_UNAVAILABLE" });
+    expect(await stars.refund(charge, api)).toMatchObject({ ok: false, reason: "telegram_refused" });
+    expect(ledger.balanceOf(account.id)).toEqual({ posted: 130, held: 0, available: 130 });
+    // The retry must hold the money again before Telegram gives the Stars back.
+    const retry = await stars.refund(charge, api);
+    expect(retry).toMatchObject({ ok: true, alreadyRefunded: false });
+    expect(harness.tg.refunds()).toHaveLength(1);
+    expect(ledger.balanceOf(account.id)).toEqual({ posted: 0, held: 0, available: 0 });
+    expect(await stars.refund(charge, api)).toMatchObject({ ok: true, alreadyRefunded: true });
+    expect(ledger.balanceOf(account.id).posted).toBe(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatScaled, parseScaled } from "../../src/domain/decimal.ts";
+import { rentListHandlers } from "./smsActivateRentList.ts";
 
 /**
  * An in-memory sms-activate host (`/stubs/handler_api.php`) over real HTTP on 127.0.0.1, for the
@@ -21,8 +22,19 @@ import { formatScaled, parseScaled } from "../../src/domain/decimal.ts";
  * - timestamps are naive "YYYY-MM-DD HH:MM:SS" in the host's zone (default UTC+3, like
  *   sms-activate); rent end dates are ISO with the offset.
  * - rent cost is linear: `costPerDay * hours / 24`.
+ * - Host flavours (`smsListing`): how getActiveActivations and getStatusV2 list an activation's
+ *   SMS. "all" (the default, as documented): `smsCode` an array of every code (null for a text
+ *   without a code), `smsText` a JSON-encoded array of every text, getStatusV2's `sms` an array of
+ *   `{dateTime, code, text}`. "newest": only the newest code and text, as plain strings ("" for no
+ *   code), and getStatusV2's `sms` one object. "object": PHP arrays sent as keyed objects
+ *   (`{"0": "111", "1": "222"}`), getStatusV2's `sms` too. A call verification (`deliverCall`) is
+ *   listed like an SMS in getActiveActivations and as getStatusV2's `call`.
  * - Faults: "timeout" processes the request (an order IS created) and never answers; "http500",
  *   "garbage", "drop" and literal answers are returned INSTEAD of processing (nothing changes).
+ * - Push (the protocol's optional webhook): with `pushUrl` set, every activation SMS is also POSTed
+ *   there as JSON `{activationId, service, text, code, country, receivedAt}` (receivedAt naive host
+ *   time), retried until a 200, at most 8 attempts, 20 ms apart doubling (the real host spreads
+ *   them over hours).
  */
 
 export type FakeErrorStyle = "text" | "json";
@@ -84,7 +96,24 @@ export interface FakeSmsActivateOptions {
   activationLifetimeMs?: number;
   /** The zone of naive timestamps, minutes east of UTC. Default 180 (Moscow). */
   utcOffsetMinutes?: number;
+  /** How the host lists SMS (see the file's comment). Default "all". */
+  smsListing?: FakeSmsListing;
+  /** false: getActiveActivations answers BAD_ACTION. Default true. */
+  supportsActiveList?: boolean;
+  /** false: getStatusV2 answers BAD_ACTION. Default true. */
+  supportsStatusV2?: boolean;
+
+  /** Where to POST activation SMS notices (see the header). Default: no push. */
+  pushUrl?: string;
 }
+
+export interface FakePush {
+  body: Record<string, string>;
+  /** HTTP status of each attempt (0: no answer). */
+  attempts: number[];
+}
+
+export type FakeSmsListing = "all" | "newest" | "object";
 
 export type FakeActivationStatus = "waiting" | "received" | "retry_wait" | "cancelled" | "finished" | "expired";
 
@@ -95,7 +124,8 @@ export interface FakeActivation {
   phone: string;
   costMicros: number;
   status: FakeActivationStatus;
-  sms: { text: string; code: string }[];
+  /** `code` "" is a text without a code; `call` marks a call verification. */
+  sms: { text: string; code: string; at?: number; call?: boolean }[];
   createdAt: number;
   orderId: string | null;
   /** Which action created it. */
@@ -133,7 +163,10 @@ export interface FakeSmsActivate {
   setNow(ms: number): void;
   advance(ms: number): void;
 
-  deliverSms(activationId: string, text: string, code?: string): void;
+  /** `code` defaults to the first 4-8 digits of the text (or the text); null delivers a text without a code. */
+  deliverSms(activationId: string, text: string, code?: string | null): void;
+  /** A call verification: the code is in the call, as some hosts offer for some services. */
+  deliverCall(activationId: string, code: string, from?: string): void;
   deliverRentSms(rentalId: string, text: string, phoneFrom?: string): void;
   /** Ends a rental from the host's side (carrier dropped the number): getRentStatus says STATUS_REVOKE. */
   revokeRental(rentalId: string): void;
@@ -151,10 +184,20 @@ export interface FakeSmsActivate {
   resetRequests(): void;
 
   setSupportsV2(supported: boolean): void;
+  setSmsListing(listing: FakeSmsListing): void;
   setErrorStyle(style: FakeErrorStyle): void;
   setNumbersAsStrings(on: boolean): void;
   /** The next `times` requests for `action` get `fault` instead of the normal answer. */
   injectFault(action: string, fault: FakeFault, times?: number): void;
+
+  /** Where SMS notices are POSTed (undefined: none). */
+  setPushUrl(url: string | undefined): void;
+  /** Every notice pushed, in order, with its attempts. */
+  pushes(): FakePush[];
+  /** POSTs notice `index` once more, as a host does when it missed our answer; resolves with the status. */
+  repeatPush(index: number): Promise<number>;
+  /** Waits until every notice has been answered or given up on. */
+  pushesSettled(): Promise<void>;
 }
 
 const DEFAULT_SERVICES: FakeService[] = [
@@ -211,6 +254,9 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
   let supportsV2 = options.supportsV2 ?? true;
   let errorStyle: FakeErrorStyle = options.errorStyle ?? "text";
   let numbersAsStrings = options.numbersAsStrings ?? false;
+  let smsListing: FakeSmsListing = options.smsListing ?? "all";
+  const supportsActiveList = options.supportsActiveList ?? true;
+  const supportsStatusV2 = options.supportsStatusV2 ?? true;
 
   // Clock: a live source plus an offset, or a fixed time once set.
   const source = typeof options.now === "function" ? options.now : Date.now;
@@ -234,6 +280,33 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
   const log: FakeRequest[] = [];
   const faults = new Map<string, FakeFault[]>();
   const hanging = new Set<ServerResponse>();
+  let pushUrl = options.pushUrl;
+  const pushLog: FakePush[] = [];
+  const pushing = new Set<Promise<void>>();
+  const postNotice = async (body: Record<string, string>): Promise<number> => {
+    if (pushUrl === undefined) return 0;
+    try {
+      const response = await fetch(pushUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      await response.arrayBuffer();
+      return response.status;
+    } catch {
+      return 0;
+    }
+  };
+  const push = (body: Record<string, string>): void => {
+    const entry: FakePush = { body, attempts: [] };
+    pushLog.push(entry);
+    const task = (async () => {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** (attempt - 1)));
+        const status = await postNotice(body);
+        entry.attempts.push(status);
+        if (status === 200) return;
+      }
+    })();
+    pushing.add(task);
+    void task.finally(() => pushing.delete(task));
+  };
   let nextActivationId = 500_000_001;
   let nextRentalId = 9_000_001;
   let nextPhone = 1_000_001;
@@ -384,7 +457,39 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     }
   }
 
+  /** A PHP array as this host sends it: a JSON array, or an object keyed by position ("object"). */
+  const phpList = <T,>(items: T[]): T[] | Record<string, T> =>
+    smsListing === "object" ? Object.fromEntries(items.map((item, i) => [String(i), item])) : items;
+
+  function listedSms(a: FakeActivation): { smsCode: unknown; smsText: unknown } {
+    if (a.sms.length === 0) return { smsCode: null, smsText: null };
+    const newest = a.sms[a.sms.length - 1];
+    if (smsListing === "newest") return { smsCode: newest?.code ?? "", smsText: newest?.text ?? "" };
+    const codes = a.sms.map((s) => (s.code === "" ? null : s.code));
+    const texts = a.sms.map((s) => s.text);
+    return smsListing === "object" ? { smsCode: phpList(codes), smsText: phpList(texts) } : { smsCode: codes, smsText: JSON.stringify(texts) };
+  }
+
+  function getStatusV2(params: Record<string, string>): Reply {
+    if (!supportsStatusV2) return error("BAD_ACTION");
+    const a = activations.get(params.id ?? "");
+    if (!a) return error("NO_ACTIVATION");
+    if (!isOpen(a)) return text("STATUS_CANCEL");
+    if (a.sms.length === 0) return text("STATUS_WAIT_CODE");
+    const entry = (s: FakeActivation["sms"][number]) => ({ dateTime: hostTime(s.at ?? a.createdAt), code: s.code === "" ? null : s.code, text: s.text });
+    const sms = a.sms.filter((s) => !s.call);
+    const calls = a.sms.filter((s) => s.call);
+    const newestSms = sms[sms.length - 1];
+    const newestCall = calls[calls.length - 1];
+    return json({
+      verificationType: newestCall ? 2 : 0,
+      sms: sms.length === 0 ? null : smsListing === "newest" && newestSms ? entry(newestSms) : phpList(sms.map(entry)),
+      call: newestCall ? { from: "79990000000", text: newestCall.text, code: newestCall.code, dateTime: hostTime(newestCall.at ?? a.createdAt), url: null, parsingCount: 1 } : null,
+    });
+  }
+
   function getActiveActivations(): Reply {
+    if (!supportsActiveList) return error("BAD_ACTION");
     const open = [...activations.values()].filter(isOpen);
     if (open.length === 0) return errorStyle === "text" ? text("NO_ACTIVATIONS") : json({ status: "error", message: "NO_ACTIVATIONS" });
     return json({
@@ -395,8 +500,7 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
         phoneNumber: a.phone,
         activationCost: money(a.costMicros),
         activationStatus: a.status === "waiting" ? "1" : a.status === "received" ? "2" : "3",
-        smsCode: a.sms.length > 0 ? a.sms.map((s) => s.code) : null,
-        smsText: a.sms.length > 0 ? JSON.stringify(a.sms.map((s) => s.text)) : null,
+        ...listedSms(a),
         activationTime: hostTime(a.createdAt),
         discount: "0.00",
         repeated: "0",
@@ -508,6 +612,8 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     }
     if (params.status === "2") {
       if (clock() - r.startedAt > RENT_CANCEL_WINDOW_MS) return rentError("CANT_CANCEL");
+      // Once an SMS came, the number was used: no cancel.
+      if (r.sms.length > 0) return rentError("CANT_CANCEL");
       r.status = "cancelled";
       balance += r.costMicros;
       return json({ status: "success" });
@@ -537,6 +643,7 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     getNumber,
     getNumberV2,
     getStatus,
+    getStatusV2,
     setStatus,
     getActiveActivations,
     getPrices,
@@ -547,6 +654,15 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     getRentStatus,
     setRentStatus,
     continueRentNumber,
+    ...rentListHandlers({
+      rentals: () => rentals.values(),
+      perDayMicros: (service, country) => rentPrices.get(`${service}|${country}`)?.perDayMicros,
+      json,
+      rentError,
+      hostIsoTime,
+      num,
+      money,
+    }),
   };
 
   function answer(params: Record<string, string>): Reply {
@@ -638,7 +754,18 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
       sweep();
       const a = mustActivation(activationId);
       if (!isOpen(a)) throw new Error(`fake sms-activate: activation ${activationId} is ${a.status}`);
-      a.sms.push({ text: smsText, code: code ?? /\d{4,8}/.exec(smsText)?.[0] ?? smsText });
+      const sms = { text: smsText, code: code === null ? "" : (code ?? /\d{4,8}/.exec(smsText)?.[0] ?? smsText), at: clock() };
+      a.sms.push(sms);
+      a.status = "received";
+      if (pushUrl !== undefined) {
+        push({ activationId: a.id, service: a.service, text: sms.text, code: sms.code, country: a.country, receivedAt: hostTime(clock()) });
+      }
+    },
+    deliverCall: (activationId, code, from = "79990000000") => {
+      sweep();
+      const a = mustActivation(activationId);
+      if (!isOpen(a)) throw new Error(`fake sms-activate: activation ${activationId} is ${a.status}`);
+      a.sms.push({ text: `Call from +${from}`, code, at: clock(), call: true });
       a.status = "received";
     },
     deliverRentSms: (rentalId, smsText, phoneFrom = "Telegram") => {
@@ -689,11 +816,28 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     setSupportsV2: (supported) => {
       supportsV2 = supported;
     },
+    setSmsListing: (listing) => {
+      smsListing = listing;
+    },
     setErrorStyle: (style) => {
       errorStyle = style;
     },
     setNumbersAsStrings: (on) => {
       numbersAsStrings = on;
+    },
+    setPushUrl: (url) => {
+      pushUrl = url;
+    },
+    pushes: () => pushLog.map((p) => ({ body: { ...p.body }, attempts: [...p.attempts] })),
+    repeatPush: async (index) => {
+      const entry = pushLog[index];
+      if (!entry) throw new Error(`fake sms-activate: no push ${index}`);
+      const status = await postNotice(entry.body);
+      entry.attempts.push(status);
+      return status;
+    },
+    pushesSettled: async () => {
+      while (pushing.size > 0) await Promise.allSettled([...pushing]);
     },
     injectFault: (action, fault, times = 1) => {
       const queue = faults.get(action) ?? [];

@@ -228,6 +228,15 @@ describe("messages and their errors", () => {
     expect(alice.botMessages()).toHaveLength(2);
   });
 
+  it("refuses a text with half an emoji (a lone surrogate) as Telegram does, and takes whole emoji", async () => {
+    const alice = tg.user({});
+    const bot = newBot();
+    const half = "👍".slice(0, 1);
+    expect((await apiError(bot.api.sendMessage(alice.id, `ok ${half}`))).description).toBe("Bad Request: strings must be encoded in UTF-8");
+    await bot.api.sendMessage(alice.id, "ok 👍🏽");
+    expect(alice.botMessages().map((m) => m.text)).toEqual(["ok 👍🏽"]);
+  });
+
   it("refuses callback_data over 64 bytes and buttons that do nothing", async () => {
     const alice = tg.user({});
     const bot = newBot();

@@ -14,6 +14,8 @@ import { parseTelegramHtml, trimFormatted, type TelegramEntity } from "./telegra
  * successful payments, refunds and the bot's Star transactions; users who block the bot; injected faults.
  *
  * Choices where Telegram is not documented or the fake is deliberately stricter:
+ * - A string holding a lone surrogate (half an emoji) anywhere in a request is refused with 400
+ *   "strings must be encoded in UTF-8", as Telegram does.
  * - A bare `&` or an unknown entity (`&foo;`) in HTML is rejected (tdlib keeps it as text).
  * - Text length is counted in UTF-16 code units (4096 for messages, 1024 for captions), after parsing and
  *   after Telegram's trimming of leading/trailing whitespace.
@@ -25,7 +27,12 @@ import { parseTelegramHtml, trimFormatted, type TelegramEntity } from "./telegra
  * - An update pushed with an update_id below the bot's current offset is still delivered once (Telegram
  *   could never do that; it is how a test replays an update the bot already confirmed).
  * - `blockBot` also sends the `my_chat_member` update Telegram sends (status "kicked"), unless told not to.
- * - setWebhook only records the webhook; the fake never POSTs updates to it.
+ * - Webhook mode: once setWebhook is called and a test has said where the bot listens
+ *   (`routeWebhook`, the reverse proxy's job: the webhook URL must be https, the bot listens on plain
+ *   http), the fake POSTs each update with the `X-Telegram-Bot-Api-Secret-Token` header, several at a
+ *   time (up to max_connections, 40 by default), and retries any update that did not get a 2xx
+ *   (after 50 ms, doubling up to 1 s; Telegram waits longer). `loseWebhookAnswers(n)` treats the
+ *   next n answers as lost although the bot sent them (Telegram then delivers the update again).
  */
 
 type Json = Record<string, unknown>;
@@ -141,6 +148,8 @@ export interface FakeUser {
   readonly chatId: number;
   readonly profile: TelegramUser;
   send(text: string, options?: UserActionOptions): Promise<void>;
+  /** Sends `text` as Telegram's reply to message `messageId` of this chat (reply_to_message carries it). */
+  replyTo(messageId: number, text: string, options?: UserActionOptions): Promise<void>;
   press(label: string | RegExp, options?: UserActionOptions): Promise<void>;
   pressData(data: string, messageId?: number, options?: UserActionOptions): Promise<void>;
   messages(): ChatMessage[];
@@ -189,6 +198,19 @@ export interface FakeTelegram {
   unansweredCallbackQueries(): string[];
   /** Exceptions thrown inside the fake itself (answered 500): should always be empty. */
   internalErrors(): Error[];
+  /** Webhook mode: where to POST (e.g. http://127.0.0.1:port); the webhook URL's path is kept. */
+  routeWebhook(target: string): void;
+  /** Webhook mode: the next `times` answers from the bot are treated as lost (the update is sent again). */
+  loseWebhookAnswers(times?: number): void;
+  /** Webhook mode: every POST made, with the HTTP status (0: no answer). */
+  webhookDeliveries(): WebhookDelivery[];
+}
+
+export interface WebhookDelivery {
+  updateId: number;
+  status: number;
+  /** The answer came but was treated as lost (`loseWebhookAnswers`). */
+  lost: boolean;
 }
 
 export interface FakeTelegramOptions {
@@ -319,6 +341,14 @@ interface UploadedFile {
 interface ParsedRequest {
   params: Params;
   files: Map<string, UploadedFile>;
+}
+
+/** Whether any string in the request (at any depth) holds a lone UTF-16 surrogate. */
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === "string") return /[\uD800-\uDFFF]/u.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasLoneSurrogate);
+  return false;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -540,7 +570,15 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly changeListeners = new Set<() => void>();
 
   private webhookInfo: { url: string; secret_token?: string; allowed_updates?: string[]; max_connections?: number } | undefined;
+  private webhookTarget: string | undefined;
+  private readonly webhookState = new WeakMap<QueuedUpdate, { sending: boolean; attempts: number; nextAt: number }>();
+  private webhookTimer: NodeJS.Timeout | undefined;
+  private webhookSending = 0;
+  private lostAnswers = 0;
+  private readonly webhookLog: WebhookDelivery[] = [];
   private readonly commandSets = new Map<string, Array<{ command: string; description: string }>>();
+  /** setMyDescription / setMyShortDescription, by "field:language_code". */
+  private readonly profileTexts = new Map<string, string>();
   private readonly menuButtonLog: Array<{ chatId?: number; menuButton: unknown }> = [];
 
   private readonly files = new Map<string, StoredFile>();
@@ -594,6 +632,7 @@ class FakeTelegramServer implements FakeTelegram {
       clearTimeout(poller.timer);
       poller.deliver([]);
     }
+    clearTimeout(this.webhookTimer);
     const server = this.server;
     if (!server) return;
     await new Promise<void>((resolve) => {
@@ -637,6 +676,12 @@ class FakeTelegramServer implements FakeTelegram {
         return sendFailure(res, e instanceof ApiFailure ? e : badRequest("can't parse request"));
       }
       call.params = parsed.params;
+      // Telegram decodes every string as UTF-8: half an emoji (a lone surrogate, sent as a JSON
+      // escape) cannot be decoded and the whole request is refused.
+      if (hasLoneSurrogate(parsed.params)) {
+        call.ok = false;
+        return sendFailure(res, badRequest("strings must be encoded in UTF-8"));
+      }
       if (!method) {
         call.ok = false;
         return sendJson(res, 404, { ok: false, error_code: 404, description: "Not Found" });
@@ -761,7 +806,11 @@ class FakeTelegramServer implements FakeTelegram {
         if (pending > 0) {
           problems.push(
             `${pending} update(s) were never fetched by getUpdates` +
-              (this.webhookInfo ? " (a webhook is set, so getUpdates is refused)" : " (is the bot polling?)"),
+              (this.webhookInfo
+                ? this.webhookTarget === undefined
+                  ? " (a webhook is set, so getUpdates is refused; routeWebhook was not called)"
+                  : " (the webhook did not accept them)"
+                : " (is the bot polling?)"),
           );
         }
         if (this.inFlight.size > 0) problems.push(`requests still in flight: ${[...this.inFlight.values()].join(", ")}`);
@@ -978,6 +1027,7 @@ class FakeTelegramServer implements FakeTelegram {
     this.learnChats(full);
     this.queue.push({ id, update: full, delivered: false });
     this.wakePoller();
+    if (this.webhookInfo) this.pumpWebhook();
     return id;
   }
 
@@ -1044,6 +1094,80 @@ class FakeTelegramServer implements FakeTelegram {
     this.poller = undefined;
     clearTimeout(poller.timer);
     poller.deliver(batch);
+  }
+
+  // --- Webhook mode ----------------------------------------------------------------------------------
+
+  routeWebhook(target: string): void {
+    this.webhookTarget = target.replace(/\/+$/, "");
+    this.pumpWebhook();
+  }
+
+  loseWebhookAnswers(times = 1): void {
+    this.lostAnswers += times;
+  }
+
+  webhookDeliveries(): WebhookDelivery[] {
+    return this.webhookLog.map((d) => ({ ...d }));
+  }
+
+  /** Starts POSTs for the updates that are due, up to max_connections at once. */
+  private pumpWebhook(): void {
+    const info = this.webhookInfo;
+    const target = this.webhookTarget;
+    if (this.closed || !info || target === undefined) return;
+    const allowed = info.allowed_updates && info.allowed_updates.length > 0 ? new Set(info.allowed_updates) : undefined;
+    const limit = info.max_connections ?? 40;
+    const now = Date.now();
+    let nextAt = Infinity;
+    for (const q of this.queue) {
+      if (q.delivered) continue;
+      const kind = this.updateKind(q.update);
+      if (allowed ? !allowed.has(kind) : NOT_DELIVERED_BY_DEFAULT.has(kind)) continue;
+      const state = this.webhookState.get(q) ?? { sending: false, attempts: 0, nextAt: 0 };
+      this.webhookState.set(q, state);
+      if (state.sending) continue;
+      if (state.nextAt > now) {
+        nextAt = Math.min(nextAt, state.nextAt);
+        continue;
+      }
+      if (this.webhookSending >= limit) break;
+      state.sending = true;
+      this.webhookSending++;
+      void this.postUpdate(q, state, `${target}${new URL(info.url).pathname}`, info.secret_token);
+    }
+    clearTimeout(this.webhookTimer);
+    if (nextAt !== Infinity) this.webhookTimer = setTimeout(() => this.pumpWebhook(), Math.max(1, nextAt - Date.now()));
+  }
+
+  private async postUpdate(q: QueuedUpdate, state: { sending: boolean; attempts: number; nextAt: number }, url: string, secret: string | undefined): Promise<void> {
+    this.lastActivity = Date.now();
+    let status = 0;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(secret !== undefined ? { "X-Telegram-Bot-Api-Secret-Token": secret } : {}) },
+        body: JSON.stringify(q.update),
+      });
+      status = response.status;
+      await response.arrayBuffer();
+    } catch {
+      status = 0;
+    }
+    const lost = status >= 200 && status < 300 && this.lostAnswers > 0;
+    if (lost) this.lostAnswers--;
+    this.webhookLog.push({ updateId: q.id, status, lost });
+    state.sending = false;
+    this.webhookSending--;
+    this.lastActivity = Date.now();
+    if (status >= 200 && status < 300 && !lost) {
+      q.delivered = true;
+      this.queue = this.queue.filter((item) => item !== q);
+    } else {
+      state.attempts++;
+      state.nextAt = Date.now() + Math.min(1_000, 50 * 2 ** (state.attempts - 1));
+    }
+    this.pumpWebhook();
   }
 
   private getUpdates(p: Params, res: ServerResponse): Json[] | Promise<Json[]> {
@@ -1300,6 +1424,7 @@ class FakeTelegramServer implements FakeTelegram {
         ...(optInt(p, "max_connections") !== undefined ? { max_connections: optInt(p, "max_connections") } : {}),
       };
       if (optBool(p, "drop_pending_updates") === true) this.queue = [];
+      setImmediate(() => this.pumpWebhook());
       return true;
     });
 
@@ -1335,6 +1460,18 @@ class FakeTelegramServer implements FakeTelegram {
       this.commandSets.set(commandKey(scope, optStr(p, "language_code")), list);
       return true;
     });
+
+    // The bot's description and short description ("What can this bot do?"), per language.
+    for (const [kind, limit] of [["Description", 512], ["ShortDescription", 120]] as const) {
+      const field = kind === "Description" ? "description" : "short_description";
+      def(`setMy${kind}`, (p) => {
+        const text = optStr(p, field) ?? "";
+        if ([...text].length > limit) throw badRequest(`${field.toUpperCase()}_INVALID`);
+        this.profileTexts.set(`${field}:${optStr(p, "language_code") ?? ""}`, text);
+        return true;
+      });
+      def(`getMy${kind}`, (p) => ({ [field]: this.profileTexts.get(`${field}:${optStr(p, "language_code") ?? ""}`) ?? "" }));
+    }
 
     def("getMyCommands", (p) => clone(this.commandSets.get(commandKey(this.scopeParam(p), optStr(p, "language_code"))) ?? []));
 
@@ -1669,6 +1806,18 @@ class SimulatedUser implements FakeUser {
     const content: Json = { text };
     if (command) content.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
     const message = this.tg.addUserMessage(this.chatId, content);
+    const since = this.tg.callCount();
+    this.tg.pushUpdate({ message: this.tg.messageJson(message) });
+    if (options.wait === false) return;
+    await this.tg.waitForChatCall(this.chatId, since, options.replyTimeoutMs ?? 3000);
+    await this.tg.settle();
+  }
+
+  async replyTo(messageId: number, text: string, options: UserActionOptions = {}): Promise<void> {
+    this.assertNotBlocked("send a message");
+    const original = this.chat().messages.find((m) => m.id === messageId && !m.deleted);
+    if (!original) throw new Error(`FakeUser.replyTo: no message ${messageId} in chat ${this.chatId}`);
+    const message = this.tg.addUserMessage(this.chatId, { text, reply_to_message: this.tg.messageJson(original) });
     const since = this.tg.callCount();
     this.tg.pushUpdate({ message: this.tg.messageJson(message) });
     if (options.wait === false) return;

@@ -6,6 +6,9 @@ import { Outbox } from "../../src/domain/outbox.ts";
 import { outbox } from "../../src/db/schema.ts";
 import { testShop, TEST_PRICING } from "./shop.ts";
 
+/** ADMIN_MAX_AMOUNT of the domain tests: $1,000.00. */
+export const ADMIN_MAX_AMOUNT = 100_000;
+
 /** A shop with the admins' services over it, built as main.ts builds them. */
 export async function adminShop() {
   const shop = await testShop();
@@ -20,6 +23,7 @@ export async function adminShop() {
     outbox: messages,
     clock: shop.clock,
     provider: shop.provider,
+    settings: { maxAmount: ADMIN_MAX_AMOUNT },
   });
   const reports = new AdminReports({ db: shop.store.db, ledger: shop.ledger, accounts: shop.accounts, activations: shop.activations, audit, clock: shop.clock, pricing: TEST_PRICING });
   /** The messages admin actions queued so far, oldest first (the rest of the shop queues its own, under other keys). */

@@ -43,6 +43,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     store: { load: () => saved, save: (json) => (saved = json) },
     noSmsRate: 1,
     earlyCancelMs: options.earlyCancelMs ?? 0,
+    // Rented numbers are taken away only when a story does it (revokeRental).
+    revokeRate: 0,
   });
   const h = await startHarness({ clock, provider: sim, env: options.env });
   closeWhenTestEnds(h);

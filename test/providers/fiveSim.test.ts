@@ -532,3 +532,9 @@ describe("country codes", () => {
     expect(fiveSimCountryIso2("toString")).toBeNull();
   });
 });
+
+describe("5sim: renting for days", () => {
+  it("says renting is not offered: hosting numbers last hours, are not per service and cannot be extended", () => {
+    expect(make().rentTerms.offered).toBe(false);
+  });
+});

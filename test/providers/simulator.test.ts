@@ -554,7 +554,7 @@ describe("simulator: rentals", () => {
     const { sim, clock } = setup();
     const balance = value(await sim.getBalance()).micros;
     const early = value(await sim.rent({ service: "tg", country: "ru", hours: 4, orderId: "r-early" }));
-    clock.advance(20 * MINUTE - 1);
+    clock.advance(5_000); // before its first SMS
     value(await sim.cancelRental(early.id));
     expect(value(await sim.getRental(early.id)).state).toBe("cancelled");
     expect(value(await sim.getBalance()).micros).toBe(balance);
@@ -562,6 +562,24 @@ describe("simulator: rentals", () => {
     const late = value(await sim.rent({ service: "tg", country: "ru", hours: 4, orderId: "r-late" }));
     clock.advance(20 * MINUTE);
     expect(failure(await sim.cancelRental(late.id)).kind).toBe("invalid_state");
+  });
+
+  it("refuses to cancel a rental that has received an SMS, even inside the window", async () => {
+    const { sim } = setup();
+    const rental = value(await sim.rent({ service: "tg", country: "ru", hours: 4, orderId: "r-sms" }));
+    sim.deliverSms(rental.id, "Telegram code: 12345");
+    expect(failure(await sim.cancelRental(rental.id)).kind).toBe("invalid_state");
+    expect(sim.rentTerms).toEqual({ offered: true, cancelWindowMs: 20 * MINUTE });
+  });
+
+  it("L2: a rental the carrier takes away reads as revoked, and a lost rent answer is found by its order id", async () => {
+    const { sim } = setup();
+    const rental = value(await sim.rent({ service: "tg", country: "ru", hours: 24, orderId: "r-lost" }));
+    const found = value(await sim.recoverRent({ service: "tg", country: "ru", hours: 24, orderId: "r-lost", since: 0, knownIds: [] }));
+    expect(found?.id).toBe(rental.id);
+    expect(value(await sim.recoverRent({ service: "tg", country: "ru", hours: 24, orderId: "r-none", since: 0, knownIds: [] }))).toBeNull();
+    expect(sim.revokeRental(rental.id)).toBe(true);
+    expect(value(await sim.getRental(rental.id)).state).toBe("revoked");
   });
 
   it("ends a rental at its end time", async () => {

@@ -210,9 +210,10 @@ describe("sms-activate: buying", () => {
         expect(failure(await provider.buy(telegramInIndonesia("o"))).kind).toBe("no_balance");
       });
 
-      it("WRONG_MAX_PRICE is bad_config and says the minimum", async () => {
+      it("WRONG_MAX_PRICE:<min> is a price rise (price_changed) carrying the new minimum, not an outage", async () => {
         const f = failure(await provider.buy({ ...telegramInIndonesia("o"), maxCostMicros: 10_000_000 }));
-        expect(f.kind).toBe("bad_config");
+        expect(f.kind).toBe("price_changed");
+        expect(f.costMicros).toBe(12_500_000);
         expect(f.message).toContain("12.50");
         expect(f.message).toContain("WRONG_MAX_PRICE");
       });
@@ -583,10 +584,10 @@ describe("sms-activate: rentals", () => {
     expect(fake.requests().filter((r) => r.action === "setRentStatus").map((r) => r.params.status)).toEqual(["2", "2"]);
   });
 
-  it("a number the host withdrew reads as cancelled; an unknown rental is not_found", async () => {
+  it("L2: a number the host withdrew (STATUS_REVOKE) reads as revoked; an unknown rental is not_found", async () => {
     const rental = value(await provider.rent(rentTelegramInRussia));
     fake.revokeRental(rental.id);
-    expect(value(await provider.getRental(rental.id)).state).toBe("cancelled");
+    expect(value(await provider.getRental(rental.id)).state).toBe("revoked");
     expect(failure(await provider.getRental("123")).kind).toBe("not_found");
     expect(failure(await provider.extendRental("123", 24)).kind).toBe("not_found");
   });
@@ -599,5 +600,31 @@ describe("sms-activate: rentals", () => {
     value(await provider.rent({ ...rentTelegramInRussia, service: "full" }));
     value(await provider.rent({ ...rentTelegramInRussia, service: "full" }));
     expect(failure(await provider.rent({ ...rentTelegramInRussia, service: "full" })).kind).toBe("out_of_stock");
+  });
+});
+
+describe("sms-activate: rentals, recovery and quotes", () => {
+  it("a lost getRentNumber answer is found in getRentList, never rented again; rentals of others are not candidates", async () => {
+    fake.setBalance("1000");
+    const rent = { service: "tg", country: "0", hours: 24, orderId: "lost-1" };
+    fake.injectFault("getRentNumber", "timeout");
+    const lost = await makeProvider({ timeoutMs: 300 }).rent(rent);
+    expect(lost.ok).toBe(false);
+    const [created] = fake.rentals();
+    const found = value(await provider.recoverRent({ ...rent, since: 0, knownIds: [] }));
+    expect(found?.id).toBe(created?.id);
+    expect(found?.phone).toBe(created?.phone);
+    expect(value(await provider.recoverRent({ ...rent, since: 0, knownIds: [created?.id ?? ""] }))).toBeNull();
+    expect(fake.requestCount("getRentNumber")).toBe(1);
+  });
+
+  it("continueRentInfo quotes an extension; cancel after an SMS is CANT_CANCEL (invalid_state)", async () => {
+    fake.setBalance("1000");
+    const rental = value(await provider.rent({ service: "tg", country: "0", hours: 24, orderId: "q-1" }));
+    const quote = value(await provider.quoteExtension(rental.id, 24));
+    expect(quote.costMicros).toBeGreaterThan(0);
+    fake.deliverRentSms(rental.id, "Telegram code: 12345");
+    expect(failure(await provider.cancelRental(rental.id)).kind).toBe("invalid_state");
+    expect(provider.rentTerms).toEqual({ offered: true, cancelWindowMs: 20 * 60_000 });
   });
 });

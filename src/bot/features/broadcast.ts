@@ -1,5 +1,7 @@
-import { Composer, InlineKeyboard } from "grammy";
-import { callbackData, int } from "../callbackData.ts";
+import { randomBytes } from "node:crypto";
+import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { callbackData, chars, int } from "../callbackData.ts";
+import { escapeHtml } from "../html.ts";
 import type { Broadcast, BroadcastContent, BroadcastCounts } from "../../domain/broadcasts.ts";
 import type { BotContext } from "../context.ts";
 import type { Translate } from "../i18n.ts";
@@ -36,6 +38,21 @@ export function broadcastScreen(t: Translate, broadcast: Broadcast, counts: Broa
   return { text };
 }
 
+/** What waits for Confirm: the content as it will be sent, and the text as the admin wrote it (for the audit log). */
+interface Draft {
+  admin: number;
+  content: BroadcastContent;
+  written: string | null;
+}
+
+const confirmButton = callbackData("bc:go", { draft: chars("[A-Za-z0-9_-]", 16, 16) });
+const DISCARD = "bc:discard";
+
+/**
+ * /broadcast shows a preview first: the text as recipients will see it (the admin's HTML when
+ * Telegram accepts it, else the same words escaped), how many will get it, and Send / Cancel.
+ * Nothing is queued until Send.
+ */
 broadcastFeature.command("broadcast", async (ctx) => {
   if (!isAdmin(ctx)) {
     await ctx.reply(ctx.t("unknown-message"));
@@ -43,22 +60,61 @@ broadcastFeature.command("broadcast", async (ctx) => {
   }
   const admin = ctx.from;
   const replied = ctx.message?.reply_to_message;
-  const text = ctx.match.trim();
-  let content: BroadcastContent;
-  if (replied) content = { kind: "copy", fromChatId: ctx.chat.id, fromMessageId: replied.message_id };
-  else if (text !== "") content = { kind: "text", text };
-  else {
+  const written = ctx.match.trim();
+  if (!admin || (!replied && written === "")) {
     await ctx.reply(ctx.t("broadcast-usage"));
     return;
   }
-  if (!admin) return;
+  const total = ctx.deps.broadcasts.recipientCount();
+  const key = randomBytes(12).toString("base64url");
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t("broadcast-send-button", { total }), confirmButton.pack({ draft: key }))
+    .text(ctx.t("broadcast-discard-button"), DISCARD);
+  let content: BroadcastContent;
+  if (replied) {
+    content = { kind: "copy", fromChatId: ctx.chat.id, fromMessageId: replied.message_id };
+    await ctx.reply(ctx.t("broadcast-preview-copy", { total }), { reply_markup: keyboard, reply_parameters: { message_id: replied.message_id } });
+  } else {
+    const header = ctx.t("broadcast-preview", { total });
+    let html = written;
+    try {
+      await ctx.reply(`${header}\n\n${written}`, { reply_markup: keyboard });
+    } catch (error) {
+      if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+      // Not HTML Telegram accepts: the words go out as written, escaped.
+      html = escapeHtml(written);
+      await ctx.reply(`${header}\n${ctx.t("broadcast-preview-plain")}\n\n${html}`, { reply_markup: keyboard });
+    }
+    content = { kind: "text", text: html };
+  }
+  ctx.deps.broadcastDrafts.set(key, JSON.stringify({ admin: admin.id, content, written: replied ? null : written } satisfies Draft));
+});
+
+broadcastFeature.callbackQuery(confirmButton.filter, async (ctx) => {
+  const key = confirmButton.unpack(ctx.callbackQuery.data)?.draft ?? "";
+  const stored = isAdmin(ctx) ? ctx.deps.broadcastDrafts.get(key) : undefined;
+  const draft = stored === undefined ? undefined : (JSON.parse(stored) as Draft);
+  if (!draft || draft.admin !== ctx.from.id) {
+    await acknowledge(ctx, ctx.t("button-expired"), true);
+    return;
+  }
+  // Taken once: a second press finds nothing.
+  ctx.deps.broadcastDrafts.delete(key);
+  await acknowledge(ctx);
   const { broadcasts } = ctx.deps;
-  const started = broadcasts.start(admin.id, content);
+  const started = broadcasts.start(draft.admin, draft.content, draft.written ?? undefined);
   const counts = broadcasts.counts(started.broadcast.id);
+  // The preview stays as it was sent; the progress goes in a message of its own.
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
   const progress = await ctx.reply(ctx.t("broadcast-started", { id: started.broadcast.id, total: started.recipients, skipped: counts.skipped }), {
     reply_markup: new InlineKeyboard().text(ctx.t("broadcast-cancel-button"), cancelData(started.broadcast.id)),
   });
   broadcasts.setProgressMessage(started.broadcast.id, progress.chat.id, progress.message_id);
+});
+
+broadcastFeature.callbackQuery(DISCARD, async (ctx) => {
+  await acknowledge(ctx, ctx.t("broadcast-discarded"));
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
 });
 
 broadcastFeature.callbackQuery(cancelButton.filter, async (ctx) => {

@@ -1,6 +1,5 @@
 import { Composer } from "grammy";
 import type { BotContext, FlowContext } from "../context.ts";
-import { MENU } from "../keyboards.ts";
 import { acknowledge } from "../respond.ts";
 import { requireTerms } from "./start.ts";
 
@@ -10,9 +9,8 @@ import { requireTerms } from "./start.ts";
  */
 export const comingSoonFeature = new Composer<BotContext>();
 
-const ENTRIES: ReadonlyArray<{ command: string; data: string; label: string; needsTerms: boolean }> = [
-  { command: "rent", data: MENU.rent, label: "menu-rent", needsTerms: true },
-];
+// Renting landed (features/rent/); nothing is waiting at the moment.
+const ENTRIES: ReadonlyArray<{ command: string; data: string; label: string; needsTerms: boolean }> = [];
 
 async function notYet(ctx: FlowContext, label: string, needsTerms: boolean): Promise<void> {
   if (needsTerms && !(await requireTerms(ctx))) return;

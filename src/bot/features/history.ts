@@ -3,12 +3,14 @@ import { callbackData, int } from "../callbackData.ts";
 import { CSV_COLUMNS, historyCsv, type CsvColumn } from "../../domain/history.ts";
 import type { LedgerEntry } from "../../domain/ledger.ts";
 import { formatMoney } from "../../domain/money.ts";
+import { cutText } from "../../domain/text.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import type { Language } from "../../domain/accounts.ts";
 import { dateTime } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import { MENU } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
+import { REFUNDS_SCREEN } from "./refunds/request.ts";
 
 /**
  * The user's transaction history (POLICY B5): pages in the chat, the whole of it as CSV. It only
@@ -18,18 +20,16 @@ export const historyFeature = new Composer<BotContext>();
 
 /** Ten entries with memos capped below keep a page well under Telegram's 4096 characters. */
 const PAGE_SIZE = 10;
-/** Code points of a memo shown in the chat (the CSV has it whole). */
+/** UTF-16 code units of a memo shown in the chat (the CSV has it whole). */
 const MEMO_MAX = 120;
 
 export const HISTORY_CSV = "hist:csv";
 const historyPage = callbackData("hist:p", { page: int(9) });
 export const historyPageData = (page: number) => historyPage.pack({ page });
 
-/** A memo on one line and of bounded length; cut on code points so no emoji is split. */
+/** A memo on one line and of bounded length; cut between whole graphemes so no emoji is split. */
 function shortMemo(memo: string): string {
-  const flat = memo.replace(/\s+/g, " ").trim();
-  const chars = Array.from(flat);
-  return chars.length > MEMO_MAX ? `${chars.slice(0, MEMO_MAX).join("")}…` : flat;
+  return cutText(memo.replace(/\s+/g, " ").trim(), MEMO_MAX);
 }
 
 /** What the entry was for: the kind's label, then the memo if there is one. `memo` is already safe for its target. */
@@ -70,7 +70,10 @@ async function showHistory(ctx: FlowContext, requested: number): Promise<void> {
   if (page > 1) keyboard.text(ctx.t("history-prev-button"), historyPageData(page - 1));
   if (page < pages) keyboard.text(ctx.t("history-next-button"), historyPageData(page + 1));
   if (pages > 1) keyboard.row();
-  keyboard.text(ctx.t("history-csv-button"), HISTORY_CSV).row().text(ctx.t("menu-back"), MENU.home);
+  keyboard.text(ctx.t("history-csv-button"), HISTORY_CSV).row();
+  // W6: a top-up of the last month can be asked back from here.
+  if (ctx.deps.refundRequests.refundablePayments(account.id).length > 0) keyboard.text(ctx.t("help-refund-button"), REFUNDS_SCREEN).row();
+  keyboard.text(ctx.t("menu-back"), MENU.home);
   await showScreen(ctx, parts.join("\n\n"), keyboard);
 }
 
@@ -88,6 +91,9 @@ async function sendCsv(ctx: FlowContext): Promise<void> {
   const csv = historyCsv(entries, {
     currency: ctx.deps.currency,
     header,
+    kindLabel: (kind) => ctx.t(`history-kind-${kind}`),
+    // A spreadsheet set to Russian reads ";" and decimal commas; one set to English, "," and points.
+    format: account.language === "ru" ? { separator: ";", decimalMark: "," } : { separator: ",", decimalMark: "." },
     // Not HTML: the memo goes into the file as written, and the CSV escaping protects it.
     describe: (entry) => describe(ctx, entry, entry.memo),
   });

@@ -7,6 +7,7 @@ import { userMoney } from "../format.ts";
 import { MENU } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
 import { requireTerms } from "./start.ts";
+import { showOrderAwaitingTopup } from "./buy/resume.ts";
 
 /**
  * Topping up with Telegram Stars: preset amounts or a typed one, an invoice whose payload is an
@@ -18,7 +19,8 @@ const preset = callbackData("top:s", { stars: int(9) });
 const CUSTOM = "top:custom";
 const CONVERSATION = "topup-amount";
 
-async function showTopup(ctx: FlowContext): Promise<void> {
+/** The amounts to choose from; `forOrder` when the user came from an order they were short of money for. */
+export async function showTopup(ctx: FlowContext, forOrder?: { missing: number }): Promise<void> {
   if (!(await requireTerms(ctx))) return;
   const { stars } = ctx.deps;
   const keyboard = new InlineKeyboard();
@@ -27,7 +29,8 @@ async function showTopup(ctx: FlowContext): Promise<void> {
     if (i % 2 === 1) keyboard.row();
   });
   keyboard.row().text(ctx.t("topup-custom-button"), CUSTOM).row().text(ctx.t("menu-back"), MENU.home);
-  await showScreen(ctx, ctx.t("topup-title"), keyboard);
+  const title = ctx.t("topup-title");
+  await showScreen(ctx, forOrder ? `${title}\n\n${ctx.t("topup-for-order", { missing: userMoney(ctx, forOrder.missing) })}` : title, keyboard);
 }
 
 /** Sends the Stars invoice for an open top-up. */
@@ -71,7 +74,7 @@ export const topupConversation = createConversation(askAmount, { id: CONVERSATIO
 
 export const topupFeature = new Composer<BotContext>();
 
-topupFeature.command("topup", showTopup);
+topupFeature.command("topup", (ctx) => showTopup(ctx));
 topupFeature.callbackQuery(MENU.topup, async (ctx) => {
   await acknowledge(ctx);
   await showTopup(ctx);
@@ -156,11 +159,18 @@ export function paymentsFeature(): Composer<BotContext> {
       ctx.log.info({ charge: paid.telegram_payment_charge_id }, "payment already credited; update delivered again");
       return;
     }
-    ctx.log.info({ charge: paid.telegram_payment_charge_id, stars: paid.total_amount, credit: record.creditMinor }, "top-up credited");
+    ctx.log.info({ charge: paid.telegram_payment_charge_id, stars: paid.total_amount, credit: record.creditMinor, frozen: record.frozen }, "top-up credited");
+    // A blocked payer was told through the outbox, in the same transaction as the credit.
+    if (record.frozen) return;
     const balance = ctx.deps.ledger.balanceOf(record.userId).available;
-    await ctx.reply(
-      ctx.t("topup-paid", { stars: paid.total_amount, amount: userMoney(ctx, record.creditMinor), balance: userMoney(ctx, balance) }),
-    );
+    const text = ctx.t("topup-paid", { stars: paid.total_amount, amount: userMoney(ctx, record.creditMinor), balance: userMoney(ctx, balance) });
+    // Back to the order the top-up was for; otherwise the next useful buttons, never a dead end.
+    if (ctx.account?.id === record.userId && ctx.account.termsAcceptedAt != null && ctx.deps.regulars.hasAwaitingTopup(record.userId)) {
+      await ctx.reply(text);
+      await showOrderAwaitingTopup(ctx);
+      return;
+    }
+    await ctx.reply(text, { reply_markup: new InlineKeyboard().text(ctx.t("menu-buy"), MENU.buy).text(ctx.t("menu-back"), MENU.home) });
   });
 
   return feature;

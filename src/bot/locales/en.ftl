@@ -10,10 +10,13 @@ start-welcome-back =
 terms-summary =
     <b>Before your first purchase, please read the main rules:</b>
 
-    • A number bought for a service receives SMS from that service only. It works for { $ttl } minutes, and every SMS that arrives in that time is shown to you.
+    • A number bought for a service receives SMS from that service only. It works for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }, and every SMS that arrives in that time is shown to you.
     • If no code arrives, or you cancel before one arrives, the full price goes back to your balance automatically.
     • Once a code has been shown, the number is delivered and is not refunded, even if the service later blocks the account you made with it.
-    • If a number does not suit you (for example, it is already used on the service), press Cancel or Ban before a code arrives and you get your money back.
+    • If a number does not suit you (for example, it is already used on the service), press “Cancel” or “Number already used” before a code arrives and you get your money back.
     • Many cancellations in a short time can pause buying for a while.
     • Your payments and purchases stay in your history; you can read it at any time, and it cannot be deleted.
     • We may send you news and offers; you can turn them off in Settings at any time.
@@ -55,9 +58,16 @@ help-text =
     3. You get a phone number. Enter it in the service and ask it for a code.
     4. The SMS appears here in the chat. No code — no charge: cancel, or wait until the number expires, and the money goes back to your balance.
 
+    Tip: type a service's name (for example <i>whatsapp</i>) at any time to buy its number.
+
     <b>Commands</b>
     /menu — main menu
-    /buy — buy a number
+    /buy — buy a number (<code>/buy whatsapp</code> goes straight to WhatsApp)
+    /orders — my numbers{ $active ->
+        [0] {""}
+        [one] : { $active } active now
+       *[other] : { $active } active now
+    }
     /rent — rent a number for days
     /topup — top up your balance
     /balance — your balance
@@ -65,6 +75,7 @@ help-text =
     /settings — language and news
     /rules — the rules of the service
     /paysupport — help with a payment
+    /refundrequest — money back to your payment method
     /cancel — leave the current step
 
 rules-text =
@@ -76,9 +87,12 @@ rules-text =
     • Your history of payments and purchases is kept and cannot be deleted.
 
     <b>One-time numbers</b>
-    • A number receives SMS only from the service you bought it for, for { $ttl } minutes.
+    • A number receives SMS only from the service you bought it for, for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }.
     • No code before the time is up, or you cancel before a code: the full price returns to your balance automatically.
-    • Cancel or Ban (the number is already used or blocked on the service) before a code: money back.
+    • “Cancel” or “Number already used” (the number is already used or blocked on the service) before a code: money back.
     • After a code has been shown, the number counts as delivered: no refund, also if the service later blocks the account.
     • If no SMS arrives within 5 minutes we remind you that you can cancel for free. Many cancellations without a code in a short time pause buying for a while.
     • Operations made through your own faulty software are not refunded.
@@ -112,6 +126,8 @@ paysupport-admin-notice =
     From: { $user } (id <code>{ $telegramId }</code>, account #{ $accountId })
 
     { $text }
+
+    <i>Reply to this message to answer, or send /reply #{ $accountId } text.</i>
 
 account-blocked =
     ⛔ Your account is blocked.
@@ -246,7 +262,7 @@ buy-back-button = ⬅️ Back
 buy-countries-title =
     🛒 <b>{ $service }</b> · step 2 of 3
 
-    Choose a country. Cheapest first; the number shows how many are available.
+    Choose a country. Cheapest first; the number shows how many are available. You can also type part of a country's name.
 buy-country-button = { $country } · { $price } · { $stock } pcs
 buy-service-sold-out = 😕 { $service } numbers have just run out. Please choose another service or try again later.
 buy-country-sold-out = 😕 Numbers for that country have just run out. Please choose another one.
@@ -256,7 +272,10 @@ buy-confirm-details =
     Country: <b>{ $country }</b>
     Price: <b>{ $price }</b>
     Your balance: { $balance }
-buy-confirm-terms = The number works for { $ttl } minutes. If no code arrives, or you cancel before one does, the price goes back to your balance.
+buy-confirm-terms = The number works for { $ttl ->
+        [one] { $ttl } minute
+       *[other] { $ttl } minutes
+    }. If no code arrives, or you cancel before one does, the price goes back to your balance.
 buy-confirm-button = ✅ Confirm · { $price }
 buy-short-of-money = 💳 Not enough money on your balance: <b>{ $missing }</b> more is needed. Top up and come back.
 buy-topup-button = 💳 Top up
@@ -292,7 +311,11 @@ card-title = 📱 <b>{ $service }</b> · { $country }
 card-number = Number: <code>{ $phone }</code>
 card-price = Price: { $price }
 card-state = Status: { $state }
-card-expires = Valid until { $time } UTC
+card-expires = Valid until { $time } · { $minutes ->
+        [0] ending now
+        [one] { $minutes } minute left
+       *[other] { $minutes } minutes left
+    }
 card-state-reserving = ⏳ being issued
 card-state-waiting = ⏳ waiting for SMS
 card-state-cancelling = ⏳ cancelling
@@ -317,7 +340,7 @@ card-banned-refunded = 🚫 Thank you for reporting it: the number <code>{ $phon
 card-expired-refunded = ⌛ No code came to <code>{ $phone }</code> ({ $service }) in time, so the number has ended. { $amount } is back on your balance.
 card-ended-refunded = ↩️ The provider ended the number <code>{ $phone }</code> ({ $service }) before a code arrived. { $amount } is back on your balance.
 card-not-found = This number is not in your orders. Open /orders to see yours.
-card-too-early = The provider allows cancelling this number from { $time } UTC. Please try again then.
+card-too-early = The provider allows cancelling this number from { $time }. Please try again then.
 card-has-code = A code has already arrived for this number, so it counts as delivered and cannot be cancelled or refunded.
 card-ended = This number has already ended.
 card-busy = This number is being cancelled already. One moment…
@@ -355,7 +378,7 @@ orders-open-button = 📱 Open { $phone }
 cmd-orders = My numbers
 
 broadcast-usage = Send <code>/broadcast your text</code>, or reply <code>/broadcast</code> to a message to copy it to every subscriber.
-broadcast-started = 📣 Broadcast #{ $id } started: { $total } recipients ({ $skipped } skipped: opted out of news or blocked the bot).
+broadcast-started = 📣 Broadcast #{ $id } started. Recipients: { $total }; skipped: { $skipped } (opted out of news or blocked the bot).
 broadcast-progress = 📣 Broadcast: sent { $sent } / { $total } (blocked { $blocked }, failed { $failed })
 broadcast-cancel-button = ✖️ Cancel the broadcast
 broadcast-report-done =
@@ -387,7 +410,10 @@ account-delete-done = Your account has been deleted. { $forfeited } was forfeite
 account-delete-gone = This account no longer exists.
 inactivity-warning =
     ⏳ You have not used the bot for a long time. Unused accounts are deleted after 9 months.
-    Your account will be deleted on { $date }, in { $days } days, and its balance of { $balance } will be forfeited.
+    Your account will be deleted on { $date }, in { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }, and its balance of { $balance } will be forfeited.
     To keep it, just open /menu before then.
 
 ## Admin commands (admin-): only admins see these
@@ -401,13 +427,13 @@ admin-cmd-order = Everything about an activation
 admin-cmd-stats = Statistics
 admin-cmd-ledger = Check the ledger
 admin-cmd-audit = Last admin actions
-admin-usage-refund = Usage: <code>/refund ACTIVATION_ID reason</code> — the reason is required.
-admin-usage-credit = Usage: <code>/credit USER AMOUNT reason</code>, e.g. <code>/credit @alice 2.50 compensation</code>. USER is an account id (#12), a Telegram id or @username.
-admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/debit 12 1.00 correction</code>. USER is an account id (#12), a Telegram id or @username.
+admin-usage-refund = Usage: <code>/refund ACTIVATION_ID reason</code> — the reason is required. <code>/refund ACTIVATION_ID force reason</code> refunds a number that got its code or is older than a month.
+admin-usage-credit = Usage: <code>/credit USER AMOUNT reason</code>, e.g. <code>/credit @alice 2.50 compensation</code>. USER is an account id (#12), a Telegram id or @username. AMOUNT is at most { $max }.
+admin-usage-debit = Usage: <code>/debit USER AMOUNT reason</code>, e.g. <code>/debit 12 1.00 correction</code>. USER is an account id (#12), a Telegram id or @username. AMOUNT is at most { $max }.
 admin-usage-block = Usage: <code>/block USER reason</code> — blocks the account and freezes its balance.
 admin-usage-unblock = Usage: <code>/unblock USER</code>
 admin-usage-user = Usage: <code>/user USER</code> — an account id (#12), a Telegram id or @username.
-admin-usage-order = Usage: <code>/order ACTIVATION_ID</code>
+admin-usage-order = Usage: <code>/order ACTIVATION_ID</code> or <code>/order +77001234567</code> (the number as the user sees it on the card)
 admin-usage-stats = Usage: <code>/stats</code>
 admin-usage-ledger = Usage: <code>/ledger</code>
 admin-usage-audit = Usage: <code>/audit</code> or <code>/audit N</code> (1 to 100 entries, 20 by default).
@@ -492,3 +518,379 @@ admin-audit-line = { $id }. { $date } · admin <code>{ $admin }</code> · <b>{ $
 admin-debit-frozen = ❄️ Not debited: the balance of { $user } is frozen while the account is blocked. It can be credited, not debited.
 admin-cmd-broadcast = Message every subscriber
 topup-found-later = ✅ We found your payment of { $stars } ⭐ that had not reached us: { $amount } has been added to your balance.
+
+## Provider answers: price rises, operator-side failures, unclear answers (providers)
+buy-price-rose =
+    💱 The provider has raised the price of this number. Nothing was charged.
+
+    Service: <b>{ $service }</b>
+    Country: <b>{ $country }</b>
+    New price: <b>{ $price }</b>
+    Your balance: { $balance }
+purchase-price-rise = 💱 The provider raised its cost of { $service } in { $country } to { $cost } (provider's currency). The offer now sells at { $price }; users are asked to confirm the new price.
+provider-operator-failure = 🛑 The provider refuses the shop's requests in { $job } for a reason on the shop's side ({ $reason }): { $details }. This needs the operator.
+card-cancel-unclear = The provider's answer was unclear. We are checking with it: if the number has ended, the money comes back by itself and you will be told.
+card-finish-unclear = The provider's answer was unclear, so the number stays open. Please try Finish again in a minute.
+
+## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
+topup-paid-frozen = ✅ Payment received: { $stars } ⭐. { $amount } has been added to your balance, but your account is blocked, so the balance is frozen until the block is lifted. Write to /paysupport if you have questions.
+stars-paid-while-blocked = ❄️ Stars payment <code>{ $charge }</code> of { $stars } ⭐ from user <code>{ $telegramId }</code> (account #{ $account }) arrived after the account was blocked: { $amount } was credited to the frozen balance. Refund it if it should not stay.
+admin-amount-over-limit = ⛔ Not done: an admin credit or debit is at most { $max }, and a credit may not take the balance of { $user } beyond it (ADMIN_MAX_AMOUNT).
+admin-refund-code-delivered = ⛔ Not refunded: activation #{ $id } received its code, so the service was delivered (rule A4). To refund anyway, say so: <code>/refund { $id } force reason</code> (recorded in the audit log).
+admin-refund-too-old = ⛔ Not refunded: activation #{ $id } is older than a month (rule W4). To refund anyway, say so: <code>/refund { $id } force reason</code> (recorded in the audit log).
+admin-refund-account-deleted = ⛔ Not refunded: the account of activation #{ $id } was deleted, and nothing is ever refunded into a deleted account.
+
+## ---------------------------------------------------------------- Rentals (renting numbers for days, POLICY L1-L5)
+
+rent-not-offered = 📅 Renting numbers for days is not offered at the moment. One-time numbers are available under “Buy number”.
+rent-no-offers = 📅 No numbers can be rented right now. Please look again a little later.
+rent-choose-service = 📅 <b>Rent a number for days</b>
+    The number is yours for the whole period: every SMS to it comes to this chat.
+    Choose the service you need it for:
+rent-choice-button = { $name } · { $price }
+rent-choose-country = Service: { $service }
+    Choose the country of the number:
+rent-documents-legend = 🪪 — numbers of this country need identity documents.
+rent-choose-period = Service: { $service }
+    Country: { $country }
+    For how long?
+rent-documents-notice = 🪪 <b>Identity documents.</b> The operator of numbers in this country requires identity documents. If you rent one and then do not provide them, the rental is not refunded.
+rent-period-days = { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
+rent-period-hours = { $hours ->
+    [one] 1 hour
+   *[other] { $hours } hours
+}
+rent-confirm = 📅 <b>Renting a number</b>
+    Service: { $service }
+    Country: { $country }
+    Period: { $period }
+    Price: <b>{ $price }</b>, taken when the number is rented
+    Rented until: { $until } (UTC)
+    Your balance: { $balance }
+rent-rules = <b>Good to know</b>
+    • Cancel within { $minutes } minutes, before any SMS, and the whole price comes back.
+    • If the number stops working, report it: days it stays broken beyond 24 hours are refunded, counted from your report.
+    • If the carrier takes the number away, the unused time is refunded at once.
+    • Ending early by your own choice refunds nothing, and caller ID on outgoing calls is not a reason for a refund.
+rent-confirm-button = ✅ Rent · { $price }
+rent-in-progress = ⏳ Renting the number…
+rent-pending = ⏳ The provider has not answered yet. The money stays reserved until we know; you will get a message either way.
+rent-out-of-stock = 😕 No numbers of this kind are left to rent right now. Nothing was charged.
+rent-failed = 😕 The number could not be rented. Nothing was charged.
+rent-quote-expired = ⌛ This offer is out of date. Please choose again to see the current price.
+rent-stale-button = This button is out of date. Open “📅 Rent a number” again.
+rent-card-title = 📅 <b>Rented number</b> · { $service } · { $country }
+rent-card-number = Number: <code>{ $phone }</code>
+rent-card-state = Status: { $state }
+rent-state-reserving = ⏳ being rented
+rent-state-active = ✅ active
+rent-state-cancelling = ⏳ being cancelled
+rent-state-ending = ⏳ being ended
+rent-state-expired = ⌛ rental period over
+rent-state-finished = ⏹ ended early
+rent-state-cancelled = ↩️ cancelled, money returned
+rent-state-revoked = 📵 taken away by the carrier, unused time refunded
+rent-state-failed = ✖️ not rented, nothing charged
+rent-card-until = Rented until { $until } (UTC)
+rent-card-ended-at = Ended { $until } (UTC)
+rent-card-sms-none = No SMS yet. Each one will come here as its own message.
+rent-card-sms-title = { $count ->
+    [one] 1 SMS received:
+   *[other] { $count } SMS received:
+}
+rent-sms-line = { $when }: { $text }
+rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
+rent-card-cancel-hint = You can still cancel with a full refund until { $time } (UTC), while no SMS has come.
+rent-card-problem-open = ⚠️ You reported a problem on { $when } (UTC); the admins are looking at it.
+rent-card-problem-confirmed = ⚠️ Confirmed not working since { $when } (UTC): days beyond the first 24 hours are refunded.
+rent-extend-button = ➕ Extend
+rent-inbox-button = 📥 Inbox
+rent-report-button = ⚠️ Report a problem
+rent-end-button = ⏹ End rental
+rent-cancel-button = ❌ Cancel (full refund)
+rent-keep-button = ⬅️ Keep the number
+rent-end-yes = ⏹ Yes, end it now
+rent-report-yes = ⚠️ Yes, it does not work
+rent-sms-new = 📩 SMS to <code>{ $phone }</code> ({ $service }, { $country }) from { $from }
+rent-not-found = This rental was not found.
+rent-not-active = This rental is not active any more.
+rent-cancelled = ↩️ The rental of { $phone } is cancelled. { $amount } is back on your balance.
+rent-cancel-window-closed = The time for a cancel with a full refund is over. You can end the rental, but the unused time is not refunded.
+rent-cancel-has-sms = An SMS has already come to this number, so it can no longer be cancelled with a refund.
+rent-cancel-refused-now = The provider no longer allows cancelling this number. It stays yours until the end of the period.
+rent-end-ask = ⏹ <b>End the rental of <code>{ $phone }</code> now?</b>
+    It is paid until { $until } (UTC). If you end it now, the unused time is <b>not refunded</b>, and the number cannot be taken back.
+    If the number does not work, report a problem instead.
+rent-ended = ⏹ The rental of { $phone } has ended. The number no longer receives SMS for you.
+rent-end-pending = ⏳ The provider has not confirmed yet. We will end it as soon as it answers.
+rent-report-ask = ⚠️ <b>Does the number <code>{ $phone }</code> not work?</b>
+    We record the moment you report it and tell the admins. If it stays broken for more than 24 hours, the days it was unavailable are refunded to your balance, counted from now.
+    Caller ID not working on outgoing calls is not a reason for a refund.
+rent-reported = ✅ Thank you. Your report is recorded and the admins have been told.
+rent-report-duplicate = Your report is already recorded.
+rent-extend-not-active = Only an active rental can be extended.
+rent-inbox-title = 📥 <b>Inbox of <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } SMS
+rent-inbox-empty = No SMS yet.
+rent-extend-choose = ➕ <b>Extend <code>{ $phone }</code></b>
+    It is rented until { $until } (UTC). Add:
+rent-extend-none = This number cannot be extended right now.
+rent-extend-refused = 😕 The provider cannot extend this number (it may have reached its maximum, or no longer work). Nothing was charged.
+rent-extend-confirm = ➕ <b>Extending <code>{ $phone }</code></b>
+    Add: { $period }
+    Price: <b>{ $price }</b>
+    New end: { $until } (UTC)
+    Your balance: { $balance }
+rent-extend-confirm-button = ✅ Extend · { $price }
+rent-extended = ✅ <code>{ $phone }</code> is extended until { $until } (UTC). { $price } was taken from your balance.
+rent-extend-pending = ⏳ The provider has not answered yet. The money stays reserved until we know whether the number was extended.
+rent-mine-empty = You have not rented any number yet.
+rent-mine-title = 📅 <b>Your rented numbers</b>
+rent-mine-entry = { $service } · { $country }
+    <code>{ $phone }</code> — { $state }, until { $until } (UTC)
+rent-recovered = ✅ Your rented number <code>{ $phone }</code> ({ $service }, { $country }) is ready. Open it from /rentals.
+rent-recovery-failed = 😕 The number ({ $service }, { $country }) could not be rented after all. The reserved { $amount } is free again on your balance.
+rent-cancel-refused = The provider refused to cancel <code>{ $phone }</code> (an SMS came, or the time was over). It stays yours until the end of the period; nothing was refunded.
+rent-revoked = 📵 The carrier has taken the number <code>{ $phone }</code> ({ $service }, { $country }) away. This is not your doing: the unused time, { $amount }, is back on your balance.
+rent-revoked-nothing-left = 📵 The carrier has taken the number <code>{ $phone }</code> ({ $service }, { $country }) away. Its paid time had already been used or refunded.
+rent-expired = ⌛ The rental of <code>{ $phone }</code> ({ $service }, { $country }) is over. The number no longer receives SMS for you.
+rent-extended-later = ✅ <code>{ $phone }</code> is extended until { $until } (UTC).
+rent-extend-refused-later = 😕 The provider did not extend <code>{ $phone }</code>. Nothing was charged.
+rent-problem-confirmed = ⚠️ The admins confirmed that <code>{ $phone }</code> does not work. Days it stays broken beyond the first 24 hours are refunded, counted from your report.
+rent-problem-dismissed = The admins checked <code>{ $phone }</code> and found it working, so nothing is refunded. If it still fails, report it again.
+rent-problem-resolved = ✅ <code>{ $phone }</code> works again. Refunded for the days it did not work: { $amount }.
+rent-problem-days-refunded = ↩️ <code>{ $phone }</code> is still not working: { $amount } is back on your balance ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+} so far).
+rent-admin-refund = ↩️ The admins refunded { $amount } for <code>{ $phone }</code> ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+}). Reason: { $reason }
+rent-reminder = ⏰ The rental of <code>{ $phone }</code> ({ $service }, { $country }) ends in { $left }, at { $until } (UTC). Extend it to keep the number.
+rent-problem-admin = ⚠️ Rental problem #{ $problem }: user #{ $user } says rental #{ $rental } ({ $phone }) does not work. See /rentproblems.
+rent-extension-unknown = ❓ Extension #{ $extension } of rental #{ $rental }: the provider did not answer and does not show the end date. The money stays reserved; please check at the provider.
+admin-rental = Rental #{ $id } · user #{ $user } · { $phone }
+    { $service } · { $country } · { $state }
+    Started { $started }, ends { $ends } · SMS: { $sms }
+    Paid { $paid }, refunded { $refunded } · { $provider }
+admin-rental-not-found = No rental #{ $id }.
+admin-rental-problem = Problem #{ $id }: { $state }, reported { $reported }, days refunded: { $days }
+admin-rent-problems-none = No open rental problems.
+admin-rent-problem-entry = ⚠️ Problem #{ $id } ({ $state }), reported { $reported }, days refunded: { $days }
+admin-rent-problem-confirm = ✅ Confirm: not working
+admin-rent-problem-dismiss = ✖️ Dismiss
+admin-rent-problem-working = 🔧 Working again
+admin-rent-problem-not_found = No such problem report.
+admin-rent-problem-already_decided = This report has already been decided.
+admin-rent-problem-not_confirmed = Only a confirmed report can be marked working again.
+admin-rent-problem-decided = Problem #{ $id } is now { $state }. Refunded now: { $amount }.
+admin-rentrefund-not_found = No rented number #{ $id }.
+admin-rentrefund-nothing_left = Rental #{ $id } has nothing left to refund.
+admin-rentrefund-bad_days = The number of days must be a whole number above zero.
+admin-rentrefund-done = Refunded { $amount } for { $days } day(s) of rental #{ $id }. Written to the audit log.
+admin-usage-rental = Usage: /rental <rental id>
+admin-usage-rentrefund = Usage: /rentrefund <rental id> <days> <reason>
+admin-stats-rentals = 📅 Rentals: { $rented } started in 30 days, { $live } active now, { $problems } problem reports open.
+admin-cmd-rental = Look up a rented number
+admin-cmd-rentproblems = Open problem reports of rented numbers
+admin-cmd-rentrefund = Refund days of a rental
+rent-card-button = 📅 Show the number
+
+## Refunds to the payment method (POLICY W1-W6) and support both ways (issue 12)
+help-support-button = 💬 Support
+help-refund-button = ↩️ Request a refund
+refund-screen-title = ↩️ <b>Refunds to your payment method</b>
+    You can ask for money on your balance to go back to the way you paid, for payments of the last month. Our team decides within 2 working days; while a request is open, its amount is reserved on your balance.
+refund-screen-line = #{ $id } · { $amount } · { $status }
+refund-new-button = ➕ New request
+refund-withdraw-numbered-button = ✖️ Withdraw #{ $id }
+refund-withdraw-button = ✖️ Withdraw the request
+refund-status-open = waiting for a decision
+refund-status-approving = being refunded
+refund-status-approved = refunded
+refund-status-refused = refused
+refund-status-withdrawn = withdrawn
+refund-nothing = There is nothing to refund: no payment of the last month with money still on your balance. Refunds are only for payments of the last month.
+refund-use-buttons = Please use the buttons above, or send /cancel to stop.
+refund-cancelled = Stopped; nothing was sent. Open /menu to continue.
+refund-cancel-button = ✖️ Cancel
+refund-pick-payment = Which payment should go back? Only payments of the last month are listed.
+refund-payment-button = { $stars } ⭐ · { $date } · { $amount }
+refund-ask-amount = That payment added { $credited } to your balance. You can ask for up to <b>{ $refundable }</b> (what is still available). Press the button for all of it, or send an amount.
+refund-amount-all-button = All: { $amount }
+refund-bad-amount = Please send an amount above zero and at most { $refundable }, for example 1.50.
+refund-ask-reason = Why do you want the money back?
+refund-reason-not_provided = A number I paid for could not be provided
+refund-reason-carrier_failure = My number stopped working (the carrier's fault)
+refund-reason-changed_mind = I changed my mind
+refund-reason-accidental = I topped up by accident
+refund-reason-left_unused = Money left after I stopped using the service
+refund-reason-misunderstood = I misunderstood how the service works
+refund-reason-other = Something else
+refund-ask-reason-text = Please describe the reason in one message.
+refund-w2-warning = { $reason ->
+        [changed_mind] ⚠️ Our rules do not refund a payment because you changed your mind.
+        [accidental] ⚠️ Our rules do not refund a top-up made by accident.
+        [left_unused] ⚠️ Our rules do not refund money left on the balance after you stopped using the service: it stays on your balance and never expires.
+       *[misunderstood] ⚠️ Our rules do not refund a payment made because of a misunderstanding of how the service works.
+    }
+    The money stays on your balance and can be spent at any time. You can still send the request: our team will read it.
+refund-send-anyway-button = 📨 Send it anyway
+refund-ask-service = Which service was it about?
+refund-no-service-button = Not about one service
+refund-summary =
+    <b>Your refund request</b>
+    Payment: { $stars } ⭐ of { $date }
+    Amount: <b>{ $amount }</b> (reserved on your balance while the request is open)
+    Reason: { $reason }
+    Details: { $note }
+    Service: { $service }
+    Send it?
+refund-confirm-button = ✅ Send the request
+refund-filed = 📨 Request #{ $id } is sent. { $amount } is reserved on your balance until our team decides, within 2 working days. You will hear from us here.
+refund-not-filed-not_offered = This payment can no longer be refunded. Open /refundrequest to see what can.
+refund-not-filed-account_not_active = Your account cannot request refunds.
+refund-not-filed-already_requested = There is already an open request for this payment.
+refund-not-filed-bad_amount = That amount cannot be refunded for this payment.
+refund-not-filed-insufficient_funds = Your balance changed meanwhile and no longer covers this amount. Please start again.
+refund-withdrawn = Request #{ $id } is withdrawn; { $amount } is available on your balance again.
+refund-withdraw-in-progress = This request is being refunded right now and can no longer be withdrawn.
+refund-withdraw-closed = This request is already closed.
+refund-left = { $hours } h left
+refund-overdue-by = overdue by { $hours } h
+refund-refusal-changed_mind = a change of mind is not a reason for a refund
+refund-refusal-accidental = an accidental top-up is not refunded
+refund-refusal-left_unused = money left after you stopped using the service stays on the balance
+refund-refusal-misunderstood = a misunderstanding of how the service works is not a reason for a refund
+refund-refusal-documents = identity documents were refused
+refund-refusal-unlawful = the service was used against the law or the rules
+refund-refusal-restrictions = the number's restrictions were not followed
+refund-refusal-caller_id = Caller ID not working is not a reason for a refund
+refund-user-approved-stars = ✅ Refund request #{ $id } is approved: { $stars } ⭐ went back to your Telegram account and { $amount } was taken from your balance.
+refund-user-recorded-outside = ✅ Refund request #{ $id } is approved: { $amount } was refunded to you outside the bot and taken from your balance.
+refund-user-refused = ❌ Refund request #{ $id } is refused: { $decision }. { $amount } is available on your balance again.
+refund-admin-approve-button = ✅ Approve
+refund-admin-refuse-button = ❌ Refuse
+refund-admin-whole-button = ↩️ Refund the whole charge
+refund-admin-outside-button = 🧾 Recorded outside the bot
+refund-admin-new =
+    ↩️ <b>Refund request #{ $id }</b> from { $user }
+    Payment: { $stars } ⭐ (<code>{ $charge }</code>) of { $paid }, credited { $credited }
+    Asked: <b>{ $amount }</b> · reason: { $reason } · { $note } · service: { $service }
+    Since then: { $purchases } purchases for { $spent }, refunds to the balance { $refunded }
+    Decide by { $deadline } ({ $left }).
+refund-admin-request = { refund-admin-new }
+    Status: { $status }
+refund-admin-due-soon = ⏰ Refund request #{ $id } from { $user } ({ $amount }) must be decided by { $deadline } ({ $left }).
+refund-admin-overdue = 🚨 Refund request #{ $id } from { $user } ({ $amount }) is past its deadline of { $deadline } ({ $left }).
+refund-admin-telegram-refused = ⚠️ Telegram refused to refund request #{ $id } ({ $amount }): { $detail }. The money stays reserved and the request open.
+refund-admin-list-empty = No open refund requests.
+refund-admin-list-title = ↩️ <b>Open refund requests: { $count }</b> (oldest first)
+refund-admin-list-line = #{ $id } · { $user } · { $amount } · { $reason } · { $status } · { $left }
+refund-admin-not-found = Refund request #{ $id } does not exist.
+refund-admin-refuse-pick = Refuse request #{ $id } with which reason? Or write one: <code>/refuse { $id } reason</code>
+refund-admin-done-refunded_stars = ✅ Request #{ $id }: { $stars } ⭐ refunded through Telegram; { $amount } taken from the balance of { $user }.
+refund-admin-done-recorded_outside = ✅ Request #{ $id }: recorded as refunded outside the bot; { $amount } taken from the balance of { $user }.
+refund-admin-done-refused = ❌ Request #{ $id } refused ({ $decision }); { $amount } released to { $user }.
+refund-admin-done-withdrawn = Request #{ $id } was withdrawn by the user.
+refund-admin-partial = Request #{ $id } asks for { $amount }, but Telegram refunds whole charges only ({ $stars } ⭐ = { $credited }). The balance covers the whole charge: refund it all, or record a refund made outside the bot.
+refund-admin-partial-uncovered = Request #{ $id } asks for { $amount }, but Telegram refunds whole charges only ({ $stars } ⭐ = { $credited }), and the balance does not cover the whole charge. Record a refund made outside the bot, or refuse.
+refund-admin-telegram-said-no = ⚠️ Telegram refused to refund request #{ $id }: { $detail }. Nothing moved; the request is still open.
+refund-admin-not-done-pending = ⏳ Request #{ $id }: Telegram has not answered clearly. The bot asks again every minute and settles it once.
+refund-admin-not-done-in_progress = ⏳ Request #{ $id } is being refunded right now; nothing more to do.
+refund-admin-not-done-not_found = Refund request #{ $id } does not exist.
+refund-admin-not-done-not_open = Request #{ $id } is already closed; nothing changed.
+refund-admin-not-done-account_deleted = Request #{ $id }: the account was deleted; nothing can be refunded.
+refund-admin-not-done-account_blocked = Request #{ $id }: the account is blocked and its balance frozen (B2); nothing can be refunded while it is.
+refund-admin-not-done-insufficient_funds = Request #{ $id }: the balance no longer covers the whole charge.
+admin-usage-refuse = Usage: <code>/refuse REQUEST_ID reason</code>
+admin-stats-payment-refunds = Refunds to payment methods, 30 days: { $amount } ({ $count })
+support-text-only = Please write your message as text, or send /cancel.
+support-thread-title = <b>Your conversation with us</b>
+support-thread-you = { $date } · you: { $text }
+support-thread-user = { $date } · user: { $text }
+support-thread-team = { $date } · team: { $text }
+support-write-now = ✍️ Write your message now; it goes to our team.
+support-user-answer =
+    💬 <b>Answer from our team</b>
+
+    { $text }
+support-admin-sent = ✅ Sent to #{ $id }.
+support-admin-no-user = That account is gone; there is nobody to answer.
+support-admin-reply-usage = Usage: <code>/reply USER text</code> or <code>/thread USER</code> (USER: #12, a Telegram id or @username). Or reply to a support message.
+support-admin-thread-title = 💬 <b>Support thread of #{ $id }</b>: { $count } messages
+admin-cmd-refunds = Open refund requests
+admin-cmd-refuse = Refuse a refund request with a reason
+admin-cmd-reply = Answer a user in support
+admin-cmd-thread = A user's support thread
+cmd-refundrequest = Refund to the payment method
+
+## A shop people come back to (ux): fewer taps, favourites, finding a country, resuming after a top-up
+menu-orders = 📱 My numbers
+menu-orders-active = 📱 My numbers · { $count ->
+        [one] { $count } active
+       *[other] { $count } active
+    }
+buy-quick-hint = ⭐ your favourites and 🕘 your recent services come first.
+buy-countries-title-stock =
+    🛒 <b>{ $service }</b> · step 2 of 3
+
+    Choose a country. Most available first. You can also type part of a country's name.
+buy-country-search-results = Countries for “{ $search }”: { $count }
+buy-country-search-none = No country of this service matches “{ $search }”. Here are all of them:
+buy-sort-stock-button = 📦 Most available first
+buy-sort-price-button = 💲 Cheapest first
+buy-star-button = ☆ Add to favourites
+buy-unstar-button = ★ In favourites
+buy-starred = ⭐ { $service } is in your favourites: it will come first.
+buy-unstarred = { $service } is no longer in your favourites.
+buy-watch-button = 🔔 Tell me when it is back
+buy-watch-set = 🔔 We will send you one message when numbers for this country are back.
+buy-retry-button = 🔁 Try again
+buy-provider-unreadable = 😕 The provider answered something we could not read, so no number was issued. Your money was not taken. Please try again:
+buy-resume-title = 🛒 <b>Your order is waiting</b>
+buy-resume-gone = 😕 The number you were topping up for is no longer on sale. Your balance is ready for another one.
+topup-for-order = After paying you will come back to your order: <b>{ $missing }</b> more is needed for it.
+card-buy-again-button = 🔁 Buy again
+card-same-service-button = 🌍 Another country
+stock-back = 🔔 { $service } numbers for { $country } are back on sale.
+stock-back-button = 🛒 Buy now
+card-cancel-from-button = ❌ Cancel from { $time }
+card-refresh-button = 🔄 Refresh
+card-refreshed = Updated.
+settings-time-zone = Time zone: { $zone }
+settings-time-zone-button = 🕒 Time zone: { $zone }
+settings-time-zone-choose = Choose the time zone for the times on your numbers:
+tz-0 = UTC
+tz-1 = London
+tz-2 = Berlin, Paris
+tz-3 = Kyiv
+tz-4 = Moscow
+tz-5 = Dubai
+tz-6 = Tashkent
+tz-7 = Almaty
+tz-8 = India
+tz-9 = Beijing
+tz-10 = New York
+tz-11 = Los Angeles
+admin-cmd-unsuspend = Lift a buying pause (A6)
+admin-usage-unsuspend = Usage: <code>/unsuspend USER</code> — lets the user buy again before the pause for cancellations ends.
+admin-unsuspend-done = ✅ { $user } can buy again: the pause is lifted.
+admin-unsuspend-none = { $user } has no buying pause; nothing changed.
+admin-notice-unsuspended = ✅ The pause on buying has been lifted: you can buy numbers again. /buy
+broadcast-preview = 📣 <b>Preview</b> · recipients: { $total }. This is how the message will look:
+broadcast-preview-plain = (Telegram could not read this as formatting, so it will be sent as plain text.)
+broadcast-preview-copy = 📣 <b>Preview</b> · recipients: { $total }. The message above will be copied to them as it is.
+broadcast-send-button = ✅ Send · { $total }
+broadcast-discard-button = ✖️ Do not send
+broadcast-discarded = Not sent.
+bot-description =
+    Phone numbers for receiving a verification SMS from Telegram, WhatsApp, Google and hundreds of other services, in many countries.
+
+    You pay only for a number that receives a code: no code, or you cancel before one arrives, and the money goes back to your balance. Top up with Telegram Stars.
+bot-short-description = Numbers for verification SMS. No code — no charge. Top up with Telegram Stars.
+admin-order-phone-none = No activation with the number { $phone }.
+admin-order-phone-title = <b>Activations of { $phone }: { $count }</b> (newest first; the newest in full below)

@@ -10,10 +10,14 @@ start-welcome-back =
 terms-summary =
     <b>Перед первой покупкой прочитайте главные правила:</b>
 
-    • Номер, купленный для сервиса, принимает SMS только от этого сервиса. Он работает { $ttl } минут, и каждое SMS за это время будет показано вам.
+    • Номер, купленный для сервиса, принимает SMS только от этого сервиса. Он работает { $ttl ->
+        [one] { $ttl } минуту
+        [few] { $ttl } минуты
+       *[many] { $ttl } минут
+    }, и каждое SMS за это время будет показано вам.
     • Если код не пришёл или вы отменили заказ до его прихода, полная стоимость автоматически вернётся на баланс.
     • Когда код показан, номер считается выданным и не возвращается — даже если сервис позже заблокирует созданный с ним аккаунт.
-    • Если номер не подошёл (например, он уже использован в сервисе), нажмите «Отменить» или «Номер занят» до прихода кода — деньги вернутся.
+    • Если номер не подошёл (например, он уже использован в сервисе), нажмите «Отменить» или «Номер уже использован» до прихода кода — деньги вернутся.
     • Много отмен за короткое время может на время приостановить покупки.
     • Ваши платежи и покупки хранятся в истории: её можно посмотреть в любой момент, но нельзя удалить.
     • Мы можем присылать новости и предложения; отключить их можно в настройках в любой момент.
@@ -55,9 +59,17 @@ help-text =
     3. Вы получите номер телефона. Введите его в сервисе и запросите код.
     4. SMS появится здесь, в чате. Нет кода — нет оплаты: отмените заказ или дождитесь окончания срока, и деньги вернутся на баланс.
 
+    Совет: в любой момент напишите название сервиса (например, <i>whatsapp</i>), чтобы купить для него номер.
+
     <b>Команды</b>
     /menu — главное меню
-    /buy — купить номер
+    /buy — купить номер (<code>/buy whatsapp</code> — сразу к WhatsApp)
+    /orders — мои номера{ $active ->
+        [0] {""}
+        [one] : сейчас { $active } активный
+        [few] : сейчас { $active } активных
+       *[many] : сейчас { $active } активных
+    }
     /rent — арендовать номер на дни
     /topup — пополнить баланс
     /balance — ваш баланс
@@ -65,6 +77,7 @@ help-text =
     /settings — язык и новости
     /rules — правила сервиса
     /paysupport — помощь с оплатой
+    /refundrequest — вернуть деньги на способ оплаты
     /cancel — выйти из текущего шага
 
 rules-text =
@@ -76,9 +89,13 @@ rules-text =
     • История платежей и покупок хранится и не может быть удалена.
 
     <b>Разовые номера</b>
-    • Номер принимает SMS только от сервиса, для которого он куплен, в течение { $ttl } минут.
+    • Номер принимает SMS только от сервиса, для которого он куплен, в течение { $ttl ->
+        [one] { $ttl } минуты
+        [few] { $ttl } минут
+       *[many] { $ttl } минут
+    }.
     • Если код не пришёл до конца срока или вы отменили заказ до кода — полная стоимость автоматически вернётся на баланс.
-    • «Отменить» или «Номер занят» (номер уже использован или заблокирован в сервисе) до прихода кода — деньги вернутся.
+    • «Отменить» или «Номер уже использован» (номер уже использован или заблокирован в сервисе) до прихода кода — деньги вернутся.
     • После того как код показан, номер считается выданным: возврата нет, в том числе если сервис позже заблокирует аккаунт.
     • Если SMS не пришло за 5 минут, мы напомним, что заказ можно отменить бесплатно. Много отмен без кода за короткое время на время приостанавливают покупки.
     • Операции, сделанные через ваши собственные неисправные программы, не возвращаются.
@@ -102,7 +119,7 @@ paysupport-text =
     💬 <b>Помощь с оплатой</b>
 
     Платежи проходят через Telegram. Если с оплатой что-то не так, отправьте одно сообщение, которое начинается с /paysupport и описывает проблему, например:
-    <code>/paysupport Оплатил 100 Stars в 14:05, но баланс не изменился</code>
+    <code>/paysupport Оплатил 100 звёзд в 14:05, но баланс не изменился</code>
 
     Укажите дату и сумму. Наша команда ответит здесь, в чате.
 paysupport-sent = ✅ Ваше сообщение передано команде. Мы ответим здесь.
@@ -112,6 +129,8 @@ paysupport-admin-notice =
     От: { $user } (id <code>{ $telegramId }</code>, аккаунт #{ $accountId })
 
     { $text }
+
+    <i>Ответьте на это сообщение (reply) или отправьте /reply #{ $accountId } текст.</i>
 
 account-blocked =
     ⛔ Ваш аккаунт заблокирован.
@@ -161,11 +180,11 @@ provider-balance-recovered = ✅ Баланс у { $provider } снова выш
 topup-title =
     💳 <b>Пополнение баланса</b>
 
-    Оплата — в Telegram Stars. Выберите сумму — на кнопке указано, сколько поступит на баланс:
+    Оплата — звёздами Telegram. Выберите сумму — на кнопке указано, сколько поступит на баланс:
 topup-button = { $stars } ⭐ → { $amount }
 topup-custom-button = ✏️ Другая сумма
-topup-ask-amount = Сколько Stars вы хотите заплатить? Отправьте целое число от { $min } до { $max }. Чтобы выйти, отправьте /cancel.
-topup-not-whole = Отправьте целое число Stars, например 150, — от { $min } до { $max }.
+topup-ask-amount = Сколько звёзд вы хотите заплатить? Отправьте целое число от { $min } до { $max }. Чтобы выйти, отправьте /cancel.
+topup-not-whole = Отправьте целое число звёзд, например 150, — от { $min } до { $max }.
 topup-too-small = Минимальное пополнение — { $min } ⭐. Отправьте число побольше.
 topup-too-large = Максимальное пополнение — { $max } ⭐. Отправьте число поменьше.
 topup-invoice-title = Пополнение баланса
@@ -180,10 +199,10 @@ precheckout-unknown = Этот счёт недействителен. Откро
 precheckout-paid = Этот счёт уже оплачен. Откройте /topup, чтобы создать новый.
 precheckout-expired = Срок этого счёта истёк. Откройте /topup, чтобы создать новый.
 precheckout-amount = Сумма не совпадает со счётом. Откройте /topup, чтобы создать новый.
-stars-no-account = 🛑 Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> не зачислен: нет аккаунта. Зачислите вручную или верните платёж.
-stars-unknown-payload = ⚠️ Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> пришёл по неизвестному счёту; зачислено { $amount } по текущему курсу.
+stars-no-account = 🛑 Платёж звёздами <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> не зачислен: нет аккаунта. Зачислите вручную или верните платёж.
+stars-unknown-payload = ⚠️ Платёж звёздами <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> пришёл по неизвестному счёту; зачислено { $amount } по текущему курсу.
 stars-unexpected-currency = ⚠️ Платёж от пользователя <code>{ $telegramId }</code> пришёл в валюте { $currency } (платёж <code>{ $charge }</code>); он не зачислен.
-stars-reconcile-problem = ⚠️ Сверка Stars: { $problem }
+stars-reconcile-problem = ⚠️ Сверка платежей звёздами: { $problem }
 unknown-message = Я не понял сообщение. Откройте /menu, чтобы увидеть, что я умею, или /help.
 cancel-done = ✅ Остановлено. Откройте /menu, чтобы продолжить.
 
@@ -247,7 +266,7 @@ buy-back-button = ⬅️ Назад
 buy-countries-title =
     🛒 <b>{ $service }</b> · шаг 2 из 3
 
-    Выберите страну. Сначала самые дешёвые; число — сколько номеров есть в наличии.
+    Выберите страну. Сначала самые дешёвые; число — сколько номеров есть в наличии. Можно написать часть названия страны.
 buy-country-button = { $country } · { $price } · { $stock } шт.
 buy-service-sold-out = 😕 Номера для { $service } только что закончились. Выберите другой сервис или попробуйте позже.
 buy-country-sold-out = 😕 Номера этой страны только что закончились. Выберите другую.
@@ -257,7 +276,11 @@ buy-confirm-details =
     Страна: <b>{ $country }</b>
     Цена: <b>{ $price }</b>
     На балансе: { $balance }
-buy-confirm-terms = Номер работает { $ttl } мин. Если код не придёт или вы отмените номер до кода, деньги вернутся на баланс.
+buy-confirm-terms = Номер работает { $ttl ->
+        [one] { $ttl } минуту
+        [few] { $ttl } минуты
+       *[many] { $ttl } минут
+    }. Если код не придёт или вы отмените номер до кода, деньги вернутся на баланс.
 buy-confirm-button = ✅ Подтвердить · { $price }
 buy-short-of-money = 💳 На балансе не хватает <b>{ $missing }</b>. Пополните его и возвращайтесь.
 buy-topup-button = 💳 Пополнить
@@ -293,7 +316,12 @@ card-title = 📱 <b>{ $service }</b> · { $country }
 card-number = Номер: <code>{ $phone }</code>
 card-price = Цена: { $price }
 card-state = Статус: { $state }
-card-expires = Действует до { $time } UTC
+card-expires = Действует до { $time } · { $minutes ->
+        [0] заканчивается
+        [one] осталась { $minutes } минута
+        [few] осталось { $minutes } минуты
+       *[many] осталось { $minutes } минут
+    }
 card-state-reserving = ⏳ выдаётся
 card-state-waiting = ⏳ ждём SMS
 card-state-cancelling = ⏳ отменяется
@@ -318,7 +346,7 @@ card-banned-refunded = 🚫 Спасибо, что сообщили: номер 
 card-expired-refunded = ⌛ Код на <code>{ $phone }</code> ({ $service }) так и не пришёл, срок номера истёк. На баланс возвращено { $amount }.
 card-ended-refunded = ↩️ Поставщик закрыл номер <code>{ $phone }</code> ({ $service }) до прихода кода. На баланс возвращено { $amount }.
 card-not-found = Этого номера нет среди ваших заказов. Ваши номера — в /orders.
-card-too-early = Поставщик разрешает отменить этот номер с { $time } UTC. Попробуйте тогда.
+card-too-early = Поставщик разрешает отменить этот номер с { $time }. Попробуйте тогда.
 card-has-code = На этот номер уже пришёл код, поэтому он считается выданным: отменить его и вернуть деньги нельзя.
 card-ended = Этот номер уже завершён.
 card-busy = Номер уже отменяется. Минутку…
@@ -356,7 +384,7 @@ orders-open-button = 📱 Открыть { $phone }
 cmd-orders = Мои номера
 
 broadcast-usage = Отправьте <code>/broadcast текст</code> или ответьте <code>/broadcast</code> на сообщение, чтобы разослать его копию всем подписчикам.
-broadcast-started = 📣 Рассылка #{ $id } запущена: получателей { $total } (пропущено { $skipped }: отказались от новостей или заблокировали бота).
+broadcast-started = 📣 Рассылка #{ $id } запущена. Получателей: { $total }; пропущено: { $skipped } (отказались от новостей или заблокировали бота).
 broadcast-progress = 📣 Рассылка: отправлено { $sent } / { $total } (заблокировали { $blocked }, ошибок { $failed })
 broadcast-cancel-button = ✖️ Отменить рассылку
 broadcast-report-done =
@@ -388,7 +416,11 @@ account-delete-done = Ваш аккаунт удалён. Сгорело: { $for
 account-delete-gone = Этот аккаунт больше не существует.
 inactivity-warning =
     ⏳ Вы давно не пользовались ботом. Неиспользуемые аккаунты удаляются через 9 месяцев.
-    Ваш аккаунт будет удалён { $date }, через { $days } дн., а его баланс { $balance } сгорит.
+    Ваш аккаунт будет удалён { $date }, через { $days ->
+        [one] { $days } день
+        [few] { $days } дня
+       *[many] { $days } дней
+    }, а его баланс { $balance } сгорит.
     Чтобы сохранить его, просто откройте /menu до этого срока.
 
 ## Команды администраторов (admin-): их видят только администраторы
@@ -402,13 +434,13 @@ admin-cmd-order = Всё об активации
 admin-cmd-stats = Статистика
 admin-cmd-ledger = Проверить учёт
 admin-cmd-audit = Последние действия администраторов
-admin-usage-refund = Формат: <code>/refund ID_АКТИВАЦИИ причина</code> — причина обязательна.
-admin-usage-credit = Формат: <code>/credit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/credit @alice 2.50 компенсация</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
-admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/debit 12 1.00 исправление</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username.
+admin-usage-refund = Формат: <code>/refund ID_АКТИВАЦИИ причина</code> — причина обязательна. <code>/refund ID_АКТИВАЦИИ force причина</code> вернёт деньги и за номер, на который пришёл код или которому больше месяца.
+admin-usage-credit = Формат: <code>/credit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/credit @alice 2.50 компенсация</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username. СУММА — не больше { $max }.
+admin-usage-debit = Формат: <code>/debit ПОЛЬЗОВАТЕЛЬ СУММА причина</code>, например <code>/debit 12 1.00 исправление</code>. ПОЛЬЗОВАТЕЛЬ — id аккаунта (#12), Telegram id или @username. СУММА — не больше { $max }.
 admin-usage-block = Формат: <code>/block ПОЛЬЗОВАТЕЛЬ причина</code> — блокирует аккаунт и замораживает баланс.
 admin-usage-unblock = Формат: <code>/unblock ПОЛЬЗОВАТЕЛЬ</code>
 admin-usage-user = Формат: <code>/user ПОЛЬЗОВАТЕЛЬ</code> — id аккаунта (#12), Telegram id или @username.
-admin-usage-order = Формат: <code>/order ID_АКТИВАЦИИ</code>
+admin-usage-order = Формат: <code>/order ID_АКТИВАЦИИ</code> или <code>/order +77001234567</code> (номер, как его видит пользователь на карточке)
 admin-usage-stats = Формат: <code>/stats</code>
 admin-usage-ledger = Формат: <code>/ledger</code>
 admin-usage-audit = Формат: <code>/audit</code> или <code>/audit N</code> (от 1 до 100 записей, по умолчанию 20).
@@ -493,3 +525,385 @@ admin-audit-line = { $id }. { $date } · админ <code>{ $admin }</code> · <
 admin-debit-frozen = ❄️ Не списано: баланс { $user } заморожен, пока аккаунт заблокирован. Начислять можно, списывать нельзя.
 admin-cmd-broadcast = Рассылка всем подписчикам
 topup-found-later = ✅ Мы нашли ваш платёж на { $stars } ⭐, который до нас не дошёл: на баланс зачислено { $amount }.
+
+## Ответы поставщика: рост цены, сбои на стороне магазина, непонятные ответы (providers)
+buy-price-rose =
+    💱 Поставщик поднял цену этого номера. Ничего не списано.
+
+    Сервис: <b>{ $service }</b>
+    Страна: <b>{ $country }</b>
+    Новая цена: <b>{ $price }</b>
+    Ваш баланс: { $balance }
+purchase-price-rise = 💱 Поставщик поднял стоимость { $service } в стране { $country } до { $cost } (в валюте поставщика). Теперь предложение стоит { $price }; пользователей просят подтвердить новую цену.
+provider-operator-failure = 🛑 Поставщик отклоняет запросы магазина в задаче { $job } по причине на стороне магазина ({ $reason }): { $details }. Нужно вмешательство оператора.
+card-cancel-unclear = Ответ поставщика непонятен. Мы уточняем у него: если номер завершён, деньги вернутся сами, и мы сообщим об этом.
+card-finish-unclear = Ответ поставщика непонятен, поэтому номер пока остаётся открытым. Попробуйте «Завершить» ещё раз через минуту.
+
+## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
+topup-paid-frozen = ✅ Платёж получен: { $stars } ⭐. На баланс зачислено { $amount }, но ваш аккаунт заблокирован, поэтому баланс заморожен до снятия блокировки. Если есть вопросы, напишите в /paysupport.
+stars-paid-while-blocked = ❄️ Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> (аккаунт #{ $account }) пришёл уже после блокировки: { $amount } зачислено на замороженный баланс. Верните его, если деньги не должны оставаться.
+admin-amount-over-limit = ⛔ Не выполнено: админ может начислить или списать не больше { $max }, и начисление не может поднять баланс { $user } выше этой суммы (ADMIN_MAX_AMOUNT).
+admin-refund-code-delivered = ⛔ Возврата нет: на активацию #{ $id } пришёл код, значит услуга оказана (правило A4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
+admin-refund-too-old = ⛔ Возврата нет: активации #{ $id } больше месяца (правило W4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
+admin-refund-account-deleted = ⛔ Возврата нет: аккаунт активации #{ $id } удалён, а на удалённый аккаунт деньги не возвращаются никогда.
+
+## ---------------------------------------------------------------- Аренда номеров на дни (POLICY L1-L5)
+
+rent-not-offered = 📅 Аренда номеров на дни сейчас недоступна. Разовые номера — в разделе «Купить номер».
+rent-no-offers = 📅 Сейчас нет номеров для аренды. Загляните чуть позже.
+rent-choose-service = 📅 <b>Аренда номера на дни</b>
+    Номер ваш на весь срок: каждое СМС на него придёт в этот чат.
+    Выберите сервис, для которого он нужен:
+rent-choice-button = { $name } · { $price }
+rent-choose-country = Сервис: { $service }
+    Выберите страну номера:
+rent-documents-legend = 🪪 — для номеров этой страны нужны документы, удостоверяющие личность.
+rent-choose-period = Сервис: { $service }
+    Страна: { $country }
+    На какой срок?
+rent-documents-notice = 🪪 <b>Документы.</b> Оператор номеров этой страны требует документы, удостоверяющие личность. Если вы арендуете номер и не предоставите их, деньги за аренду не вернутся.
+rent-period-days = { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}
+rent-period-hours = { $hours ->
+    [one] { $hours } час
+    [few] { $hours } часа
+   *[other] { $hours } часов
+}
+rent-confirm = 📅 <b>Аренда номера</b>
+    Сервис: { $service }
+    Страна: { $country }
+    Срок: { $period }
+    Цена: <b>{ $price }</b>, списывается, когда номер арендован
+    Аренда до: { $until } (UTC)
+    Ваш баланс: { $balance }
+rent-rules = <b>Важно знать</b>
+    • Отмена в течение { $minutes } мин., пока не пришло ни одного СМС, — и вся сумма вернётся.
+    • Если номер перестал работать, сообщите нам: дни неработы сверх 24 часов вернём на баланс, считая от вашего сообщения.
+    • Если оператор связи отберёт номер, неиспользованное время вернём сразу.
+    • Досрочное завершение по вашему желанию не возвращает деньги, и неработающий Caller ID при исходящих звонках — не причина для возврата.
+rent-confirm-button = ✅ Арендовать · { $price }
+rent-in-progress = ⏳ Арендуем номер…
+rent-pending = ⏳ Поставщик ещё не ответил. Деньги остаются зарезервированы, пока всё не выяснится; мы напишем в любом случае.
+rent-out-of-stock = 😕 Таких номеров для аренды сейчас нет. Ничего не списано.
+rent-failed = 😕 Арендовать номер не удалось. Ничего не списано.
+rent-quote-expired = ⌛ Это предложение устарело. Выберите заново, чтобы увидеть текущую цену.
+rent-stale-button = Эта кнопка устарела. Откройте «📅 Аренда номера» заново.
+rent-card-title = 📅 <b>Арендованный номер</b> · { $service } · { $country }
+rent-card-number = Номер: <code>{ $phone }</code>
+rent-card-state = Статус: { $state }
+rent-state-reserving = ⏳ арендуется
+rent-state-active = ✅ активен
+rent-state-cancelling = ⏳ отменяется
+rent-state-ending = ⏳ завершается
+rent-state-expired = ⌛ срок аренды истёк
+rent-state-finished = ⏹ завершён досрочно
+rent-state-cancelled = ↩️ отменён, деньги возвращены
+rent-state-revoked = 📵 отозван оператором связи, неиспользованное время возвращено
+rent-state-failed = ✖️ не арендован, ничего не списано
+rent-card-until = Аренда до { $until } (UTC)
+rent-card-ended-at = Завершён { $until } (UTC)
+rent-card-sms-none = СМС пока нет. Каждое придёт сюда отдельным сообщением.
+rent-card-sms-title = { $count ->
+    [one] Получено { $count } СМС:
+    [few] Получено { $count } СМС:
+   *[other] Получено { $count } СМС:
+}
+rent-sms-line = { $when }: { $text }
+rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
+rent-card-cancel-hint = Отменить с полным возвратом ещё можно до { $time } (UTC), пока не пришло ни одного СМС.
+rent-card-problem-open = ⚠️ Вы сообщили о проблеме { $when } (UTC); администраторы разбираются.
+rent-card-problem-confirmed = ⚠️ Подтверждено, что номер не работает с { $when } (UTC): дни сверх первых 24 часов возвращаются.
+rent-extend-button = ➕ Продлить
+rent-inbox-button = 📥 Входящие
+rent-report-button = ⚠️ Номер не работает
+rent-end-button = ⏹ Завершить аренду
+rent-cancel-button = ❌ Отменить (полный возврат)
+rent-keep-button = ⬅️ Оставить номер
+rent-end-yes = ⏹ Да, завершить сейчас
+rent-report-yes = ⚠️ Да, не работает
+rent-sms-new = 📩 СМС на <code>{ $phone }</code> ({ $service }, { $country }) от { $from }
+rent-not-found = Эта аренда не найдена.
+rent-not-active = Эта аренда уже не активна.
+rent-cancelled = ↩️ Аренда { $phone } отменена. { $amount } вернулись на баланс.
+rent-cancel-window-closed = Время для отмены с полным возвратом прошло. Аренду можно завершить, но неиспользованное время не возвращается.
+rent-cancel-has-sms = На этот номер уже пришло СМС, поэтому отменить его с возвратом нельзя.
+rent-cancel-refused-now = Поставщик больше не разрешает отменить этот номер. Он остаётся вашим до конца срока.
+rent-end-ask = ⏹ <b>Завершить аренду <code>{ $phone }</code> сейчас?</b>
+    Она оплачена до { $until } (UTC). При досрочном завершении неиспользованное время <b>не возвращается</b>, а номер вернуть будет нельзя.
+    Если номер не работает, лучше сообщите о проблеме.
+rent-ended = ⏹ Аренда { $phone } завершена. Номер больше не принимает СМС для вас.
+rent-end-pending = ⏳ Поставщик ещё не подтвердил. Завершим, как только он ответит.
+rent-report-ask = ⚠️ <b>Номер <code>{ $phone }</code> не работает?</b>
+    Мы запишем время вашего сообщения и известим администраторов. Если номер не работает дольше 24 часов, дни неработы вернутся на баланс, считая от этого момента.
+    Неработающий Caller ID при исходящих звонках — не причина для возврата.
+rent-reported = ✅ Спасибо. Сообщение записано, администраторы извещены.
+rent-report-duplicate = Ваше сообщение о проблеме уже записано.
+rent-extend-not-active = Продлить можно только активную аренду.
+rent-inbox-title = 📥 <b>Входящие <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } СМС
+rent-inbox-empty = СМС пока нет.
+rent-extend-choose = ➕ <b>Продление <code>{ $phone }</code></b>
+    Аренда до { $until } (UTC). Добавить:
+rent-extend-none = Сейчас этот номер продлить нельзя.
+rent-extend-refused = 😕 Поставщик не может продлить этот номер (достигнут предел или номер больше не работает). Ничего не списано.
+rent-extend-confirm = ➕ <b>Продление <code>{ $phone }</code></b>
+    Добавить: { $period }
+    Цена: <b>{ $price }</b>
+    Новый срок: до { $until } (UTC)
+    Ваш баланс: { $balance }
+rent-extend-confirm-button = ✅ Продлить · { $price }
+rent-extended = ✅ <code>{ $phone }</code> продлён до { $until } (UTC). Списано { $price }.
+rent-extend-pending = ⏳ Поставщик ещё не ответил. Деньги зарезервированы, пока не станет ясно, продлён ли номер.
+rent-mine-empty = Вы ещё не арендовали ни одного номера.
+rent-mine-title = 📅 <b>Ваши арендованные номера</b>
+rent-mine-entry = { $service } · { $country }
+    <code>{ $phone }</code> — { $state }, до { $until } (UTC)
+rent-recovered = ✅ Арендованный номер <code>{ $phone }</code> ({ $service }, { $country }) готов. Откройте его через /rentals.
+rent-recovery-failed = 😕 Номер ({ $service }, { $country }) так и не удалось арендовать. Зарезервированные { $amount } снова свободны на балансе.
+rent-cancel-refused = Поставщик отказал в отмене <code>{ $phone }</code> (пришло СМС или время вышло). Номер остаётся вашим до конца срока; возврата нет.
+rent-revoked = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Это не ваша вина: неиспользованное время, { $amount }, вернулось на баланс.
+rent-revoked-nothing-left = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Оплаченное время уже было использовано или возвращено.
+rent-expired = ⌛ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончилась. Номер больше не принимает СМС для вас.
+rent-extended-later = ✅ <code>{ $phone }</code> продлён до { $until } (UTC).
+rent-extend-refused-later = 😕 Поставщик не продлил <code>{ $phone }</code>. Ничего не списано.
+rent-problem-confirmed = ⚠️ Администраторы подтвердили, что <code>{ $phone }</code> не работает. Дни неработы сверх первых 24 часов вернутся на баланс, считая от вашего сообщения.
+rent-problem-dismissed = Администраторы проверили <code>{ $phone }</code>: номер работает, возврата нет. Если сбой повторится, сообщите снова.
+rent-problem-resolved = ✅ <code>{ $phone }</code> снова работает. Возвращено за дни неработы: { $amount }.
+rent-problem-days-refunded = ↩️ <code>{ $phone }</code> всё ещё не работает: { $amount } вернулись на баланс (пока за { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}).
+rent-admin-refund = ↩️ Администраторы вернули { $amount } за <code>{ $phone }</code> ({ $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}). Причина: { $reason }
+rent-reminder = ⏰ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончится через { $left }, в { $until } (UTC). Продлите, чтобы сохранить номер.
+rent-problem-admin = ⚠️ Проблема аренды #{ $problem }: пользователь #{ $user } сообщает, что аренда #{ $rental } ({ $phone }) не работает. См. /rentproblems.
+rent-extension-unknown = ❓ Продление #{ $extension } аренды #{ $rental }: поставщик не ответил и не показывает срок. Деньги зарезервированы; проверьте у поставщика.
+admin-rental = Аренда #{ $id } · пользователь #{ $user } · { $phone }
+    { $service } · { $country } · { $state }
+    Начало { $started }, конец { $ends } · СМС: { $sms }
+    Оплачено { $paid }, возвращено { $refunded } · { $provider }
+admin-rental-not-found = Аренды #{ $id } нет.
+admin-rental-problem = Проблема #{ $id }: { $state }, сообщено { $reported }, возвращено дней: { $days }
+admin-rent-problems-none = Открытых проблем аренды нет.
+admin-rent-problem-entry = ⚠️ Проблема #{ $id } ({ $state }), сообщено { $reported }, возвращено дней: { $days }
+admin-rent-problem-confirm = ✅ Подтвердить: не работает
+admin-rent-problem-dismiss = ✖️ Отклонить
+admin-rent-problem-working = 🔧 Снова работает
+admin-rent-problem-not_found = Такого сообщения о проблеме нет.
+admin-rent-problem-already_decided = По этому сообщению уже есть решение.
+admin-rent-problem-not_confirmed = Отметить «снова работает» можно только подтверждённую проблему.
+admin-rent-problem-decided = Проблема #{ $id } теперь { $state }. Возвращено сейчас: { $amount }.
+admin-rentrefund-not_found = Аренды #{ $id } нет.
+admin-rentrefund-nothing_left = По аренде #{ $id } возвращать больше нечего.
+admin-rentrefund-bad_days = Число дней должно быть целым и больше нуля.
+admin-rentrefund-done = Возвращено { $amount } за { $days } дн. аренды #{ $id }. Записано в журнал действий.
+admin-usage-rental = Как использовать: /rental <номер аренды>
+admin-usage-rentrefund = Как использовать: /rentrefund <номер аренды> <дней> <причина>
+admin-stats-rentals = 📅 Аренда: { $rented } начато за 30 дней, { $live } активно сейчас, открытых проблем: { $problems }.
+admin-cmd-rental = Найти аренду номера
+admin-cmd-rentproblems = Открытые проблемы аренды
+admin-cmd-rentrefund = Вернуть дни аренды
+rent-card-button = 📅 Показать номер
+
+## Refunds to the payment method (POLICY W1-W6) and support both ways (issue 12)
+help-support-button = 💬 Поддержка
+help-refund-button = ↩️ Вернуть деньги
+refund-screen-title = ↩️ <b>Возврат денег на способ оплаты</b>
+    Деньги с баланса можно вернуть тем же способом, которым вы платили, — за платежи последнего месяца. Команда решает в течение 2 рабочих дней; пока заявка открыта, её сумма зарезервирована на балансе.
+refund-screen-line = №{ $id } · { $amount } · { $status }
+refund-new-button = ➕ Новая заявка
+refund-withdraw-numbered-button = ✖️ Отозвать №{ $id }
+refund-withdraw-button = ✖️ Отозвать заявку
+refund-status-open = ждёт решения
+refund-status-approving = возвращаем
+refund-status-approved = возвращено
+refund-status-refused = отказано
+refund-status-withdrawn = отозвана
+refund-nothing = Возвращать нечего: нет платежей за последний месяц, деньги от которых ещё есть на балансе. Возврат возможен только за платежи последнего месяца.
+refund-use-buttons = Пожалуйста, воспользуйтесь кнопками выше или отправьте /cancel, чтобы прервать.
+refund-cancelled = Прервано, ничего не отправлено. Откройте /menu, чтобы продолжить.
+refund-cancel-button = ✖️ Отмена
+refund-pick-payment = Какой платёж вернуть? Показаны только платежи последнего месяца.
+refund-payment-button = { $stars } ⭐ · { $date } · { $amount }
+refund-ask-amount = Этот платёж пополнил баланс на { $credited }. Можно вернуть до <b>{ $refundable }</b> (сколько ещё доступно). Нажмите кнопку, чтобы вернуть всё, или отправьте сумму.
+refund-amount-all-button = Всё: { $amount }
+refund-bad-amount = Отправьте сумму больше нуля и не больше { $refundable }, например 1,50.
+refund-ask-reason = Почему вы хотите вернуть деньги?
+refund-reason-not_provided = Оплаченный номер не смогли выдать
+refund-reason-carrier_failure = Номер перестал работать по вине оператора
+refund-reason-changed_mind = Я передумал
+refund-reason-accidental = Пополнил баланс случайно
+refund-reason-left_unused = Остались деньги после отказа от услуг
+refund-reason-misunderstood = Я неправильно понял, как работает сервис
+refund-reason-other = Другое
+refund-ask-reason-text = Опишите причину одним сообщением.
+refund-w2-warning = { $reason ->
+        [changed_mind] ⚠️ По нашим правилам платёж не возвращается, если вы передумали.
+        [accidental] ⚠️ По нашим правилам случайное пополнение не возвращается.
+        [left_unused] ⚠️ По нашим правилам деньги, оставшиеся на балансе после отказа от услуг, не возвращаются: они остаются на балансе и не сгорают.
+       *[misunderstood] ⚠️ По нашим правилам платёж не возвращается, если причина — неверное понимание того, как работает сервис.
+    }
+    Деньги остаются на балансе, их можно потратить в любое время. Заявку всё равно можно отправить: команда её прочтёт.
+refund-send-anyway-button = 📨 Всё равно отправить
+refund-ask-service = Какой услуги это касается?
+refund-no-service-button = Не какой-то одной услуги
+refund-summary =
+    <b>Ваша заявка на возврат</b>
+    Платёж: { $stars } ⭐ от { $date }
+    Сумма: <b>{ $amount }</b> (зарезервирована на балансе, пока заявка открыта)
+    Причина: { $reason }
+    Подробности: { $note }
+    Услуга: { $service }
+    Отправить?
+refund-confirm-button = ✅ Отправить заявку
+refund-filed = 📨 Заявка №{ $id } отправлена. { $amount } зарезервировано на балансе, пока команда не примет решение — в течение 2 рабочих дней. Ответ придёт сюда.
+refund-not-filed-not_offered = Этот платёж больше нельзя вернуть. Откройте /refundrequest, чтобы увидеть, что можно.
+refund-not-filed-account_not_active = С вашего аккаунта нельзя запросить возврат.
+refund-not-filed-already_requested = По этому платежу уже есть открытая заявка.
+refund-not-filed-bad_amount = Такую сумму по этому платежу вернуть нельзя.
+refund-not-filed-insufficient_funds = Баланс тем временем изменился и больше не покрывает эту сумму. Начните заново.
+refund-withdrawn = Заявка №{ $id } отозвана; { $amount } снова доступно на балансе.
+refund-withdraw-in-progress = По этой заявке как раз идёт возврат, отозвать её уже нельзя.
+refund-withdraw-closed = Эта заявка уже закрыта.
+refund-left = осталось { $hours } ч
+refund-overdue-by = просрочено на { $hours } ч
+refund-refusal-changed_mind = если вы передумали, это не причина для возврата
+refund-refusal-accidental = случайное пополнение не возвращается
+refund-refusal-left_unused = деньги, оставшиеся после отказа от услуг, остаются на балансе
+refund-refusal-misunderstood = неверное понимание работы сервиса — не причина для возврата
+refund-refusal-documents = вы отказались предоставить документы
+refund-refusal-unlawful = сервис использовался против закона или правил
+refund-refusal-restrictions = ограничения номера не были соблюдены
+refund-refusal-caller_id = неработающий определитель номера — не причина для возврата
+refund-user-approved-stars = ✅ Заявка на возврат №{ $id } одобрена: { $stars } ⭐ вернулись на ваш счёт в Telegram, с баланса списано { $amount }.
+refund-user-recorded-outside = ✅ Заявка на возврат №{ $id } одобрена: { $amount } вернули вам вне бота и списали с баланса.
+refund-user-refused = ❌ В заявке на возврат №{ $id } отказано: { $decision }. { $amount } снова доступно на балансе.
+refund-admin-approve-button = ✅ Одобрить
+refund-admin-refuse-button = ❌ Отказать
+refund-admin-whole-button = ↩️ Вернуть весь платёж
+refund-admin-outside-button = 🧾 Возвращено вне бота
+refund-admin-new =
+    ↩️ <b>Заявка на возврат №{ $id }</b> от { $user }
+    Платёж: { $stars } ⭐ (<code>{ $charge }</code>) от { $paid }, зачислено { $credited }
+    Просит: <b>{ $amount }</b> · причина: { $reason } · { $note } · услуга: { $service }
+    С тех пор: покупок { $purchases } на { $spent }, возвратов на баланс { $refunded }
+    Решить до { $deadline } ({ $left }).
+refund-admin-request = { refund-admin-new }
+    Статус: { $status }
+refund-admin-due-soon = ⏰ Заявку на возврат №{ $id } от { $user } ({ $amount }) нужно решить до { $deadline } ({ $left }).
+refund-admin-overdue = 🚨 Срок по заявке на возврат №{ $id } от { $user } ({ $amount }) истёк { $deadline } ({ $left }).
+refund-admin-telegram-refused = ⚠️ Telegram отказал в возврате по заявке №{ $id } ({ $amount }): { $detail }. Деньги остаются в резерве, заявка открыта.
+refund-admin-list-empty = Открытых заявок на возврат нет.
+refund-admin-list-title = ↩️ <b>Открытые заявки на возврат: { $count }</b> (сначала старые)
+refund-admin-list-line = №{ $id } · { $user } · { $amount } · { $reason } · { $status } · { $left }
+refund-admin-not-found = Заявки на возврат №{ $id } нет.
+refund-admin-refuse-pick = По какой причине отказать в заявке №{ $id }? Или напишите свою: <code>/refuse { $id } причина</code>
+refund-admin-done-refunded_stars = ✅ Заявка №{ $id }: { $stars } ⭐ возвращены через Telegram; с баланса { $user } списано { $amount }.
+refund-admin-done-recorded_outside = ✅ Заявка №{ $id }: записана как возвращённая вне бота; с баланса { $user } списано { $amount }.
+refund-admin-done-refused = ❌ В заявке №{ $id } отказано ({ $decision }); { $amount } освобождено для { $user }.
+refund-admin-done-withdrawn = Заявку №{ $id } отозвал пользователь.
+refund-admin-partial = Заявка №{ $id } просит { $amount }, а Telegram возвращает только платёж целиком ({ $stars } ⭐ = { $credited }). Баланс покрывает весь платёж: верните его целиком или запишите возврат, сделанный вне бота.
+refund-admin-partial-uncovered = Заявка №{ $id } просит { $amount }, а Telegram возвращает только платёж целиком ({ $stars } ⭐ = { $credited }), и баланс весь платёж не покрывает. Запишите возврат, сделанный вне бота, или откажите.
+refund-admin-telegram-said-no = ⚠️ Telegram отказал в возврате по заявке №{ $id }: { $detail }. Ничего не изменилось, заявка открыта.
+refund-admin-not-done-pending = ⏳ Заявка №{ $id }: Telegram не ответил определённо. Бот спрашивает снова каждую минуту и проведёт возврат один раз.
+refund-admin-not-done-in_progress = ⏳ По заявке №{ $id } как раз идёт возврат, больше ничего делать не нужно.
+refund-admin-not-done-not_found = Заявки на возврат №{ $id } нет.
+refund-admin-not-done-not_open = Заявка №{ $id } уже закрыта, ничего не изменилось.
+refund-admin-not-done-account_deleted = Заявка №{ $id }: аккаунт удалён, вернуть ничего нельзя.
+refund-admin-not-done-account_blocked = Заявка №{ $id }: аккаунт заблокирован, баланс заморожен (B2); пока это так, вернуть ничего нельзя.
+refund-admin-not-done-insufficient_funds = Заявка №{ $id }: баланс больше не покрывает весь платёж.
+admin-usage-refuse = Формат: <code>/refuse ID_ЗАЯВКИ причина</code>
+admin-stats-payment-refunds = Возвраты на способы оплаты за 30 дней: { $amount } ({ $count })
+support-text-only = Напишите сообщение текстом или отправьте /cancel.
+support-thread-title = <b>Ваша переписка с нами</b>
+support-thread-you = { $date } · вы: { $text }
+support-thread-user = { $date } · пользователь: { $text }
+support-thread-team = { $date } · команда: { $text }
+support-write-now = ✍️ Напишите сообщение — оно уйдёт нашей команде.
+support-user-answer =
+    💬 <b>Ответ нашей команды</b>
+
+    { $text }
+support-admin-sent = ✅ Отправлено #{ $id }.
+support-admin-no-user = Этого аккаунта больше нет, отвечать некому.
+support-admin-reply-usage = Формат: <code>/reply ПОЛЬЗОВАТЕЛЬ текст</code> или <code>/thread ПОЛЬЗОВАТЕЛЬ</code> (ПОЛЬЗОВАТЕЛЬ: #12, Telegram id или @username). Или ответьте (reply) на сообщение поддержки.
+support-admin-thread-title = 💬 <b>Переписка с #{ $id }</b>: сообщений — { $count }
+admin-cmd-refunds = Открытые заявки на возврат
+admin-cmd-refuse = Отказать в заявке на возврат
+admin-cmd-reply = Ответить пользователю в поддержке
+admin-cmd-thread = Переписка пользователя с поддержкой
+cmd-refundrequest = Возврат на способ оплаты
+
+## A shop people come back to (ux): fewer taps, favourites, finding a country, resuming after a top-up
+menu-orders = 📱 Мои номера
+menu-orders-active = 📱 Мои номера · { $count ->
+        [one] { $count } активный
+        [few] { $count } активных
+       *[many] { $count } активных
+    }
+buy-quick-hint = ⭐ Избранные и 🕘 недавние сервисы — в начале списка.
+buy-countries-title-stock =
+    🛒 <b>{ $service }</b> · шаг 2 из 3
+
+    Выберите страну. Сначала те, где номеров больше всего. Можно написать часть названия страны.
+buy-country-search-results = Страны по запросу «{ $search }»: { $count }
+buy-country-search-none = Ни одна страна этого сервиса не подходит под «{ $search }». Вот все страны:
+buy-sort-stock-button = 📦 Сначала где больше
+buy-sort-price-button = 💲 Сначала дешевле
+buy-star-button = ☆ В избранное
+buy-unstar-button = ★ В избранном
+buy-starred = ⭐ { $service } в избранном: он будет первым в списке.
+buy-unstarred = { $service } больше не в избранном.
+buy-watch-button = 🔔 Сообщить, когда появятся
+buy-watch-set = 🔔 Пришлём одно сообщение, когда номера этой страны снова появятся.
+buy-retry-button = 🔁 Попробовать ещё раз
+buy-provider-unreadable = 😕 Поставщик ответил так, что мы не смогли разобрать ответ, номер не выдан. Деньги не списаны. Попробуйте ещё раз:
+buy-resume-title = 🛒 <b>Ваш заказ ждёт</b>
+buy-resume-gone = 😕 Номер, для которого вы пополняли баланс, больше не продаётся. Баланс готов для другого номера.
+topup-for-order = После оплаты вы вернётесь к заказу: для него не хватает <b>{ $missing }</b>.
+card-buy-again-button = 🔁 Купить ещё
+card-same-service-button = 🌍 Другая страна
+stock-back = 🔔 Номера { $service } для страны { $country } снова в продаже.
+stock-back-button = 🛒 Купить
+card-cancel-from-button = ❌ Отменить с { $time }
+card-refresh-button = 🔄 Обновить
+card-refreshed = Обновлено.
+settings-time-zone = Часовой пояс: { $zone }
+settings-time-zone-button = 🕒 Часовой пояс: { $zone }
+settings-time-zone-choose = Выберите часовой пояс для времени на карточках номеров:
+tz-0 = UTC
+tz-1 = Лондон
+tz-2 = Берлин, Париж
+tz-3 = Киев
+tz-4 = Москва
+tz-5 = Дубай
+tz-6 = Ташкент
+tz-7 = Алматы
+tz-8 = Индия
+tz-9 = Пекин
+tz-10 = Нью-Йорк
+tz-11 = Лос-Анджелес
+admin-cmd-unsuspend = Снять паузу на покупки (A6)
+admin-usage-unsuspend = Как использовать: <code>/unsuspend ПОЛЬЗОВАТЕЛЬ</code> — разрешает покупать раньше, чем закончится пауза за отмены.
+admin-unsuspend-done = ✅ { $user } снова может покупать: пауза снята.
+admin-unsuspend-none = У { $user } нет паузы на покупки, ничего не изменилось.
+admin-notice-unsuspended = ✅ Пауза на покупки снята: можно снова покупать номера. /buy
+broadcast-preview = 📣 <b>Предпросмотр</b> · получателей: { $total }. Так будет выглядеть сообщение:
+broadcast-preview-plain = (Telegram не смог разобрать форматирование, поэтому сообщение уйдёт простым текстом.)
+broadcast-preview-copy = 📣 <b>Предпросмотр</b> · получателей: { $total }. Сообщение выше будет скопировано им без изменений.
+broadcast-send-button = ✅ Отправить · { $total }
+broadcast-discard-button = ✖️ Не отправлять
+broadcast-discarded = Не отправлено.
+bot-description =
+    Номера телефонов для SMS с кодом подтверждения от Telegram, WhatsApp, Google и сотен других сервисов, во многих странах.
+
+    Вы платите только за номер, на который пришёл код: нет кода или вы отменили номер до кода — деньги возвращаются на баланс. Пополнение — звёздами Telegram.
+bot-short-description = Номера для SMS с кодом. Нет кода — нет оплаты. Пополнение звёздами Telegram.
+admin-order-phone-none = Нет активаций с номером { $phone }.
+admin-order-phone-title = <b>Активации номера { $phone }: { $count }</b> (сначала новые; самая новая — полностью ниже)

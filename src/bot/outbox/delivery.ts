@@ -3,11 +3,18 @@ import type { Clock } from "../../clock.ts";
 import type { Accounts, Language } from "../../domain/accounts.ts";
 import type { Activations } from "../../domain/activations.ts";
 import type { Broadcasts } from "../../domain/broadcasts.ts";
+import type { Rentals } from "../../domain/rentals.ts";
+import { periodText, rentalCardKeyboard, rentalCardText, rentalData, rentalLabels, rentalPhone, rentalSmsMessage } from "../features/rent/card.ts";
 import { formatMoney, type Currency } from "../../domain/money.ts";
 import type { NoticeVars, OutboxRow } from "../../domain/outbox.ts";
+import type { RefundRequests } from "../../domain/refundRequests.ts";
+import type { Support } from "../../domain/support.ts";
+import { decisionKeyboard, requestVars } from "../features/refunds/render.ts";
 import { broadcastScreen } from "../features/broadcast.ts";
-import { cardKeyboard, cardText, cardData, labelsOf, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
-import { clockTime, dateTime } from "../format.ts";
+import { cardKeyboard, cardText, cardData, labelsOf, nextStepsKeyboard, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
+import { stockBackButton } from "../features/buy/buttons.ts";
+import { countryName, flagOf, serviceName } from "../../domain/catalogNames.ts";
+import { clockTime, dateTime, timeZoneOf } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import type { Translate, TranslateIn } from "../i18n.ts";
 import { htmlByDefault, isNotModified } from "../respond.ts";
@@ -25,10 +32,17 @@ export interface DeliveryDeps {
   apiRoot: string;
   accounts: Accounts;
   activations: Activations;
+  /** Absent where the bot does not rent (and in tests of other messages): rental messages are dropped. */
+  rentals?: Rentals;
   broadcasts: Broadcasts;
+  /** Optional only for tests of the sender that never queue these kinds. */
+  refundRequests?: RefundRequests;
+  support?: Support;
   currency: Currency;
   translate: TranslateIn;
   clock: Clock;
+  /** The provider's early-cancel window, when known (the card's Cancel says from when it works). */
+  earlyCancelMs?: number | undefined;
 }
 
 type Rendered =
@@ -64,7 +78,15 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
 
   const render = (row: OutboxRow, language: Language): Rendered => {
     const t: Translate = (key, variables) => deps.translate(language, key, variables);
-    const view: CardView = { t, language, currency: deps.currency };
+    const account = row.userId !== null ? deps.accounts.byId(row.userId) : deps.accounts.findByTelegramId(row.chatId);
+    const view: CardView = {
+      t,
+      language,
+      currency: deps.currency,
+      timeZone: timeZoneOf(account ? { timeZone: account.timeZone, language } : undefined),
+      now: deps.clock(),
+      earlyCancelMs: deps.earlyCancelMs,
+    };
     const message = row.message;
     switch (message.kind) {
       case "notice":
@@ -73,7 +95,16 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         const activation = deps.activations.byId(message.activationId);
         if (!activation) return { type: "skip", reason: "no such activation" };
         const vars = { phone: escapeHtml(phoneOf(activation)), ...labelsOf(activation, language), ...formatVars(message.vars, language, deps.currency) };
-        return { type: "send", text: t(message.key, vars) };
+        // A message about a number that has ended offers the next step, never a dead end.
+        const ended = !["reserving", "waiting", "cancelling", "received"].includes(activation.state);
+        return { type: "send", text: t(message.key, vars), ...(ended ? { keyboard: nextStepsKeyboard(activation, t) } : {}) };
+      }
+      case "stock-back": {
+        const names = {
+          service: escapeHtml(serviceName(message.serviceName, language)),
+          country: `${flagOf(message.countryIso2)} ${escapeHtml(countryName({ name: message.countryName, iso2: message.countryIso2 }, language))}`,
+        };
+        return { type: "send", text: t("stock-back", names), keyboard: new InlineKeyboard().text(t("stock-back-button"), stockBackButton.pack({ id: message.watchId })) };
       }
       case "activation-sms": {
         const activation = deps.activations.byId(message.activationId);
@@ -84,7 +115,7 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
       case "activation-card": {
         const activation = deps.activations.byId(message.activationId);
         if (!activation || activation.cardChatId !== row.chatId || activation.cardMessageId === null) return { type: "skip", reason: "no card" };
-        const keyboard = cardKeyboard(activation, t);
+        const keyboard = cardKeyboard(activation, view);
         return {
           type: "edit",
           messageId: activation.cardMessageId,
@@ -101,6 +132,38 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
           keyboard: new InlineKeyboard().text(t("card-cancel-button"), cardData.cancel(activation.id)),
         };
       }
+      case "rental-notice": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        if (!rentals || !rental) return { type: "skip", reason: "no such rental" };
+        const vars = { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, language), ...formatVars(message.vars, language, deps.currency) };
+        return { type: "send", text: t(message.key, vars) };
+      }
+      case "rental-sms": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        const sms = rentals?.records.sms(message.rentalId).find((row) => row.id === message.smsId);
+        if (!rental || !sms) return { type: "skip", reason: "no such SMS" };
+        return { type: "send", text: rentalSmsMessage(rental, sms, view) };
+      }
+      case "rental-card": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        if (!rentals || !rental || rental.cardChatId !== row.chatId || rental.cardMessageId === null) return { type: "skip", reason: "no card" };
+        const keyboard = rentalCardKeyboard(rental, rentals, t);
+        return { type: "edit", messageId: rental.cardMessageId, text: rentalCardText(rental, rentals, view), ...(keyboard ? { keyboard } : {}) };
+      }
+      case "rental-reminder": {
+        const rentals = deps.rentals;
+        const rental = rentals?.records.byId(message.rentalId);
+        // Extended since (a new end) or ended: this reminder no longer holds.
+        if (!rental || rental.state !== "active" || rental.endsAt !== message.endsAt) return { type: "skip", reason: "rental moved on" };
+        return {
+          type: "send",
+          text: t("rent-reminder", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, language), left: periodText(message.hours, view), until: dateTime(rental.endsAt, language) }),
+          keyboard: new InlineKeyboard().text(t("rent-extend-button"), rentalData.extend(rental.id)),
+        };
+      }
       case "broadcast": {
         const broadcast = deps.broadcasts.byId(message.broadcastId);
         if (!broadcast || broadcast.status === "cancelled") return { type: "skip", reason: "broadcast cancelled" };
@@ -110,7 +173,26 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         if (broadcast.fromChatId !== null && broadcast.fromMessageId !== null) {
           return { type: "copy", fromChatId: broadcast.fromChatId, messageId: broadcast.fromMessageId };
         }
-        return { type: "send", text: escapeHtml(broadcast.text ?? "") };
+        // Stored as it is sent: the admin's HTML when Telegram accepted it at the preview, else escaped.
+        return { type: "send", text: broadcast.text ?? "" };
+      }
+      case "refund-request": {
+        const request = deps.refundRequests?.byId(message.requestId);
+        if (!request || !deps.refundRequests) return { type: "skip", reason: "no such refund request" };
+        const facts = deps.refundRequests.facts(request);
+        const vars = { ...requestVars(t, language, deps.currency, facts, deps.accounts.byId(request.userId), deps.clock()), ...formatVars(message.vars, language, deps.currency) };
+        // The admins' copies of a request still open carry the decision buttons.
+        const forAdmins = row.userId === null && request.status === "open";
+        return { type: "send", text: t(message.key, vars), ...(forAdmins ? { keyboard: decisionKeyboard(t, request.id) } : {}) };
+      }
+      case "support": {
+        const entry = deps.support?.byId(message.messageId);
+        if (!entry) return { type: "skip", reason: "no such support message" };
+        const text = escapeHtml(entry.text);
+        if (entry.direction === "out") return { type: "send", text: t("support-user-answer", { text }) };
+        const account = deps.accounts.byId(entry.userId);
+        const name = account ? (account.username ? `@${account.username}` : [account.firstName, account.lastName].filter(Boolean).join(" ")) : "—";
+        return { type: "send", text: t("paysupport-admin-notice", { accountId: String(entry.userId), user: escapeHtml(name), telegramId: String(account?.telegramId ?? "?"), text }) };
       }
       case "broadcast-progress": {
         const broadcast = deps.broadcasts.byId(message.broadcastId);

@@ -23,6 +23,8 @@ export interface SimulatorControls {
    * the text. Returns the SMS, or null when nothing open has that id.
    */
   deliverSms(id: string, text?: string, code?: string): ProviderSms | null;
+  /** The carrier takes a rented number away now (the provider then reports it revoked). False when no active rental has that id. */
+  revokeRental(id: string): boolean;
   /** Sets the activation stock of a pair the catalog sells; throws on a pair it does not. */
   setStock(service: string, country: string, n: number): void;
   setBalance(micros: number): void;
@@ -76,6 +78,19 @@ export function createControls(
         if (activation) activation.state = "received";
         live.touch();
         return { ...sms };
+      });
+    },
+
+    revokeRental(id: string): boolean {
+      return schedule.atNow((time) => {
+        const rental = live.findRental(id);
+        if (!rental || rental.state !== "active") return false;
+        rental.revokeAt = time;
+        rental.state = "revoked";
+        rental.endedAt = time;
+        rental.pending = [];
+        live.touch();
+        return true;
       });
     },
 

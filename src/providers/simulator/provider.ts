@@ -10,6 +10,7 @@ import {
   type ProviderSms,
   type RecoverBuyRequest,
   type RentOffer,
+  type RecoverRentRequest,
   type RentRequest,
 } from "../../domain/numberProvider.ts";
 import {
@@ -65,6 +66,8 @@ export interface SimulatorOptions {
   activationTtlMs?: number;
   /** The operator's starting balance at the simulator, in provider micros. */
   balanceMicros?: number;
+  /** Share of rentals revoked before their end, 0..1 (default 0.03). */
+  revokeRate?: number;
 }
 
 export const SIMULATOR_DEFAULTS = {
@@ -76,6 +79,8 @@ export const SIMULATOR_DEFAULTS = {
 } as const;
 
 const RENT_CANCEL_WINDOW_MS = 20 * 60_000;
+/** Share of rentals whose number the "carrier" takes away before the end (seeded). */
+const REVOKE_RATE = 0.03;
 const HOUR_MS = 3_600_000;
 
 function copySms(sms: ProviderSms): ProviderSms {
@@ -126,6 +131,7 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
   const noSmsRate = options.noSmsRate ?? SIMULATOR_DEFAULTS.noSmsRate;
   const earlyCancelMs = options.earlyCancelMs ?? SIMULATOR_DEFAULTS.earlyCancelMs;
   const activationTtlMs = options.activationTtlMs ?? SIMULATOR_DEFAULTS.activationTtlMs;
+  const revokeRate = options.revokeRate ?? REVOKE_RATE;
 
   const services = new Map<string, SimulatorService>(SIMULATOR_SERVICES.map((service) => [service.code, service]));
   const countries = new Map<string, SimulatorCountry>(SIMULATOR_COUNTRIES.map((country) => [country.code, country]));
@@ -199,6 +205,7 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
 
   return {
     name: "simulator",
+    earlyCancelMs,
 
     getCatalog(): Promise<ProviderResult<Catalog>> {
       return call("getCatalog", () =>
@@ -327,6 +334,28 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
       return call("ban", (time) => endBeforeCode(id, "banned", time));
     },
 
+    rentTerms: { offered: true, cancelWindowMs: RENT_CANCEL_WINDOW_MS },
+
+    recoverRent(request: RecoverRentRequest): Promise<ProviderResult<ProviderRental | null>> {
+      return call("recoverRent", () => {
+        const rental = state.rentals.find((r) => r.orderId === request.orderId && !request.knownIds.includes(r.id));
+        return ok(rental ? rentalView(rental) : null);
+      });
+    },
+
+    quoteExtension(id: string, hours: number): Promise<ProviderResult<{ costMicros: number }>> {
+      return call("quoteExtension", () => {
+        const rental = live.findRental(id);
+        if (!rental) return fail("not_found", `no rental ${id}`);
+        if (rental.state !== "active") return fail("invalid_state", `rental ${id} has already ended (${rental.state})`);
+        const badHours = checkHours(hours);
+        if (badHours) return badHours;
+        const offer = offers.get(pairKey(rental.service, rental.country));
+        if (!offer) return fail("invalid_state", `rental ${id} can no longer be extended`);
+        return ok({ costMicros: rentCostMicros(offer.costMicros, hours) });
+      });
+    },
+
     getRentOffers(): Promise<ProviderResult<RentOffer[]>> {
       return call("getRentOffers", () => {
         const rentOffers: RentOffer[] = [];
@@ -387,6 +416,8 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
           pending: [],
           sms: [],
         };
+        // Now and then the carrier takes a rented number away, somewhere in its period.
+        if (schedule.random() < revokeRate) rental.revokeAt = time + Math.floor(schedule.random() * request.hours * HOUR_MS);
         schedule.scheduleSms(rental, time, smsDelayMs);
         state.rentals.push(rental);
         live.addRentStock(service.code, country.code, -1);
@@ -440,6 +471,7 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
         if (time >= rental.createdAt + RENT_CANCEL_WINDOW_MS) {
           return fail("invalid_state", `rental ${id} can only be cancelled within the first 20 minutes`);
         }
+        if (rental.sms.length > 0) return fail("invalid_state", `rental ${id} has received an SMS and can no longer be cancelled`);
         endRental(rental, "cancelled", time);
         state.balanceMicros += rental.costMicros;
         return ok(undefined);

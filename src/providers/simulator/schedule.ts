@@ -176,6 +176,14 @@ export function createSchedule(live: LiveState, now: () => number): Schedule {
         scheduleSms(rental, due.at, RENTAL_SMS_GAP_MS);
         live.touch();
       }
+      if (rental.revokeAt != null && time >= rental.revokeAt && rental.revokeAt < rental.endsAt) {
+        // The carrier took the number away: the provider refunds the operator and keeps the number.
+        rental.state = "revoked";
+        rental.endedAt = rental.revokeAt;
+        rental.pending = [];
+        live.touch();
+        continue;
+      }
       if (time >= rental.endsAt) {
         rental.state = "expired";
         rental.endedAt = rental.endsAt;

@@ -52,8 +52,10 @@ const rentalSchema = z.object({
   costMicros: z.number().int(),
   createdAt: z.number(),
   endsAt: z.number(),
-  state: z.enum(["active", "finished", "cancelled", "expired"]),
+  state: z.enum(["active", "finished", "cancelled", "expired", "revoked"]),
   endedAt: z.number().nullable(),
+  /** When the "carrier" takes this number away (now and then, seeded); absent for most rentals. */
+  revokeAt: z.number().nullable().optional(),
   seed: z.number().int(),
   nextSmsIndex: z.number().int(),
   pending: z.array(pendingSmsSchema),

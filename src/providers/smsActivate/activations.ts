@@ -2,10 +2,10 @@ import { z } from "zod";
 import { formatScaled, parseScaled } from "../../domain/decimal.ts";
 import { ok } from "../../domain/numberProvider.ts";
 import type { BuyRequest, NumberProvider, ProviderActivation, ProviderResult, RecoverBuyRequest } from "../../domain/numberProvider.ts";
-import { Amount, EARLY_CANCEL_WINDOW_MS, IdText, Time, UNKNOWN_ACTION_CODES, digitsOnly, isRecord, scalarText, textList, type Answer } from "./answers.ts";
+import { Amount, EARLY_CANCEL_WINDOW_MS, IdText, Time, UNKNOWN_ACTION_CODES, digitsOnly, isRecord, scalarText, type Answer } from "./answers.ts";
 import type { SmsActivateClient } from "./client.ts";
 import { remember } from "./memory.ts";
-import { buildSms } from "./sms.ts";
+import { buildSms, entriesOf, pairSms, type SmsEntry } from "./sms.ts";
 
 /**
  * Activations over the protocol: buy (getNumberV2, else getNumber), status, cancel/ban/finish,
@@ -17,6 +17,11 @@ import { buildSms } from "./sms.ts";
  *   country come back empty and the cost 0; the caller's own record is authoritative for them.
  * - The open state comes from the SMS present (code -> received), not from `activationStatus`,
  *   whose numeric values hosts do not document consistently.
+ * - SMS come in whatever shape the host lists them (sms.ts); a host without getActiveActivations
+ *   is asked per activation (getStatus, and getStatusV2 for the texts where the host has it).
+ * - Host time stamps (zone from PROVIDER_UTC_OFFSET) never decide that anything ended, and never
+ *   move our own start time of an activation: a host whose clock or zone differs from ours can
+ *   make a recovery wait, never make it give up on a number that exists.
  */
 
 export type SmsActivateActivations = Pick<
@@ -28,6 +33,13 @@ export type SmsActivateActivations = Pick<
 const CLOCK_SKEW_MS = 60_000;
 /** Default activation lifetime, used only to bound the search after ORDER_ALREADY_EXISTS. */
 const ACTIVATION_LIFETIME_MS = 20 * 60_000;
+/**
+ * An unknown open activation of the pair that started this long before a lost buy may still be
+ * that buy's, seen through a host clock or zone that differs from ours: it is not ruled out.
+ */
+const ZONE_DOUBT_MS = 15 * 3_600_000;
+/** Time zones are whole quarter hours apart; a smaller difference is network delay or clock drift. */
+const ZONE_STEP_MS = 15 * 60_000;
 
 const NumberV2Schema = z.object({
   activationId: IdText,
@@ -55,10 +67,19 @@ const ActiveListSchema = z.object({
   activeActivations: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).nullish(),
 });
 
+/** A list entry as parsed, before its start time is worked out. */
+interface ReadEntry {
+  activation: ProviderActivation;
+  /** The host's start stamp on our clock (zone applied), or null. */
+  stamped: number | null;
+}
+
 interface OpenActivation {
   activation: ProviderActivation;
-  /** Host start time on our clock, or null when the host did not say. */
+  /** Start time on our clock, or null when the host did not say. */
   startedAt: number | null;
+  /** True when `startedAt` is our own clock's (this process bought it), not a host stamp. */
+  ownClock: boolean;
 }
 
 export function createActivations(client: SmsActivateClient): SmsActivateActivations {
@@ -66,10 +87,29 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
 
   /** Unknown until a getNumberV2 answers BAD_ACTION; then every later buy uses getNumber. */
   let numberV2Supported = true;
-  /** Our clock when each activation started, for the early-cancel retry time (open ones only). */
+  /** The same for the other optional actions: once a host says it lacks one, it is not asked again. */
+  let activeListSupported = true;
+  let statusV2Supported = true;
+  /**
+   * When each activation started, for the early-cancel retry time: our clock, else the host's stamp.
+   * Kept for open activations only (the complete list bounds it, nothing churns).
+   */
   const startedAt = new Map<string, number>();
-  /** The entries of the last getActiveActivations, by their text, as read then. */
-  let lastRead = new Map<string, OpenActivation>();
+  /** The entries of the last getActiveActivations, by their text, as read then: an idle tick parses nothing. */
+  let lastRead = new Map<string, ReadEntry>();
+  /** Our clock when this process bought each activation. */
+  const boughtAt = new Map<string, number>();
+  /**
+   * How far the host's stamps are from our clock, as last seen on an activation whose true start we
+   * know (a zone setting that does not match the host): taken off every start stamp read after.
+   */
+  let hostSkewMs = 0;
+
+  function observeStamp(stamp: number | null, ours: number): void {
+    if (stamp === null) return;
+    const diff = stamp - ours;
+    hostSkewMs = Math.abs(diff) < (ZONE_STEP_MS * 2) / 3 ? 0 : Math.round(diff / ZONE_STEP_MS) * ZONE_STEP_MS;
+  }
   /** When each orderId was first sent, and which activation each orderId got. */
   const orderSentAt = new Map<string, number>();
   const orderActivation = new Map<string, string>();
@@ -77,8 +117,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
   function activationFromEntry(entry: ActiveActivation): ProviderActivation | null {
     const costMicros = entry.activationCost === undefined || entry.activationCost === null ? 0 : parseScaled(entry.activationCost, 6, "up");
     if (costMicros === null) return null;
-    const codes = textList(entry.smsCode);
-    const texts = textList(entry.smsText);
+    const sms = smsFrom(entry.activationId, pairSms(entry.smsCode, entry.smsText));
     const endsAt = hostTime(entry.activationEndTime);
     return {
       id: entry.activationId,
@@ -86,26 +125,36 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       service: entry.serviceCode ?? "",
       country: entry.countryCode ?? "",
       costMicros,
-      state: codes.length > 0 || texts.length > 0 ? "received" : "waiting",
-      sms: buildSms(entry.activationId, codes, texts, now()),
+      state: sms.length > 0 ? "received" : "waiting",
+      sms,
       expiresAt: endsAt,
     };
   }
 
-  /** getActiveActivations: every open activation, in one request. */
-  async function fetchOpen(): Promise<ProviderResult<OpenActivation[]>> {
+  /** SMS with their ids; a host time in the future (a clock or zone difference) counts as now. */
+  function smsFrom(activationId: string, entries: SmsEntry[]) {
+    return buildSms(activationId, entries, (at) => Math.min(hostTime(at) ?? now(), now()));
+  }
+
+  /** getActiveActivations: every open activation, in one request ("unsupported" on hosts without it). */
+  async function fetchOpen(): Promise<ProviderResult<OpenActivation[]> | "unsupported"> {
+    if (!activeListSupported) return "unsupported";
     const action = "getActiveActivations";
     const result = await call(action);
     if (!result.ok) return result;
     const answer = result.value;
     if (answer.code === "NO_ACTIVATIONS") return ok([]);
+    if (answer.code !== null && UNKNOWN_ACTION_CODES.has(answer.code)) {
+      activeListSupported = false;
+      return "unsupported";
+    }
     if (answer.error || !isRecord(answer.json)) return unexpected(action, answer);
     const parsed = ActiveListSchema.safeParse(answer.json);
     if (!parsed.success) return unexpected(action, answer);
     const list = parsed.data.activeActivations ?? [];
     const entries = Array.isArray(list) ? list : Object.values(list);
     const out: OpenActivation[] = [];
-    const readNow = new Map<string, OpenActivation>();
+    const readNow = new Map<string, ReadEntry>();
     for (const raw of entries) {
       // An entry exactly as the last list gave it is read as it was then (same text, same result):
       // an idle tick parses nothing. The cache holds only the entries of the last list.
@@ -115,49 +164,67 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       // activation look closed.
       if (!open) return unexpected(action, answer);
       readNow.set(text, open);
-      out.push(open);
+      const { activation, stamped } = open;
+      // Our own clock at the buy wins over the host's stamp; a stamp in the future is a clock difference.
+      const own = boughtAt.get(activation.id);
+      if (own !== undefined) observeStamp(stamped, own);
+      const started = own ?? (stamped === null ? null : Math.min(stamped - hostSkewMs, now()));
+      if (started !== null && own === undefined) startedAt.set(activation.id, started);
+      out.push({ activation, startedAt: started, ownClock: own !== undefined });
     }
     lastRead = readNow;
     forgetStartTimesNotIn(out);
     return ok(out);
   }
 
-  function readEntry(raw: unknown): OpenActivation | null {
+  /** One list entry parsed; its start time is worked out on every read (it depends on what was learnt since). */
+  function readEntry(raw: unknown): ReadEntry | null {
     const entry = ActiveActivationSchema.safeParse(raw);
     if (!entry.success) return null;
     const activation = activationFromEntry(entry.data);
     if (!activation) return null;
-    const started = hostTime(entry.data.activationTime);
-    if (started !== null) startedAt.set(activation.id, started);
-    return { activation, startedAt: started };
+    return { activation, stamped: hostTime(entry.data.activationTime) };
   }
 
-  /** Start times are kept for open activations only: the complete list bounds them, nothing churns. */
+  /** Start times are kept for listed activations and this process's own buys only. */
   function forgetStartTimesNotIn(open: OpenActivation[]): void {
     if (startedAt.size <= open.length) return;
     const listed = new Set(open.map((o) => o.activation.id));
-    for (const id of startedAt.keys()) if (!listed.has(id)) startedAt.delete(id);
+    for (const id of startedAt.keys()) if (!listed.has(id) && !boughtAt.has(id)) startedAt.delete(id);
   }
 
-  /** The oldest open activation of the pair, started since `since`, not in `knownIds`. */
-  function pickRecovered(open: OpenActivation[], service: string, country: string, since: number, knownIds: ReadonlySet<string>): OpenActivation[] {
-    return open
-      .filter(({ activation, startedAt: started }) => {
-        if (activation.service !== service || activation.country !== country) return false;
-        if (knownIds.has(activation.id)) return false;
-        // An activation without a start time cannot be ruled out by time.
-        return started === null || started >= since - CLOCK_SKEW_MS;
-      })
+  /**
+   * Open activations of the pair not in `knownIds`: those started since `since` (oldest first), and
+   * those that look older only by an amount a host clock or zone difference could explain.
+   */
+  function pickRecovered(open: OpenActivation[], service: string, country: string, since: number, knownIds: ReadonlySet<string>) {
+    const unknown = open.filter(({ activation }) => activation.service === service && activation.country === country && !knownIds.has(activation.id));
+    // An activation without a start time cannot be ruled out by time.
+    const inTime = unknown
+      .filter(({ startedAt: started }) => started === null || started >= since - CLOCK_SKEW_MS)
       .sort((a, b) => (a.startedAt ?? Number.MAX_SAFE_INTEGER) - (b.startedAt ?? Number.MAX_SAFE_INTEGER));
+    const doubtful = unknown.filter(
+      ({ startedAt: started, ownClock }) => !ownClock && started !== null && started < since - CLOCK_SKEW_MS && started >= since - ZONE_DOUBT_MS,
+    );
+    return { inTime, doubtful };
   }
 
   async function recoverBuy(request: RecoverBuyRequest): Promise<ProviderResult<ProviderActivation | null>> {
     const open = await fetchOpen();
+    if (open === "unsupported") return failure("bad_config", "this host lists no open activations (getActiveActivations), so a lost buy cannot be found");
     if (!open.ok) return open;
-    const candidates = pickRecovered(open.value, request.service, request.country, request.since, new Set(request.knownIds));
-    const found = candidates[0]?.activation ?? null;
-    if (found) remember(orderActivation, request.orderId, found.id);
-    return ok(found);
+    const { inTime, doubtful } = pickRecovered(open.value, request.service, request.country, request.since, new Set(request.knownIds));
+    const found = inTime[0]?.activation ?? null;
+    if (found) {
+      remember(orderActivation, request.orderId, found.id);
+      return ok(found);
+    }
+    // "None" is said only when nothing could be this buy's; a number that may be is asked about again
+    // later (it leaves the list when it ends there), rather than voiding a purchase whose number exists.
+    if (doubtful.length > 0) {
+      return failure("temporary", "an open activation of this service and country started before the lost buy by the host's clock (a clock or zone difference?); asking again later");
+    }
+    return ok(null);
   }
 
   /** After ORDER_ALREADY_EXISTS: the order is upstream; find it without guessing between several. */
@@ -166,10 +233,12 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     const knownId = stated ?? (answer.detail !== null && /^\d+$/.test(answer.detail.trim()) ? answer.detail.trim() : null) ?? orderActivation.get(request.orderId) ?? null;
     if (knownId !== null) return getActivation(knownId);
     const open = await fetchOpen();
-    if (!open.ok) return open;
+    if (open === "unsupported" || !open.ok) {
+      return failure("temporary", "getNumberV2: the order already exists but could not be looked up; resolve with recoverBuy (ORDER_ALREADY_EXISTS)", { raw: answer.body });
+    }
     const others = new Set([...orderActivation.entries()].filter(([order]) => order !== request.orderId).map(([, id]) => id));
     const since = orderSentAt.get(request.orderId) ?? now() - ACTIVATION_LIFETIME_MS;
-    const candidates = pickRecovered(open.value, request.service, request.country, since, others);
+    const candidates = pickRecovered(open.value, request.service, request.country, since, others).inTime;
     const only = candidates.length === 1 ? candidates[0] : undefined;
     if (only) {
       remember(orderActivation, request.orderId, only.activation.id);
@@ -197,6 +266,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     const parsed = NumberV2Schema.safeParse(answer.json);
     if (!parsed.success) return unexpected(action, answer);
     const v = parsed.data;
+    observeStamp(hostTime(v.activationTime), now());
     const costMicros = v.activationCost === undefined ? (request.maxCostMicros ?? 0) : parseScaled(v.activationCost, 6, "up");
     if (costMicros === null) return unexpected(action, answer);
     const activation: ProviderActivation = {
@@ -228,7 +298,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     // fails, the maximum price we allowed is the best bound we have.
     let costMicros = request.maxCostMicros ?? 0;
     const open = await fetchOpen();
-    if (open.ok) {
+    if (open !== "unsupported" && open.ok) {
       const listed = open.value.find((o) => o.activation.id === id);
       if (listed && listed.activation.costMicros > 0) costMicros = listed.activation.costMicros;
     }
@@ -254,7 +324,10 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       result = await buyV1(request);
     }
     if (result.ok) {
-      if (!startedAt.has(result.value.id)) startedAt.set(result.value.id, now());
+      if (!boughtAt.has(result.value.id)) {
+        remember(boughtAt, result.value.id, now());
+        startedAt.set(result.value.id, now());
+      }
       remember(orderActivation, request.orderId, result.value.id);
     }
     return result;
@@ -285,6 +358,32 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     return unexpected(action, answer);
   }
 
+  /** getStatusV2's SMS and call verifications, for their texts and times; null where the host lacks it. */
+  async function fetchStatusV2Sms(id: string): Promise<SmsEntry[] | null> {
+    if (!statusV2Supported) return null;
+    const result = await call("getStatusV2", { id });
+    if (!result.ok) return null;
+    const answer = result.value;
+    if (answer.code !== null && UNKNOWN_ACTION_CODES.has(answer.code)) {
+      statusV2Supported = false;
+      return null;
+    }
+    // Only a readable answer adds anything; getStatus has already said what the state is.
+    if (answer.error || !isRecord(answer.json)) return null;
+    return [...pairSms(answer.json.sms, null), ...entriesOf(answer.json.call)];
+  }
+
+  /** Adds the codes getStatus reported that `sms` lacks, with the ids they would have in a full list. */
+  function withStatusCodes(id: string, sms: ProviderActivation["sms"], codes: string[]): ProviderActivation["sms"] {
+    const out = [...sms];
+    for (const code of codes) {
+      if (out.some((s) => s.code === code)) continue;
+      const entries: SmsEntry[] = [...out.map((s) => ({ code: s.code, text: s.text, at: null })), { code, text: code, at: null }];
+      out.push(...smsFrom(id, entries).slice(-1));
+    }
+    return out;
+  }
+
   async function getActivation(id: string): Promise<ProviderResult<ProviderActivation>> {
     const status = await fetchStatus(id);
     if (!status.ok) return status;
@@ -295,23 +394,27 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       country: "",
       costMicros: 0,
       state: status.value.state,
-      sms: buildSms(id, status.value.codes, [], now()),
+      sms: withStatusCodes(id, [], status.value.codes),
       expiresAt: null,
     };
     if (status.value.state === "ended") return ok(bare);
     const open = await fetchOpen();
-    const listed = open.ok ? open.value.find((o) => o.activation.id === id)?.activation : undefined;
-    // The state and code from getStatus stand even when the list could not be read.
-    if (!listed) return ok(bare);
-    const sms = [...listed.sms];
-    for (const code of status.value.codes) {
-      if (!sms.some((s) => s.code === code)) sms.push(...buildSms(id, [...sms.map((s) => s.code ?? s.text), code], [], now()).slice(-1));
+    const listed = open !== "unsupported" && open.ok ? open.value.find((o) => o.activation.id === id)?.activation : undefined;
+    if (!listed) {
+      // Not listed (or no list): the state and code from getStatus stand; getStatusV2 adds the texts.
+      if (status.value.state !== "received") return ok(bare);
+      const detailed = await fetchStatusV2Sms(id);
+      if (detailed === null || detailed.length === 0) return ok(bare);
+      return ok({ ...bare, sms: withStatusCodes(id, smsFrom(id, detailed), status.value.codes) });
     }
+    const sms = withStatusCodes(id, listed.sms, status.value.codes);
     return ok({ ...listed, state: status.value.state === "received" || sms.length > 0 ? "received" : "waiting", sms });
   }
 
   async function listOpenActivations(): Promise<ProviderResult<ProviderActivation[] | null>> {
     const open = await fetchOpen();
+    // A host without the list: the poller asks activation by activation.
+    if (open === "unsupported") return ok(null);
     if (!open.ok) return open;
     return ok(open.value.map((o) => o.activation));
   }

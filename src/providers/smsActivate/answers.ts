@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseScaled } from "../../domain/decimal.ts";
 import type { ProviderFailure, ProviderFailureKind } from "../../domain/numberProvider.ts";
 
 /**
@@ -156,8 +157,13 @@ export function knownFailure(code: string, detail: string | null, action: string
       return failure("bad_config", `this host does not support the action ${action} (${code})`);
     case "BANNED":
       return failure("bad_config", `the provider account is banned${suffix ? ` until${suffix.slice(1)}` : ""} (BANNED)`);
-    case "WRONG_MAX_PRICE":
-      return failure("bad_config", `the maximum price is below the provider's minimum${suffix} (WRONG_MAX_PRICE)`);
+    case "WRONG_MAX_PRICE": {
+      // A price rise, not an outage: the detail is the new minimum. Without a readable one the
+      // shop cannot reprice, and only the operator can tell what happened.
+      const minimum = detail === null ? null : parseScaled(detail.trim(), 6, "up");
+      if (minimum === null || minimum <= 0) return failure("bad_config", `the provider refused the maximum price${suffix} (WRONG_MAX_PRICE)`);
+      return failure("price_changed", `the provider's price rose to${suffix} (WRONG_MAX_PRICE)`, { costMicros: minimum });
+    }
     case "BAD_TIME":
       return failure("bad_config", "the provider refused this rental period (BAD_TIME)");
     case "ERROR_SQL":

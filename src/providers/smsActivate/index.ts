@@ -20,6 +20,8 @@ export function createSmsActivateProvider(options: SmsActivateOptions): NumberPr
   const rentHours = options.rentHours && options.rentHours.length > 0 ? [...options.rentHours] : [24];
   return {
     name: "sms-activate",
+    // The protocol's EARLY_CANCEL_DENIED: no cancel in the first 2 minutes.
+    earlyCancelMs: 120_000,
     ...createCatalog(client),
     ...createBalance(client),
     ...createActivations(client),

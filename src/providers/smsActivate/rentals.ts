@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { parseScaled } from "../../domain/decimal.ts";
 import { ok } from "../../domain/numberProvider.ts";
-import type { NumberProvider, ProviderRental, ProviderResult, ProviderSms, RentOffer, RentRequest } from "../../domain/numberProvider.ts";
+import type {
+  NumberProvider,
+  ProviderRental,
+  ProviderResult,
+  ProviderSms,
+  RecoverRentRequest,
+  RentOffer,
+  RentRequest,
+  RentTerms,
+} from "../../domain/numberProvider.ts";
 import { Amount, IdText, Time, digitsOnly, isRecord, toCount, type Answer } from "./answers.ts";
 import type { SmsActivateClient } from "./client.ts";
 import { remember } from "./memory.ts";
@@ -18,8 +27,11 @@ import { extractCode, rentalSmsId } from "./sms.ts";
 
 export type SmsActivateRentals = Pick<
   NumberProvider,
-  "getRentOffers" | "rent" | "getRental" | "extendRental" | "finishRental" | "cancelRental"
+  "rentTerms" | "getRentOffers" | "rent" | "recoverRent" | "quoteExtension" | "getRental" | "extendRental" | "finishRental" | "cancelRental"
 >;
+
+/** The protocol's documented window: `setRentStatus(2)` answers CANT_CANCEL after 20 minutes (and once an SMS came). */
+export const SMS_ACTIVATE_RENT_TERMS: RentTerms = { offered: true, cancelWindowMs: 20 * 60_000 };
 
 const RENT_OFFER_CONCURRENCY = 4;
 const HOUR_MS = 3_600_000;
@@ -51,6 +63,15 @@ const RentCatalogSchema = z.object({
     )
     .nullish(),
 });
+
+/** `getRentList`: the operator's rentals; hosts send a list or an object keyed by position. */
+const RentListEntrySchema = z.object({ id: IdText, phone: IdText.optional(), number: IdText.optional(), endDate: Time.optional() });
+const RentListSchema = z.object({
+  values: z.union([z.array(RentListEntrySchema), z.record(z.string(), RentListEntrySchema)]).nullish(),
+});
+
+/** `continueRentInfo`: hosts name the price `price` or `cost`. */
+const RentInfoSchema = z.union([z.object({ price: Amount }), z.object({ cost: Amount })]);
 
 interface RentalMemory {
   phone: string;
@@ -160,8 +181,9 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
       case "STATUS_FINISH":
         return ok({ ...base, state: "finished", sms: [] });
       case "STATUS_CANCEL":
-      case "STATUS_REVOKE": // the host withdrew the number and refunded it
         return ok({ ...base, state: "cancelled", sms: [] });
+      case "STATUS_REVOKE": // the carrier or the host withdrew the number (the host refunds the operator)
+        return ok({ ...base, state: "revoked", sms: [] });
     }
     const parsed = RentStatusSchema.safeParse(answer.json);
     if (answer.error || !parsed.success) return unexpected(action, answer);
@@ -212,7 +234,55 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
     return unexpected(action, answer);
   }
 
+  /**
+   * A lost `getRentNumber` answer: the rental it created is the one in `getRentList` that no other
+   * rental of ours holds. The list names neither service nor country, so more than one unknown
+   * rental is ambiguous: answered `temporary` (asked again later), never guessed, never rented again.
+   */
+  async function recoverRent(request: RecoverRentRequest): Promise<ProviderResult<ProviderRental | null>> {
+    const action = "getRentList";
+    const result = await call(action);
+    if (!result.ok) return result;
+    const answer = result.value;
+    // An empty list comes as an error word on some hosts.
+    if (answer.code === "NO_RENT" || answer.code === "NO_NUMBERS") return ok(null);
+    const parsed = RentListSchema.safeParse(answer.json);
+    if (answer.error || !parsed.success) return unexpected(action, answer);
+    const values = parsed.data.values ?? [];
+    const list = Array.isArray(values) ? values : Object.values(values);
+    const known = new Set(request.knownIds);
+    const unknown = list.filter((entry) => !known.has(entry.id));
+    if (unknown.length === 0) return ok(null);
+    if (unknown.length > 1) return client.failure("temporary", `getRentList: ${unknown.length} rentals are not ours; cannot tell which one was lost`);
+    const entry = unknown[0] as z.infer<typeof RentListEntrySchema>;
+    const costMicros = rentOfferCost.get(`${request.service}\n${request.country}\n${request.hours}`) ?? 0;
+    const memory: RentalMemory = {
+      phone: digitsOnly(entry.phone ?? entry.number ?? ""),
+      service: request.service,
+      country: request.country,
+      costMicros,
+      endsAt: hostTime(entry.endDate) ?? request.since + request.hours * HOUR_MS,
+    };
+    remember(rentals, entry.id, memory);
+    return ok({ id: entry.id, ...memory, state: "active", sms: [] });
+  }
+
+  async function quoteExtension(id: string, hours: number): Promise<ProviderResult<{ costMicros: number }>> {
+    const action = "continueRentInfo";
+    const result = await call(action, { id, hours });
+    if (!result.ok) return result;
+    const answer = result.value;
+    const parsed = RentInfoSchema.safeParse(answer.json);
+    if (answer.error || !parsed.success) return unexpected(action, answer);
+    const costMicros = parseScaled("price" in parsed.data ? parsed.data.price : parsed.data.cost, 6, "up");
+    if (costMicros === null) return unexpected(action, answer);
+    return ok({ costMicros });
+  }
+
   return {
+    rentTerms: SMS_ACTIVATE_RENT_TERMS,
+    recoverRent,
+    quoteExtension,
     getRentOffers,
     rent,
     getRental,

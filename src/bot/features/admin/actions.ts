@@ -10,18 +10,32 @@ import { activationId, amount, clip, operationKey, parse, reason, resolveUser, s
  * transaction; here the admin gets the answer.
  */
 
+/** The word that overrides POLICY A4 and W4 in `/refund`. */
+const OVERRIDE_WORD = "force";
+
 /** The answer to the admin, with a note when there was nobody to tell (the account is gone). */
 async function replyDone(ctx: FlowContext, text: string, told: boolean): Promise<void> {
   await ctx.reply(told ? text : `${text}\n${ctx.t("admin-user-not-told")}`);
 }
 
 async function refund(ctx: FlowContext, text: string): Promise<void> {
-  const { words, rest } = split(text, 1);
-  const args = parse(z.object({ id: activationId, reason }), { id: words[0] ?? "", reason: rest });
+  // `/refund ID force reason` overrides A4 and W4; the word is taken only right after the id.
+  const { words, rest } = split(text, 2);
+  const override = words[1]?.toLowerCase() === OVERRIDE_WORD;
+  const reasonText = override ? rest : [words[1] ?? "", rest].join(" ").trim();
+  const args = parse(z.object({ id: activationId, reason }), { id: words[0] ?? "", reason: reasonText });
   if (!args || !ctx.from) return usage(ctx, "refund");
-  const result = await ctx.deps.adminActions.refund({ adminTelegramId: ctx.from.id, activationId: args.id, reason: args.reason });
+  const result = await ctx.deps.adminActions.refund({ adminTelegramId: ctx.from.id, activationId: args.id, reason: args.reason, override });
   if (!result.ok) {
-    const key = { not_found: "admin-order-not-found", busy: "admin-refund-busy", already_refunded: "admin-refund-already", not_charged: "admin-refund-not-charged" }[result.reason];
+    const key = {
+      not_found: "admin-order-not-found",
+      busy: "admin-refund-busy",
+      already_refunded: "admin-refund-already",
+      not_charged: "admin-refund-not-charged",
+      account_deleted: "admin-refund-account-deleted",
+      code_delivered: "admin-refund-code-delivered",
+      too_old: "admin-refund-too-old",
+    }[result.reason];
     await ctx.reply(ctx.t(key, { id: String(args.id) }));
     return;
   }
@@ -33,7 +47,7 @@ async function refund(ctx: FlowContext, text: string): Promise<void> {
 
 async function adjust(ctx: FlowContext, text: string, direction: "credit" | "debit"): Promise<void> {
   const { words, rest } = split(text, 2);
-  const args = parse(z.object({ user: userRef, amount: amount(ctx.deps.currency), reason }), {
+  const args = parse(z.object({ user: userRef, amount: amount(ctx.deps.currency, ctx.deps.settings.adminMaxAmountMinor), reason }), {
     user: words[0] ?? "",
     amount: words[1] ?? "",
     reason: rest,
@@ -47,6 +61,8 @@ async function adjust(ctx: FlowContext, text: string, direction: "credit" | "deb
   if (!result.ok) {
     if (result.reason === "insufficient_funds") {
       await ctx.reply(ctx.t("admin-debit-short", { user, available: money(ctx, result.available), missing: money(ctx, result.missing) }));
+    } else if (result.reason === "over_limit") {
+      await ctx.reply(ctx.t("admin-amount-over-limit", { user, max: money(ctx, result.max) }));
     } else {
       const key = { account_deleted: "admin-account-deleted", frozen: "admin-debit-frozen", idempotency_conflict: "admin-duplicate" }[result.reason];
       await ctx.reply(ctx.t(key, { user }));
@@ -93,6 +109,22 @@ async function unblock(ctx: FlowContext, text: string): Promise<void> {
   await replyDone(ctx, ctx.t("admin-unblock-done", { user }), result.told);
 }
 
+async function unsuspend(ctx: FlowContext, text: string): Promise<void> {
+  const { words, rest } = split(text, 1);
+  const args = parse(z.object({ user: userRef, rest: z.literal("") }), { user: words[0] ?? "", rest });
+  if (!args || !ctx.from) return usage(ctx, "unsuspend");
+  const account = await resolveUser(ctx, args.user);
+  if (!account) return;
+  const result = ctx.deps.adminActions.unsuspend({ adminTelegramId: ctx.from.id, account });
+  const user = userLabel(ctx, account);
+  if (!result.ok) {
+    await ctx.reply(ctx.t(result.reason === "not_suspended" ? "admin-unsuspend-none" : "admin-account-deleted", { user }));
+    return;
+  }
+  ctx.log.info({ account: account.id }, "admin unsuspend");
+  await replyDone(ctx, ctx.t("admin-unsuspend-done", { user }), result.told);
+}
+
 /** No access check here: ./index.ts installs these behind the admin filter. */
 export const actionCommands = new Composer<BotContext>();
 actionCommands.command("refund", (ctx) => refund(ctx, ctx.match));
@@ -100,3 +132,4 @@ actionCommands.command("credit", (ctx) => adjust(ctx, ctx.match, "credit"));
 actionCommands.command("debit", (ctx) => adjust(ctx, ctx.match, "debit"));
 actionCommands.command("block", (ctx) => block(ctx, ctx.match));
 actionCommands.command("unblock", (ctx) => unblock(ctx, ctx.match));
+actionCommands.command("unsuspend", (ctx) => unsuspend(ctx, ctx.match));

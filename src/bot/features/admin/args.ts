@@ -2,6 +2,8 @@ import { z } from "zod";
 import { utcMinute } from "../../../clock.ts";
 import type { Account } from "../../../domain/accounts.ts";
 import { parseMoney, type Currency } from "../../../domain/money.ts";
+import { cutText } from "../../../domain/text.ts";
+import { userMoney } from "../../format.ts";
 import type { FlowContext } from "../../context.ts";
 import { escapeHtml } from "../../html.ts";
 
@@ -26,11 +28,12 @@ export const auditCount = z.union([
   z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(AUDIT_MAX)),
 ]);
 
-/** A positive amount in the shop's currency, as minor units. */
-export const amount = (currency: Currency) =>
-  z.string().transform((text, issue) => {
+/** A positive amount in the shop's currency, as minor units, at most `max` (ADMIN_MAX_AMOUNT). */
+export const amount = (currency: Currency, max: number) =>
+  // 20 characters are more than any amount up to the limit needs; longer text is never parsed.
+  z.string().max(20).transform((text, issue) => {
     const minor = parseMoney(text, currency);
-    if (minor === null || minor <= 0 || !Number.isSafeInteger(minor)) {
+    if (minor === null || minor <= 0 || !Number.isSafeInteger(minor) || minor > max) {
       issue.addIssue({ code: "custom", message: "expected a positive amount" });
       return z.NEVER;
     }
@@ -66,8 +69,7 @@ export const time = (ms: number | null) => (ms === null ? "—" : utcMinute(ms))
 /** User text on one line, cut to a length, escaped. */
 export function clip(text: string | null | undefined, max = LINE_MAX): string {
   if (text === null || text === undefined || text === "") return "—";
-  const flat = Array.from(text.replace(/\s+/g, " ").trim());
-  return escapeHtml(flat.length > max ? `${flat.slice(0, max).join("")}…` : flat.join(""));
+  return escapeHtml(cutText(text.replace(/\s+/g, " ").trim(), max));
 }
 
 export function userLabel(ctx: FlowContext, account: Account): string {
@@ -82,7 +84,7 @@ export function userLabel(ctx: FlowContext, account: Account): string {
 // ---------------------------------------------------------------- answers shared by both sides
 
 export async function usage(ctx: FlowContext, command: string): Promise<void> {
-  await ctx.reply(ctx.t(`admin-usage-${command}`));
+  await ctx.reply(ctx.t(`admin-usage-${command}`, { max: userMoney(ctx, ctx.deps.settings.adminMaxAmountMinor) }));
 }
 
 /** Finds the user an admin named, or answers why not. */

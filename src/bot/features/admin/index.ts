@@ -2,7 +2,10 @@ import { Composer } from "grammy";
 import type { BotContext } from "../../context.ts";
 import { isAdmin } from "../../middleware.ts";
 import { actionCommands } from "./actions.ts";
+import { rentalAdminCommands } from "./rentals.ts";
 import { reportCommands } from "./reports.ts";
+import { refundAdminCommands } from "../refunds/admin.ts";
+import { supportAdminFeature } from "../support.ts";
 
 /**
  * The admins' slash commands: refunds, credits and debits, blocks, look-ups, statistics, the
@@ -11,4 +14,5 @@ import { reportCommands } from "./reports.ts";
  * exist (the update passes on and gets the usual "I did not understand").
  */
 export const adminFeature = new Composer<BotContext>();
-adminFeature.filter(isAdmin).use(actionCommands, reportCommands);
+adminFeature.filter(isAdmin).use(actionCommands, reportCommands, rentalAdminCommands, refundAdminCommands, supportAdminFeature);
+

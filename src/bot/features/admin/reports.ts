@@ -59,10 +59,38 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
   await ctx.reply(parts.join("\n\n"));
 }
 
+/** "+7 700 123-45-67", "77001234567": a phone number as a card shows it or a user types it. */
+const PHONE = /^\+?[\d\s()-]{8,24}$/;
+
 async function showOrder(ctx: FlowContext, text: string): Promise<void> {
-  const { words, rest } = split(text, 1);
+  const typed = text.trim();
+  // "#12" is always an activation id; a long number or one with "+" is a phone number.
+  if (!typed.startsWith("#") && PHONE.test(typed) && typed.replace(/\D/g, "").length >= 8) return showOrdersOfPhone(ctx, typed);
+  const { words, rest } = split(typed.replace(/^#/, ""), 1);
   const args = parse(z.object({ id: activationId, rest: z.literal("") }), { id: words[0] ?? "", rest });
   if (!args) return usage(ctx, "order");
+  return showOrderDetails(ctx, args.id);
+}
+
+/** /order +77001234567: the activations of that number; the newest in full. */
+async function showOrdersOfPhone(ctx: FlowContext, phone: string): Promise<void> {
+  const found = ctx.deps.adminReports.activationsByPhone(phone);
+  const newest = found[0];
+  if (!newest) {
+    await ctx.reply(ctx.t("admin-order-phone-none", { phone: escapeHtml(phone) }));
+    return;
+  }
+  if (found.length > 1) {
+    const lines = found.map((a) =>
+      ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: a.state, price: money(ctx, a.price) }),
+    );
+    await ctx.reply([ctx.t("admin-order-phone-title", { phone: escapeHtml(phone), count: found.length }), ...lines].join("\n"));
+  }
+  return showOrderDetails(ctx, newest.id);
+}
+
+async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
+  const args = { id };
   const details = ctx.deps.adminReports.orderDetails(args.id);
   if (!details) {
     await ctx.reply(ctx.t("admin-order-not-found", { id: String(args.id) }));
@@ -128,6 +156,18 @@ function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
   });
 }
 
+/** Rentals in /stats: started in the last 30 days, live now, problem reports waiting. */
+function rentalStats(ctx: FlowContext): { rented: number; live: number; problems: number } {
+  const stats = ctx.deps.rentals.records.statsSince(ctx.deps.clock() - 30 * 86_400_000);
+  return { rented: stats.rented, live: stats.live, problems: stats.openProblems };
+}
+
+/** W3/W6: money returned to payment methods in the last 30 days. */
+function paymentRefundsLine(ctx: FlowContext): string {
+  const { count, amount } = ctx.deps.refundRequests.paymentRefundsSince(ctx.deps.clock() - 30 * 86_400_000);
+  return ctx.t("admin-stats-payment-refunds", { amount: money(ctx, amount), count });
+}
+
 async function showStats(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
   const stats = await ctx.deps.adminReports.stats();
@@ -148,6 +188,8 @@ async function showStats(ctx: FlowContext, text: string): Promise<void> {
       periodText(ctx, "admin-stats-today", stats.today),
       periodText(ctx, "admin-stats-week", stats.week),
       periodText(ctx, "admin-stats-month", stats.month),
+      ctx.t("admin-stats-rentals", { ...rentalStats(ctx) }),
+      paymentRefundsLine(ctx),
       balanceLine,
     ].join("\n\n"),
   );

@@ -1,7 +1,7 @@
 import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
 import { callbackData, int, oneOf } from "../../callbackData.ts";
 import type { Language } from "../../../domain/accounts.ts";
-import { clockTime, dateTime } from "../../format.ts";
+import { dateTime, minutesLeft, timeZoneOf, zonedClock } from "../../format.ts";
 import type { Activation, ActivationSmsRow, CodeActionOutcome, EndOutcome } from "../../../domain/activations.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
 import { formatMoney, type Currency } from "../../../domain/money.ts";
@@ -9,7 +9,9 @@ import type { Logger } from "../../../logger.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
 import { clip, escapeHtml } from "../../html.ts";
 import type { Translate } from "../../i18n.ts";
+import { MENU } from "../../keyboards.ts";
 import { acknowledge, isNotModified } from "../../respond.ts";
+import { buyAgainButton, sameServiceButton } from "./buttons.ts";
 
 /**
  * The number card: one message per activation, edited in place as the activation moves (never on
@@ -22,28 +24,49 @@ export interface CardView {
   t: Translate;
   language: Language;
   currency: Currency;
+  /** The reader's time zone (Settings, or the default of their language). */
+  timeZone: string;
+  /** When the card is drawn: "17 minutes left" is counted from here. */
+  now: number;
+  /** The provider's early-cancel window, when known: Cancel says from when it works. */
+  earlyCancelMs?: number | undefined;
 }
 
 export function viewOf(ctx: FlowContext): CardView {
-  return { t: (key, variables) => ctx.t(key, variables), language: ctx.account?.language ?? "en", currency: ctx.deps.currency };
+  return {
+    t: (key, variables) => ctx.t(key, variables),
+    language: ctx.account?.language ?? "en",
+    currency: ctx.deps.currency,
+    timeZone: timeZoneOf(ctx.account),
+    now: ctx.deps.clock(),
+    earlyCancelMs: ctx.deps.provider.earlyCancelMs,
+  };
+}
+
+/** When Cancel starts to work, if that is still ahead: what the provider said, or its known window from the purchase. */
+export function cancelFrom(activation: Activation, view: Pick<CardView, "now" | "earlyCancelMs">): number | undefined {
+  const from = activation.cancelAllowedAt ?? (view.earlyCancelMs ? activation.createdAt + view.earlyCancelMs : null);
+  return from !== null && from > view.now ? from : undefined;
 }
 
 /**
  * The card's buttons; each carries the activation id, checked against the presser. Actions:
  * c cancel, b ban, r another SMS, f finish, v show the card again (from "My numbers", reminders).
  */
-export const cardButton = callbackData("act", { action: oneOf("c", "b", "r", "f", "v"), id: int() });
+export const cardButton = callbackData("act", { action: oneOf("c", "b", "r", "f", "v", "u"), id: int() });
 export const cardData = {
   cancel: (id: number) => cardButton.pack({ action: "c", id }),
   ban: (id: number) => cardButton.pack({ action: "b", id }),
   another: (id: number) => cardButton.pack({ action: "r", id }),
   finish: (id: number) => cardButton.pack({ action: "f", id }),
   open: (id: number) => cardButton.pack({ action: "v", id }),
+  /** u: redraw the card where it is (time left, state). */
+  refresh: (id: number) => cardButton.pack({ action: "u", id }),
 };
 
 /** SMS shown on the card, newest last; older ones are counted, and every one was also sent as its own message. */
 const CARD_SMS_MAX = 5;
-/** Code points of one SMS text on the card. */
+/** UTF-16 code units of one SMS text on the card. */
 const SMS_TEXT_MAX = 300;
 
 
@@ -70,7 +93,7 @@ export function smsLine(sms: ActivationSmsRow, t: Translate, max = SMS_TEXT_MAX)
   return sms.code ? t("card-sms-with-code", { code: escapeHtml(sms.code), text }) : t("card-sms-text", { text });
 }
 
-/** Code points of an SMS text in its own message; Telegram's limit is 4096 and the frame needs a little. */
+/** UTF-16 code units of an SMS text in its own message; Telegram's limit is 4096 and the frame needs a little. */
 const SMS_MESSAGE_TEXT_MAX = 3500;
 
 /** One SMS as its own message: which number it came to, then the code and the text. */
@@ -91,7 +114,9 @@ export function cardText(activation: Activation, sms: ActivationSmsRow[], view: 
     t("card-state", { state: stateLabel(activation, t) }),
   ];
   const open = activation.state === "waiting" || activation.state === "received" || activation.state === "cancelling";
-  if (open && activation.expiresAt !== null) lines.push(t("card-expires", { time: clockTime(activation.expiresAt, language) }));
+  if (open && activation.expiresAt !== null) {
+    lines.push(t("card-expires", { time: zonedClock(activation.expiresAt, language, view.timeZone), minutes: minutesLeft(view.now, activation.expiresAt) }));
+  }
   const parts = [lines.join("\n")];
   if (sms.length > 0) {
     const shown = sms.slice(-CARD_SMS_MAX);
@@ -106,14 +131,43 @@ export function cardText(activation: Activation, sms: ActivationSmsRow[], view: 
   return parts.join("\n\n");
 }
 
-/** Cancel / Ban before a code, Another SMS / Finish after one, nothing once it has ended. */
-export function cardKeyboard(activation: Activation, t: Translate): InlineKeyboard | undefined {
+const ENDED: ReadonlySet<Activation["state"]> = new Set(["finished", "cancelled", "banned", "expired", "failed"]);
+
+/** Under an ended number and the messages that end one: buy the same again, or the same service elsewhere. */
+export function buyAgainKeyboard(activation: Activation, t: Translate): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("card-buy-again-button"), buyAgainButton.pack({ id: activation.id }))
+    .text(t("card-same-service-button"), sameServiceButton.pack({ id: activation.id }));
+}
+
+/** The buttons of a message that ends a number: buy again, or the main menu; never a dead end. */
+export function nextStepsKeyboard(activation: Activation, t: Translate): InlineKeyboard {
+  return new InlineKeyboard().text(t("card-buy-again-button"), buyAgainButton.pack({ id: activation.id })).text(t("menu-back"), MENU.home);
+}
+
+/**
+ * Cancel / Ban before a code (Cancel saying from when, inside the provider's early-cancel window),
+ * Another SMS / Finish after one, Refresh while open; Buy again / another country once it has ended.
+ */
+export function cardKeyboard(activation: Activation, view: CardView): InlineKeyboard | undefined {
+  const { t } = view;
   if (activation.state === "waiting") {
-    return new InlineKeyboard().text(t("card-cancel-button"), cardData.cancel(activation.id)).text(t("card-ban-button"), cardData.ban(activation.id));
+    const from = cancelFrom(activation, view);
+    const cancel = from === undefined ? t("card-cancel-button") : t("card-cancel-from-button", { time: zonedClock(from, view.language, view.timeZone) });
+    return new InlineKeyboard()
+      .text(cancel, cardData.cancel(activation.id))
+      .text(t("card-ban-button"), cardData.ban(activation.id))
+      .row()
+      .text(t("card-refresh-button"), cardData.refresh(activation.id));
   }
   if (activation.state === "received") {
-    return new InlineKeyboard().text(t("card-another-button"), cardData.another(activation.id)).text(t("card-finish-button"), cardData.finish(activation.id));
+    return new InlineKeyboard()
+      .text(t("card-another-button"), cardData.another(activation.id))
+      .text(t("card-finish-button"), cardData.finish(activation.id))
+      .row()
+      .text(t("card-refresh-button"), cardData.refresh(activation.id));
   }
+  if (ENDED.has(activation.state)) return buyAgainKeyboard(activation, t);
   return undefined;
 }
 
@@ -132,7 +186,7 @@ export async function refreshCard(api: Api, store: CardStore, activationId: numb
   try {
     await api.editMessageText(activation.cardChatId, activation.cardMessageId, cardText(activation, store.sms(activation.id), view), {
       parse_mode: "HTML",
-      reply_markup: cardKeyboard(activation, view.t),
+      reply_markup: cardKeyboard(activation, view),
     });
   } catch (error) {
     if (isNotModified(error)) return;
@@ -144,7 +198,7 @@ export async function refreshCard(api: Api, store: CardStore, activationId: numb
 export async function sendCard(ctx: FlowContext, activation: Activation): Promise<void> {
   const view = viewOf(ctx);
   const sent = await ctx.reply(cardText(activation, ctx.deps.activations.sms(activation.id), view), {
-    reply_markup: cardKeyboard(activation, view.t),
+    reply_markup: cardKeyboard(activation, view),
   });
   ctx.deps.activations.setCard(activation.id, sent.chat.id, sent.message_id);
 }
@@ -159,7 +213,7 @@ export async function placeCard(ctx: FlowContext, activation: Activation): Promi
   const view = viewOf(ctx);
   try {
     await ctx.editMessageText(cardText(activation, ctx.deps.activations.sms(activation.id), view), {
-      reply_markup: cardKeyboard(activation, view.t),
+      reply_markup: cardKeyboard(activation, view),
     });
   } catch (error) {
     if (!isNotModified(error)) {
@@ -189,7 +243,9 @@ async function onEnd(ctx: BotContext, id: number, kind: "cancel" | "ban", userId
     await acknowledge(ctx);
     await redraw(ctx, id);
     const amount = formatMoney(outcome.refunded, ctx.deps.currency, language);
-    await ctx.reply(ctx.t(kind === "ban" ? "card-banned-refunded" : "card-cancelled-refunded", { amount, phone: escapeHtml(phoneOf(outcome.activation)) }));
+    await ctx.reply(ctx.t(kind === "ban" ? "card-banned-refunded" : "card-cancelled-refunded", { amount, phone: escapeHtml(phoneOf(outcome.activation)) }), {
+      reply_markup: nextStepsKeyboard(outcome.activation, viewOf(ctx).t),
+    });
     if (outcome.suspendedUntil !== undefined) {
       await ctx.reply(ctx.t("buy-suspended-now", { until: dateTime(outcome.suspendedUntil, language) }));
     }
@@ -201,7 +257,9 @@ async function onEnd(ctx: BotContext, id: number, kind: "cancel" | "ban", userId
       await acknowledge(ctx, ctx.t("card-not-found"), true);
       return;
     case "too_early":
-      await acknowledge(ctx, ctx.t("card-too-early", { time: clockTime(outcome.at, language) }), true);
+      await acknowledge(ctx, ctx.t("card-too-early", { time: zonedClock(outcome.at, language, timeZoneOf(ctx.account)) }), true);
+      // The card's Cancel now says from when it works.
+      await redraw(ctx, id);
       return;
     case "has_code":
       await acknowledge(ctx, ctx.t("card-has-code"), true);
@@ -217,6 +275,9 @@ async function onEnd(ctx: BotContext, id: number, kind: "cancel" | "ban", userId
       return;
     case "temporary":
       await acknowledge(ctx, ctx.t("card-temporary"), true);
+      break;
+    case "unclear":
+      await acknowledge(ctx, ctx.t("card-cancel-unclear"), true);
       break;
   }
   // The refusal may come from a state the card does not show yet (a code that just arrived).
@@ -236,10 +297,22 @@ async function onCodeAction(ctx: BotContext, id: number, action: "another" | "fi
     no_code: "card-no-code-yet",
     ended: "card-ended",
     temporary: "card-temporary",
+    unclear: "card-finish-unclear",
     refused: action === "another" ? "card-another-refused" : "card-finish-refused",
   }[outcome.reason];
   await acknowledge(ctx, ctx.t(key), true);
   if (outcome.reason !== "not_found") await redraw(ctx, id);
+}
+
+/** Refresh: the card redrawn where it is, time left counted again. */
+async function onRefresh(ctx: BotContext, id: number, userId: number): Promise<void> {
+  const activation = ctx.deps.activations.byId(id);
+  if (!activation || activation.userId !== userId) {
+    await acknowledge(ctx, ctx.t("card-not-found"), true);
+    return;
+  }
+  await acknowledge(ctx, ctx.t("card-refreshed"));
+  await redraw(ctx, id);
 }
 
 async function onOpen(ctx: BotContext, id: number, userId: number): Promise<void> {
@@ -275,6 +348,8 @@ cardFeature.callbackQuery(cardButton.filter, async (ctx) => {
       return onCodeAction(ctx, id, "another", account.id);
     case "f":
       return onCodeAction(ctx, id, "finish", account.id);
+    case "u":
+      return onRefresh(ctx, id, account.id);
     default:
       return onOpen(ctx, id, account.id);
   }

@@ -9,6 +9,7 @@ import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
 import { dateTime } from "../../format.ts";
 import { cardData, labelsOf, phoneOf, stateLabel } from "./card.ts";
+import { liveRentalsSection } from "../rent/card.ts";
 
 /**
  * "My numbers": the user's activations, newest first, a page at a time, with the codes received.
@@ -54,7 +55,15 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   const account = ctx.account;
   if (!account) return;
   const { activations } = ctx.deps;
-  const total = activations.countOfUser(account.id);
+  const total = activations.countListedOfUser(account.id);
+  // Rented numbers that are live are shown beside the activations, on every page.
+  const rented = liveRentalsSection(ctx);
+  if (total === 0 && rented) {
+    const keyboard = new InlineKeyboard();
+    for (const button of rented.buttons) keyboard.text(button.label, button.data).row();
+    await showScreen(ctx, rented.text, keyboard.text(ctx.t("menu-back"), MENU.home));
+    return;
+  }
   if (total === 0) {
     const keyboard = new InlineKeyboard().text(ctx.t("menu-buy"), MENU.buy).row().text(ctx.t("menu-back"), MENU.home);
     await showScreen(ctx, ctx.t("orders-empty"), keyboard);
@@ -63,15 +72,17 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   const pages = Math.ceil(total / PAGE_SIZE);
   // A page beyond the last (a stale or forged button) shows the last one.
   const page = Math.min(Math.max(0, requested), pages - 1);
-  const items = activations.ofUser(account.id, PAGE_SIZE, page * PAGE_SIZE);
+  const items = activations.listedOfUser(account.id, PAGE_SIZE, page * PAGE_SIZE);
   const parts = [ctx.t("orders-title")];
   if (pages > 1) parts.push(ctx.t("orders-page", { page: page + 1, pages }));
   parts.push(...items.map((activation) => entryText(ctx, activation)));
+  if (rented) parts.push(rented.text);
 
   const keyboard = new InlineKeyboard();
   for (const activation of items.filter(isOpen)) {
     keyboard.text(ctx.t("orders-open-button", { phone: phoneOf(activation) }), cardData.open(activation.id)).row();
   }
+  for (const button of rented?.buttons ?? []) keyboard.text(button.label, button.data).row();
   if (page > 0) keyboard.text(ctx.t("buy-prev-button"), ordersPageData(page - 1));
   if (page < pages - 1) keyboard.text(ctx.t("buy-next-button"), ordersPageData(page + 1));
   if (pages > 1) keyboard.row();
@@ -80,6 +91,10 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
 }
 
 ordersFeature.command("orders", (ctx) => showOrders(ctx, 0));
+ordersFeature.callbackQuery(MENU.orders, async (ctx) => {
+  await acknowledge(ctx);
+  await showOrders(ctx, 0);
+});
 
 ordersFeature.callbackQuery(ordersPage.filter, async (ctx) => {
   await acknowledge(ctx);

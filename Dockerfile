@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# Two stages: the compiler (python3, make, g++ for better-sqlite3) exists only in the build stage;
+# the image that runs holds Node, the production packages and the sources (tsx runs them: there is
+# no build step). The SQLite file and its backups live on the /data volume.
+
+# NODE_IMAGE: another registry's copy of the same image, where Docker Hub is out of reach.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production \
+    DATABASE_PATH=/data/bot.sqlite \
+    BACKUP_DIR=/data/backups \
+    WEBHOOK_LISTEN=0.0.0.0:8080
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY src ./src
+COPY drizzle ./drizzle
+COPY scripts ./scripts
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node itself is the process that gets SIGTERM (not npm), so the bot stops cleanly.
+CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -1,1 +1,0 @@
-CREATE INDEX `users_username_lower` ON `users` (lower("username"));
