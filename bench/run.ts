@@ -19,6 +19,7 @@ import { createBot } from "../src/bot/createBot.ts";
 import { startApp, type App } from "../src/main.ts";
 import { startFakeSmsActivate } from "../test/fakes/smsActivateServer.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
+import { runSizeFigures } from "./figures.ts";
 
 const OPEN_ACTIVATIONS = Number(process.env["BENCH_ACTIVATIONS"] ?? 1_000);
 const CODES = 200;
@@ -226,7 +227,8 @@ async function throughput(tg: Awaited<ReturnType<typeof startFakeTelegram>>, app
   return THROUGHPUT_UPDATES / ((performance.now() - started) / 1000);
 }
 
-main().then(
+// The size figures against their baselines (bench/figures.ts); BENCH_FIGURES=<names> runs only those.
+(process.env["BENCH_FIGURES"] ? runSizeFigures() : main().then(() => runSizeFigures())).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

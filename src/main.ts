@@ -104,7 +104,7 @@ function botSettings(config: Config): BotSettings {
 }
 
 /** Every service, built once, over one database. Nothing else constructs a service. */
-function buildServices(config: Config, store: Store, clock: Clock, logger: Logger, metrics: Metrics, provider?: NumberProvider): BotDeps {
+export function buildServices(config: Config, store: Store, clock: Clock, logger: Logger, metrics: Metrics, provider?: NumberProvider): BotDeps {
   const { db } = store;
   const shopCurrency = currency(config.shopCurrency);
   const outbox = new Outbox(db, clock, { adminChatIds: config.adminIds });

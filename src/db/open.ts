@@ -49,7 +49,11 @@ export function openStore(path: string): Store {
 function applyMigrations(sqlite: Database.Database, db: Db): void {
   sqlite.pragma("foreign_keys = OFF");
   try {
+    const before = appliedMigrations(sqlite);
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    // The check reads every row of every table with a foreign key: only after a migration ran,
+    // not at every start (a million ledger entries would cost seconds).
+    if (appliedMigrations(sqlite) === before) return;
     const violations = sqlite.pragma("foreign_key_check") as unknown[];
     if (violations.length > 0) {
       throw new Error(`database has ${violations.length} foreign key violation(s) after migrating`);
@@ -57,4 +61,10 @@ function applyMigrations(sqlite: Database.Database, db: Db): void {
   } finally {
     sqlite.pragma("foreign_keys = ON");
   }
+}
+
+function appliedMigrations(sqlite: Database.Database): number {
+  const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (!table) return 0;
+  return (sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }).n;
 }

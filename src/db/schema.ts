@@ -41,6 +41,11 @@ export const users = sqliteTable(
     // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
     uniqueIndex("users_live_telegram_id").on(t.telegramId).where(sql`status <> 'deleted'`),
     index("users_username").on(t.username),
+    // Active and new users of a period (/stats).
+    index("users_last_seen").on(t.lastSeenAt),
+    index("users_created").on(t.createdAt),
+    // Admins look users up by @name whatever its case (/user @Name).
+    index("users_username_lower").on(sql`lower(${t.username})`),
     check("users_status_known", sql`${t.status} IN ('active', 'blocked', 'deleted')`),
     check("users_language_known", sql`${t.language} IN ('en', 'ru')`),
     check("users_times_integer", sql`typeof(${t.createdAt}) = 'integer' AND typeof(${t.lastSeenAt}) = 'integer'`),
@@ -132,6 +137,8 @@ export const ledgerEntries = sqliteTable(
     uniqueIndex("ledger_one_capture_per_hold").on(t.holdId).where(sql`hold_id IS NOT NULL`),
     index("ledger_by_user").on(t.userId, t.id),
     index("ledger_by_ref").on(t.refType, t.refId),
+    // Where a report's period starts (/stats reads from there in slices).
+    index("ledger_by_time").on(t.createdAt),
     check("ledger_amount_integer", sql`typeof(${t.amount}) = 'integer' AND ${t.amount} <> 0`),
     check("ledger_balance_after_integer", sql`typeof(${t.balanceAfter}) = 'integer'`),
     check(
@@ -315,6 +322,7 @@ export const activations = sqliteTable(
     uniqueIndex("activations_provider_id").on(t.provider, t.providerId).where(sql`provider_id IS NOT NULL`),
     index("activations_open").on(t.state).where(sql`state IN ('reserving', 'waiting', 'cancelling', 'received')`),
     index("activations_by_user").on(t.userId, t.id),
+    index("activations_by_time").on(t.createdAt),
     check(
       "activations_state",
       sql`${t.state} IN ('reserving', 'waiting', 'cancelling', 'received', 'finished', 'cancelled', 'banned', 'expired', 'failed')`,
@@ -431,9 +439,16 @@ export const outbox = sqliteTable(
   },
   (t) => [
     uniqueIndex("outbox_dedupe").on(t.dedupeKey),
-    index("outbox_due").on(t.priority, t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
-    index("outbox_open_by_chat").on(t.chatId, t.id).where(sql`status IN ('pending', 'sending')`),
+    // The sender walks pending rows in order (a cursor that sent rows leave) and checks each chat
+    // with an index: constant cost per message however many are queued. Each partial index's
+    // condition is written exactly as the queries write it, so that SQLite can use it.
+    index("outbox_pending_order").on(t.priority, t.id).where(sql`status = 'pending'`),
+    index("outbox_pending_by_chat").on(t.chatId, t.priority, t.id).where(sql`status = 'pending'`),
+    index("outbox_sending_by_chat").on(t.chatId).where(sql`status = 'sending'`),
+    index("outbox_pending_due").on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index("outbox_by_ref").on(t.ref, t.status),
+    // "Did this account get a row of that broadcast?" for every account, without scanning the broadcast.
+    index("outbox_by_user_ref").on(t.userId, t.ref),
     check("outbox_status", sql`${t.status} IN ('pending', 'sending', 'sent', 'blocked', 'failed', 'dropped', 'cancelled')`),
     check("outbox_settled_when_closed", sql`(${t.status} IN ('pending', 'sending')) = (${t.settledAt} IS NULL)`),
   ],

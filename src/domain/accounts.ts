@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { balances, users } from "../db/schema.ts";
 import type { Clock } from "../clock.ts";
@@ -25,18 +25,24 @@ export function languageFromTelegram(code: string | undefined): Language {
 }
 
 export class Accounts {
+  /** Read on every update: built and prepared once. */
+  private readonly liveByTelegramId;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.liveByTelegramId = db
+      .select()
+      .from(users)
+      // The literal (not a bound parameter) lets SQLite use the partial index users_live_telegram_id.
+      .where(and(eq(users.telegramId, sql.placeholder("telegramId")), sql`${users.status} <> 'deleted'`))
+      .prepare();
+  }
 
   /** The live (not deleted) account of a Telegram user, if any. */
   findByTelegramId(telegramId: number): Account | undefined {
-    return this.db
-      .select()
-      .from(users)
-      .where(and(eq(users.telegramId, telegramId), ne(users.status, "deleted")))
-      .get();
+    return this.liveByTelegramId.get({ telegramId });
   }
 
   byId(id: number): Account | undefined {
@@ -49,6 +55,10 @@ export class Accounts {
    */
   registerOrTouch(profile: TelegramProfile): Account {
     const now = this.clock();
+    // Most updates change nothing: one prepared read, no write transaction. Whatever the read
+    // misses (a concurrent first contact) the transaction below decides again.
+    const seen = this.findByTelegramId(profile.id);
+    if (seen && !this.needsTouch(seen, profile, now)) return seen;
     return this.db.transaction(
       () => {
         const existing = this.findByTelegramId(profile.id);
@@ -69,15 +79,8 @@ export class Accounts {
           this.db.insert(balances).values({ userId: created.id }).run();
           return created;
         }
+        if (!this.needsTouch(existing, profile, now)) return existing;
         const language = existing.languageChosen ? existing.language : languageFromTelegram(profile.language_code);
-        const changed =
-          existing.username !== (profile.username ?? null) ||
-          existing.firstName !== profile.first_name ||
-          existing.lastName !== (profile.last_name ?? null) ||
-          existing.language !== language ||
-          existing.botBlockedAt !== null ||
-          now - existing.lastSeenAt >= LAST_SEEN_RESOLUTION_MS;
-        if (!changed) return existing;
         return this.db
           .update(users)
           .set({
@@ -94,6 +97,19 @@ export class Accounts {
           .get();
       },
       { behavior: "immediate" },
+    );
+  }
+
+  /** Names, language or the blocked mark changed, or last-seen is more than a minute old. */
+  private needsTouch(existing: Account, profile: TelegramProfile, now: number): boolean {
+    const language = existing.languageChosen ? existing.language : languageFromTelegram(profile.language_code);
+    return (
+      existing.username !== (profile.username ?? null) ||
+      existing.firstName !== profile.first_name ||
+      existing.lastName !== (profile.last_name ?? null) ||
+      existing.language !== language ||
+      existing.botBlockedAt !== null ||
+      now - existing.lastSeenAt >= LAST_SEEN_RESOLUTION_MS
     );
   }
 

@@ -38,11 +38,19 @@ export class ActivationPolling {
     private readonly clock: Clock,
   ) {
     this.alerts = new OperatorAlerts(outbox, clock);
+    this.openIds = db
+      .select({ id: activations.id, providerId: activations.providerId })
+      .from(activations)
+      .where(inArray(activations.state, ["waiting", "received"]))
+      .prepare();
   }
+
+  /** A tick reads only ids of the open activations; a whole row is read only when something changed. */
+  private readonly openIds;
 
   /** One polling tick. Returns what changed (the messages are already queued). */
   async poll(): Promise<{ updates: ActivationUpdate[]; requests: number; failures: number }> {
-    const open = this.db.select().from(activations).where(inArray(activations.state, ["waiting", "received"])).all();
+    const open = this.openIds.all();
     if (open.length === 0) return { updates: [], requests: 0, failures: 0 };
     let requests = 1;
     let failures = 0;
@@ -69,9 +77,8 @@ export class ActivationPolling {
       known.set(row.id, ids);
     }
     const updates: ActivationUpdate[] = [];
-    for (const local of open) {
-      if (local.providerId === null) continue;
-      const providerId = local.providerId;
+    for (const { id, providerId } of open) {
+      if (providerId === null) continue;
       let remote = byId.get(providerId);
       if (!remote) {
         if (!listed.ok) continue; // The provider is down: try again next tick.
@@ -79,8 +86,11 @@ export class ActivationPolling {
         requests++;
         const single = await this.provider.getActivation(providerId);
         if (!single.ok) {
-          if (single.failure.kind === "not_found") remote = { ...emptyRemote(local), state: "ended" };
-          else {
+          if (single.failure.kind === "not_found") {
+            const row = this.records.byId(id);
+            if (!row) continue;
+            remote = { ...emptyRemote(row), state: "ended" };
+          } else {
             failures++;
             this.alerts.jobFailed("activation-poll", single.failure);
             continue;
@@ -88,8 +98,10 @@ export class ActivationPolling {
         } else remote = single.value;
       }
       const stillOpen = remote.state === "waiting" || remote.state === "received";
-      const seen = known.get(local.id);
+      const seen = known.get(id);
       if (stillOpen && remote.sms.every((sms) => seen?.has(sms.id) === true)) continue;
+      const local = this.records.byId(id);
+      if (!local) continue;
       const current = remote;
       const update = await this.failures.guard("activation-poll", `activation ${local.id}`, () => this.apply(local, current));
       if (update) updates.push(update);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
 import { activations, ledgerEntries, starPayments, users, type ActivationState, type LedgerKind } from "../db/schema.ts";
@@ -58,9 +58,32 @@ export interface AdminReportsDeps {
   audit: Pick<AuditLog, "latest">;
   clock: Clock;
   pricing: PricingRules;
+  /** Rows per slice of a report (tests make it small); default SLICE_ROWS. */
+  sliceRows?: number;
 }
 
 const DAY_MS = 86_400_000;
+/** Rows per slice of a report: a few milliseconds of reading each. */
+const SLICE_ROWS = 5_000;
+
+/**
+ * Calls `read(from, to)` for consecutive id ranges covering every row of `table` created since
+ * `since`, yielding to the event loop between ranges. The first id comes from the created_at
+ * index, so rows older than `since` are never read.
+ */
+async function inSlices(db: Db, table: "ledger_entries" | "activations", since: number, size: number, read: (from: number, to: number) => void): Promise<void> {
+  // The first row created since then, by the time index (min(id) would walk the ids from the
+  // start). Ids and times are both set at insert, so they run in the same order; only a clock
+  // stepped back could leave a row of the period before this id, uncounted by the report.
+  const bounds = db.get<{ first: number | null; last: number | null }>(
+    sql`SELECT (SELECT id FROM ${sql.identifier(table)} WHERE created_at >= ${since} ORDER BY created_at, id LIMIT 1) AS first, (SELECT max(id) FROM ${sql.identifier(table)}) AS last`,
+  );
+  if (bounds?.first == null || bounds.last == null) return;
+  for (let from = bounds.first; from <= bounds.last; from += size) {
+    read(from, from + size);
+    if (from + size <= bounds.last) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 export class AdminReports {
   constructor(private readonly deps: AdminReportsDeps) {}
@@ -124,41 +147,58 @@ export class AdminReports {
     };
   }
 
-  /** Figures since `since` (epoch ms). */
-  periodStats(since: number): PeriodStats {
+  /**
+   * Figures since `since` (epoch ms). Ledger entries and activations are read in slices of ids
+   * (from the first one created since then, found by index), the event loop free between slices:
+   * at a million entries /stats never freezes the chat.
+   */
+  async periodStats(since: number): Promise<PeriodStats> {
     const { db } = this.deps;
-    const byKind = (kind: LedgerKind) =>
-      db
-        .select({ count: sql<number>`count(*)`, amount: sql<number>`coalesce(sum(abs(${ledgerEntries.amount})), 0)` })
+    const byKind: Partial<Record<LedgerKind, { count: number; amount: number }>> = {};
+    let salesCount = 0;
+    let salesAmount = 0;
+    let cost = 0;
+    await inSlices(db, "ledger_entries", since, this.deps.sliceRows ?? SLICE_ROWS, (from, to) => {
+      for (const row of db
+        .select({ kind: ledgerEntries.kind, count: sql<number>`count(*)`, amount: sql<number>`coalesce(sum(abs(${ledgerEntries.amount})), 0)` })
         .from(ledgerEntries)
-        .where(and(eq(ledgerEntries.kind, kind), gte(ledgerEntries.createdAt, since)))
-        .get() ?? { count: 0, amount: 0 };
-    const sold = db
-      .select({ price: sql<number>`-${ledgerEntries.amount}`, costMicros: activations.costMicros })
-      .from(ledgerEntries)
-      .innerJoin(activations, eq(activations.holdId, ledgerEntries.holdId))
-      .where(and(eq(ledgerEntries.kind, "purchase"), gte(ledgerEntries.createdAt, since)))
-      .all();
-    const salesAmount = sold.reduce((sum, row) => sum + row.price, 0);
-    // Each sale's cost is rounded up on its own, as the price was computed from it.
-    const cost = sold.reduce((sum, row) => sum + costInShopMinor(row.costMicros, this.deps.pricing), 0);
+        .where(and(gte(ledgerEntries.id, from), lt(ledgerEntries.id, to), gte(ledgerEntries.createdAt, since)))
+        .groupBy(ledgerEntries.kind)
+        .all()) {
+        const sum = byKind[row.kind] ?? { count: 0, amount: 0 };
+        byKind[row.kind] = { count: sum.count + row.count, amount: sum.amount + row.amount };
+      }
+      for (const row of db
+        .select({ price: sql<number>`-${ledgerEntries.amount}`, costMicros: activations.costMicros })
+        .from(ledgerEntries)
+        .innerJoin(activations, eq(activations.holdId, ledgerEntries.holdId))
+        .where(and(gte(ledgerEntries.id, from), lt(ledgerEntries.id, to), eq(ledgerEntries.kind, "purchase"), gte(ledgerEntries.createdAt, since)))
+        .all()) {
+        salesCount++;
+        salesAmount += row.price;
+        // Each sale's cost is rounded up on its own, as the price was computed from it.
+        cost += costInShopMinor(row.costMicros, this.deps.pricing);
+      }
+    });
     const outcomes: Partial<Record<ActivationState, number>> = {};
-    for (const row of db
-      .select({ state: activations.state, n: sql<number>`count(*)` })
-      .from(activations)
-      .where(gte(activations.createdAt, since))
-      .groupBy(activations.state)
-      .all()) {
-      outcomes[row.state] = row.n;
-    }
-    const issuedRow = db
-      .select({
-        issued: sql<number>`count(*)`,
-        withCode: sql<number>`coalesce(sum(case when ${activations.firstCodeAt} is not null then 1 else 0 end), 0)`,
-      })
-      .from(activations)
-      .where(and(gte(activations.createdAt, since), sql`${activations.providerId} IS NOT NULL`))
-      .get();
+    let issued = 0;
+    let withCode = 0;
+    await inSlices(db, "activations", since, this.deps.sliceRows ?? SLICE_ROWS, (from, to) => {
+      const inRange = and(gte(activations.id, from), lt(activations.id, to), gte(activations.createdAt, since));
+      for (const row of db.select({ state: activations.state, n: sql<number>`count(*)` }).from(activations).where(inRange).groupBy(activations.state).all()) {
+        outcomes[row.state] = (outcomes[row.state] ?? 0) + row.n;
+      }
+      const issuedRow = db
+        .select({
+          issued: sql<number>`count(*)`,
+          withCode: sql<number>`coalesce(sum(case when ${activations.firstCodeAt} is not null then 1 else 0 end), 0)`,
+        })
+        .from(activations)
+        .where(and(inRange, sql`${activations.providerId} IS NOT NULL`))
+        .get();
+      issued += issuedRow?.issued ?? 0;
+      withCode += issuedRow?.withCode ?? 0;
+    });
     const countUsers = (column: typeof users.lastSeenAt | typeof users.createdAt) =>
       db
         .select({ n: sql<number>`count(*)` })
@@ -167,31 +207,32 @@ export class AdminReports {
         .get()?.n ?? 0;
     return {
       since,
-      topups: byKind("topup"),
-      sales: { count: sold.length, amount: salesAmount },
-      refunds: byKind("refund"),
+      topups: byKind.topup ?? { count: 0, amount: 0 },
+      sales: { count: salesCount, amount: salesAmount },
+      refunds: byKind.refund ?? { count: 0, amount: 0 },
       cost,
       margin: salesAmount - cost,
       outcomes,
-      issued: issuedRow?.issued ?? 0,
-      withCode: issuedRow?.withCode ?? 0,
+      issued,
+      withCode,
       activeUsers: countUsers(users.lastSeenAt),
       newUsers: countUsers(users.createdAt),
     };
   }
 
   /** Today (since midnight UTC), the last 7 days and the last 30 days. */
-  stats(): { today: PeriodStats; week: PeriodStats; month: PeriodStats } {
+  async stats(): Promise<{ today: PeriodStats; week: PeriodStats; month: PeriodStats }> {
     const now = this.deps.clock();
     return {
-      today: this.periodStats(now - (now % DAY_MS)),
-      week: this.periodStats(now - 7 * DAY_MS),
-      month: this.periodStats(now - 30 * DAY_MS),
+      today: await this.periodStats(now - (now % DAY_MS)),
+      week: await this.periodStats(now - 7 * DAY_MS),
+      month: await this.periodStats(now - 30 * DAY_MS),
     };
   }
 
-  checkLedger(): string[] {
-    return this.deps.ledger.checkInvariants();
+  /** The ledger check in slices: the chat keeps answering while it runs on a large ledger. */
+  checkLedger(): Promise<string[]> {
+    return this.deps.ledger.checkInvariantsInSlices();
   }
 
   recentAudit(limit: number): AuditEntry[] {

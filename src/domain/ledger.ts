@@ -71,10 +71,15 @@ function assertAmount(amount: number): void {
 }
 
 export class Ledger {
+  /** Read on most screens and in every debit: prepared once. */
+  private readonly balanceRow;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.balanceRow = db.select().from(balances).where(eq(balances.userId, sql.placeholder("userId"))).prepare();
+  }
 
   /** Runs `fn` in one IMMEDIATE write transaction; `fn` must be synchronous. */
   write<T>(fn: () => T): T {
@@ -82,7 +87,7 @@ export class Ledger {
   }
 
   balanceOf(userId: number): Balance {
-    const row = this.db.select().from(balances).where(eq(balances.userId, userId)).get();
+    const row = this.balanceRow.get({ userId });
     const posted = row?.posted ?? 0;
     const held = row?.held ?? 0;
     return { posted, held, available: posted - held };
@@ -233,42 +238,79 @@ export class Ledger {
    * Returns a list of human-readable violations; empty means the books balance.
    */
   checkInvariants(): string[] {
+    return [...this.checkAccounts(0, Number.MAX_SAFE_INTEGER), ...this.checkEntries(0, Number.MAX_SAFE_INTEGER), ...this.checkHolds(0, Number.MAX_SAFE_INTEGER)];
+  }
+
+  /**
+   * The same checks in slices (accounts, entries and holds by id ranges), the event loop free
+   * between slices: at a million entries the chat keeps answering while an admin checks the books.
+   * Each slice is one synchronous read, so each account, entry or hold is checked as one state.
+   */
+  async checkInvariantsInSlices(slice = { accounts: 50, entries: 2_000, holds: 5_000 }): Promise<string[]> {
+    const problems: string[] = [];
+    const top = this.db.get<{ users: number | null; entries: number | null; holds: number | null }>(sql`
+      SELECT (SELECT max(id) FROM users) AS users, (SELECT max(id) FROM ledger_entries) AS entries, (SELECT max(id) FROM holds) AS holds`);
+    const passes: Array<[number, number, (from: number, to: number) => string[]]> = [
+      [top?.users ?? 0, slice.accounts, (from, to) => this.checkAccounts(from, to)],
+      [top?.entries ?? 0, slice.entries, (from, to) => this.checkEntries(from, to)],
+      [top?.holds ?? 0, slice.holds, (from, to) => this.checkHolds(from, to)],
+    ];
+    for (const [max, size, check] of passes) {
+      for (let from = 0; from <= max; from += size) {
+        problems.push(...check(from, from + size));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return problems;
+  }
+
+  /** Accounts with id in [from, to): posted = sum of entries, held = open holds, nothing negative, a balance row. */
+  private checkAccounts(from: number, to: number): string[] {
     const problems: string[] = [];
     const posted = this.db.all<{ userId: number; posted: number; sum: number }>(sql`
-      SELECT b.user_id AS userId, b.posted AS posted, COALESCE(SUM(e.amount), 0) AS sum
-      FROM balances b LEFT JOIN ledger_entries e ON e.user_id = b.user_id
-      GROUP BY b.user_id HAVING b.posted <> COALESCE(SUM(e.amount), 0)`);
+      SELECT b.user_id AS userId, b.posted AS posted,
+        COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.user_id = b.user_id), 0) AS sum
+      FROM balances b WHERE b.user_id >= ${from} AND b.user_id < ${to} AND b.posted <> sum`);
     for (const row of posted) problems.push(`user ${row.userId}: posted ${row.posted} but entries sum to ${row.sum}`);
 
     const held = this.db.all<{ userId: number; held: number; sum: number }>(sql`
       SELECT b.user_id AS userId, b.held AS held,
         COALESCE((SELECT SUM(h.amount) FROM holds h WHERE h.user_id = b.user_id AND h.status = 'open'), 0) AS sum
-      FROM balances b WHERE b.held <> sum`);
+      FROM balances b WHERE b.user_id >= ${from} AND b.user_id < ${to} AND b.held <> sum`);
     for (const row of held) problems.push(`user ${row.userId}: held ${row.held} but open holds sum to ${row.sum}`);
 
     const negative = this.db.all<{ userId: number }>(sql`
-      SELECT user_id AS userId FROM balances WHERE posted - held < 0 OR held < 0`);
+      SELECT user_id AS userId FROM balances WHERE user_id >= ${from} AND user_id < ${to} AND (posted - held < 0 OR held < 0)`);
     for (const row of negative) problems.push(`user ${row.userId}: negative available or held balance`);
 
-    const chain = this.db.all<{ id: number; balanceAfter: number; running: number }>(sql`
-      SELECT id, balanceAfter, running FROM (
-        SELECT id, balance_after AS balanceAfter,
-          SUM(amount) OVER (PARTITION BY user_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS running
-        FROM ledger_entries)
-      WHERE balanceAfter <> running`);
-    for (const row of chain) problems.push(`entry ${row.id}: balance_after ${row.balanceAfter} but running sum is ${row.running}`);
-
-    const captures = this.db.all<{ id: number; status: string; entries: number }>(sql`
-      SELECT h.id AS id, h.status AS status, COUNT(e.id) AS entries
-      FROM holds h LEFT JOIN ledger_entries e ON e.hold_id = h.id
-      GROUP BY h.id
-      HAVING (h.status = 'captured' AND COUNT(e.id) <> 1) OR (h.status <> 'captured' AND COUNT(e.id) <> 0)`);
-    for (const row of captures) problems.push(`hold ${row.id} (${row.status}) has ${row.entries} capture entries`);
-
     const orphans = this.db.all<{ id: number }>(sql`
-      SELECT u.id AS id FROM users u LEFT JOIN balances b ON b.user_id = u.id WHERE b.user_id IS NULL`);
+      SELECT u.id AS id FROM users u LEFT JOIN balances b ON b.user_id = u.id WHERE u.id >= ${from} AND u.id < ${to} AND b.user_id IS NULL`);
     for (const row of orphans) problems.push(`user ${row.id} has no balance row`);
     return problems;
+  }
+
+  /**
+   * Entries with id in [from, to): each balance_after is the account's previous balance_after plus
+   * the amount (0 before its first entry), which, entry by entry, is the running sum.
+   */
+  private checkEntries(from: number, to: number): string[] {
+    const chain = this.db.all<{ id: number; balanceAfter: number; expected: number }>(sql`
+      SELECT id, balanceAfter, expected FROM (
+        SELECT e.id AS id, e.balance_after AS balanceAfter,
+          COALESCE((SELECT p.balance_after FROM ledger_entries p WHERE p.user_id = e.user_id AND p.id < e.id ORDER BY p.id DESC LIMIT 1), 0) + e.amount AS expected
+        FROM ledger_entries e WHERE e.id >= ${from} AND e.id < ${to})
+      WHERE balanceAfter <> expected`);
+    return chain.map((row) => `entry ${row.id}: balance_after ${row.balanceAfter} but the running sum is ${row.expected}`);
+  }
+
+  /** Holds with id in [from, to): a captured hold has exactly one entry, any other none. */
+  private checkHolds(from: number, to: number): string[] {
+    const captures = this.db.all<{ id: number; status: string; entries: number }>(sql`
+      SELECT id, status, entries FROM (
+        SELECT h.id AS id, h.status AS status, (SELECT COUNT(*) FROM ledger_entries e WHERE e.hold_id = h.id) AS entries
+        FROM holds h WHERE h.id >= ${from} AND h.id < ${to})
+      WHERE (status = 'captured' AND entries <> 1) OR (status <> 'captured' AND entries <> 0)`);
+    return captures.map((row) => `hold ${row.id} (${row.status}) has ${row.entries} capture entries`);
   }
 
   private findEntry(idempotencyKey: string): LedgerEntry | undefined {

@@ -67,6 +67,13 @@ const ActiveListSchema = z.object({
   activeActivations: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).nullish(),
 });
 
+/** A list entry as parsed, before its start time is worked out. */
+interface ReadEntry {
+  activation: ProviderActivation;
+  /** The host's start stamp on our clock (zone applied), or null. */
+  stamped: number | null;
+}
+
 interface OpenActivation {
   activation: ProviderActivation;
   /** Start time on our clock, or null when the host did not say. */
@@ -83,8 +90,13 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
   /** The same for the other optional actions: once a host says it lacks one, it is not asked again. */
   let activeListSupported = true;
   let statusV2Supported = true;
-  /** When each activation started, for the early-cancel retry time: our clock, else the host's stamp. */
+  /**
+   * When each activation started, for the early-cancel retry time: our clock, else the host's stamp.
+   * Kept for open activations only (the complete list bounds it, nothing churns).
+   */
   const startedAt = new Map<string, number>();
+  /** The entries of the last getActiveActivations, by their text, as read then: an idle tick parses nothing. */
+  let lastRead = new Map<string, ReadEntry>();
   /** Our clock when this process bought each activation. */
   const boughtAt = new Map<string, number>();
   /**
@@ -142,22 +154,43 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     const list = parsed.data.activeActivations ?? [];
     const entries = Array.isArray(list) ? list : Object.values(list);
     const out: OpenActivation[] = [];
+    const readNow = new Map<string, ReadEntry>();
     for (const raw of entries) {
+      // An entry exactly as the last list gave it is read as it was then (same text, same result):
+      // an idle tick parses nothing. The cache holds only the entries of the last list.
+      const text = JSON.stringify(raw);
+      const open = lastRead.get(text) ?? readEntry(raw);
       // One malformed entry fails the whole answer: silently dropping it would make an open
       // activation look closed.
-      const entry = ActiveActivationSchema.safeParse(raw);
-      if (!entry.success) return unexpected(action, answer);
-      const activation = activationFromEntry(entry.data);
-      if (!activation) return unexpected(action, answer);
+      if (!open) return unexpected(action, answer);
+      readNow.set(text, open);
+      const { activation, stamped } = open;
       // Our own clock at the buy wins over the host's stamp; a stamp in the future is a clock difference.
       const own = boughtAt.get(activation.id);
-      const stamped = hostTime(entry.data.activationTime);
       if (own !== undefined) observeStamp(stamped, own);
       const started = own ?? (stamped === null ? null : Math.min(stamped - hostSkewMs, now()));
-      if (started !== null && own === undefined) remember(startedAt, activation.id, started);
+      if (started !== null && own === undefined) startedAt.set(activation.id, started);
       out.push({ activation, startedAt: started, ownClock: own !== undefined });
     }
+    lastRead = readNow;
+    forgetStartTimesNotIn(out);
     return ok(out);
+  }
+
+  /** One list entry parsed; its start time is worked out on every read (it depends on what was learnt since). */
+  function readEntry(raw: unknown): ReadEntry | null {
+    const entry = ActiveActivationSchema.safeParse(raw);
+    if (!entry.success) return null;
+    const activation = activationFromEntry(entry.data);
+    if (!activation) return null;
+    return { activation, stamped: hostTime(entry.data.activationTime) };
+  }
+
+  /** Start times are kept for listed activations and this process's own buys only. */
+  function forgetStartTimesNotIn(open: OpenActivation[]): void {
+    if (startedAt.size <= open.length) return;
+    const listed = new Set(open.map((o) => o.activation.id));
+    for (const id of startedAt.keys()) if (!listed.has(id) && !boughtAt.has(id)) startedAt.delete(id);
   }
 
   /**
@@ -293,7 +326,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     if (result.ok) {
       if (!boughtAt.has(result.value.id)) {
         remember(boughtAt, result.value.id, now());
-        remember(startedAt, result.value.id, now());
+        startedAt.set(result.value.id, now());
       }
       remember(orderActivation, request.orderId, result.value.id);
     }

@@ -170,7 +170,7 @@ function paymentRefundsLine(ctx: FlowContext): string {
 
 async function showStats(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
-  const stats = ctx.deps.adminReports.stats();
+  const stats = await ctx.deps.adminReports.stats();
   const provider = ctx.deps.provider;
   let balanceLine: string;
   try {
@@ -197,7 +197,7 @@ async function showStats(ctx: FlowContext, text: string): Promise<void> {
 
 async function checkLedger(ctx: FlowContext, text: string): Promise<void> {
   if (!parse(none, { rest: text.trim() })) return usage(ctx, "ledger");
-  const problems = ctx.deps.adminReports.checkLedger();
+  const problems = await ctx.deps.adminReports.checkLedger();
   if (problems.length === 0) {
     await ctx.reply(ctx.t("admin-ledger-ok"));
     return;

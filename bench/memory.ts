@@ -1,0 +1,151 @@
+/*
+ * Memory: RSS of the running bot with 100,000 accounts and 10,000 open numbers (polled every
+ * second from a local sms-activate list), sampled every second for BENCH_MEMORY_SECONDS (the
+ * target is steady over 10 minutes: 600). Baseline: a bare grammY bot polling the same fake
+ * Telegram plus a bare poller over the same database and list. Each side runs in its own process.
+ */
+import Database from "better-sqlite3";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Bot } from "grammy";
+import { openStore } from "../src/db/open.ts";
+import { createLogger } from "../src/logger.ts";
+import { startApp } from "../src/main.ts";
+import { startFakeTelegram } from "../test/fakes/telegram.ts";
+import { benchConfig, sleep, tempDir, type FigureResult } from "./lib.ts";
+import { listServer } from "./polling.ts";
+
+const USERS = 100_000;
+const OPEN = 10_000;
+const SECONDS = Number(process.env["BENCH_MEMORY_SECONDS"] ?? 60);
+const MIB = 1024 * 1024;
+
+function seed(path: string, now: number): void {
+  const store = openStore(path);
+  const { sqlite } = store;
+  const user = sqlite.prepare("INSERT INTO users (telegram_id, first_name, language, created_at, last_seen_at) VALUES (?, 'U', 'en', ?, ?)");
+  const balance = sqlite.prepare("INSERT INTO balances (user_id) VALUES (?)");
+  const entry = sqlite.prepare(
+    "INSERT INTO ledger_entries (user_id, kind, amount, balance_after, ref_type, ref_id, idempotency_key, created_at) VALUES (?, 'topup', 1000, 1000, 'bench', ?, ?, ?)",
+  );
+  const hold = sqlite.prepare("INSERT INTO holds (user_id, amount, ref_type, ref_id, idempotency_key, created_at) VALUES (?, 100, 'activation', ?, ?, ?)");
+  const activation = sqlite.prepare(`INSERT INTO activations (user_id, order_key, service_code, service_name, country_code, country_name, price, cost_micros, hold_id,
+      provider, provider_id, phone, state, created_at, expires_at) VALUES (?, ?, 'tg', 'Telegram', '0', 'Russia', 100, 25000000, ?, 'sms-activate', ?, ?, 'waiting', ?, ?)`);
+  sqlite.transaction(() => {
+    for (let i = 1; i <= USERS; i++) {
+      const userId = Number(user.run(3_000_000 + i, now, now).lastInsertRowid);
+      balance.run(userId);
+      if (i > OPEN) continue;
+      entry.run(userId, String(i), `bench:${i}`, now);
+      const holdId = Number(hold.run(userId, String(i), `hold:${i}`, now).lastInsertRowid);
+      // Far from expiry: the numbers stay open for the whole run.
+      activation.run(userId, `order-${i}`, holdId, String(i), `7900${String(i).padStart(7, "0")}`, now, now + 24 * 3_600_000);
+    }
+  })();
+  store.close();
+}
+
+async function child(side: "project" | "baseline", path: string, now: number): Promise<void> {
+  const list = await listServer(OPEN, now);
+  const tg = await startFakeTelegram();
+  let stop: () => Promise<void>;
+  if (side === "project") {
+    const app = await startApp(
+      benchConfig({
+        DATABASE_PATH: path,
+        BOT_TOKEN: tg.token,
+        BOT_API_ROOT: tg.apiRoot,
+        PROVIDER: "sms-activate",
+        PROVIDER_API_URL: list.url,
+        PROVIDER_API_KEY: "bench-key-0123456789",
+        STATUS_POLL_SECONDS: "1",
+      }),
+      { logger: createLogger("silent") },
+    );
+    stop = () => app.shutdown();
+  } else {
+    const sqlite = new Database(path);
+    const openIds = sqlite.prepare("SELECT id, provider_id FROM activations WHERE state IN ('waiting', 'received')");
+    const read = sqlite.prepare("SELECT id FROM users WHERE telegram_id = ?");
+    const bot = new Bot(tg.token, { client: { apiRoot: tg.apiRoot } });
+    bot.on("message", async (ctx) => {
+      read.get(ctx.from.id);
+      await ctx.reply("ok");
+    });
+    void bot.start({ drop_pending_updates: true });
+    const timer = setInterval(() => {
+      void (async () => {
+        const open = new Map<string, number>();
+        for (const row of openIds.all() as { id: number; provider_id: string }[]) open.set(row.provider_id, row.id);
+        await (await fetch(`${list.url}/stubs/handler_api.php?action=getActiveActivations`)).json();
+      })();
+    }, 1000);
+    stop = async () => {
+      clearInterval(timer);
+      await bot.stop();
+      sqlite.close();
+    };
+  }
+  const samples: number[] = [];
+  for (let s = 0; s < SECONDS; s++) {
+    await sleep(1000);
+    samples.push(process.memoryUsage().rss / MIB);
+  }
+  await stop();
+  await list.close();
+  await tg.close();
+  console.log(JSON.stringify({ samples }));
+}
+
+function runChild(side: "project" | "baseline", path: string, now: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_MEMORY_CHILD: side, BENCH_MEMORY_DB: path, BENCH_MEMORY_NOW: String(now) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    proc.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    proc.on("exit", (code) => {
+      const last = out.trim().split("\n").at(-1) ?? "";
+      try {
+        resolve((JSON.parse(last) as { samples: number[] }).samples);
+      } catch {
+        reject(new Error(`memory ${side} exited ${code}: ${out.slice(-500)}`));
+      }
+    });
+  });
+}
+
+export async function benchMemory(runs: number): Promise<FigureResult[]> {
+  const peak: FigureResult = { figure: `RSS peak, ${USERS.toLocaleString("en-US")} users + ${OPEN.toLocaleString("en-US")} open numbers, ${SECONDS} s`, unit: "MiB", project: [], baseline: [], baselineName: "bare bot + bare poller", target: "<= 150" };
+  const end: FigureResult = { figure: "RSS at the end of the run", unit: "MiB", project: [], baseline: [], baselineName: "bare bot + bare poller", target: "steady" };
+  const drift: FigureResult = { figure: "RSS growth, second half of the run", unit: "MiB", project: [], baseline: [], target: "~0" };
+  // The database is seeded here, once, so that neither side's RSS carries the seeding.
+  const dir = tempDir();
+  const path = join(dir.path, "memory.sqlite");
+  const now = Date.now();
+  seed(path, now);
+  for (let run = 0; run < Math.min(runs, Number(process.env["BENCH_MEMORY_RUNS"] ?? 1)); run++) {
+    for (const side of ["project", "baseline"] as const) {
+      const samples = await runChild(side, path, now);
+      const half = samples.slice(Math.floor(samples.length / 2));
+      peak[side].push(Math.max(...samples));
+      end[side].push(samples.at(-1) ?? NaN);
+      drift[side].push((half.at(-1) ?? 0) - (half[0] ?? 0));
+    }
+  }
+  dir.remove();
+  return [peak, end, drift];
+}
+
+const childSide = process.env["BENCH_MEMORY_CHILD"];
+if (childSide === "project" || childSide === "baseline") {
+  child(childSide, process.env["BENCH_MEMORY_DB"] ?? "", Number(process.env["BENCH_MEMORY_NOW"])).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

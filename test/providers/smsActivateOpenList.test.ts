@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSmsActivateProvider } from "../../src/providers/smsActivate/index.ts";
+import type { NumberProvider, ProviderResult } from "../../src/domain/numberProvider.ts";
+import { startFakeSmsActivate, type FakeSmsActivate } from "../fakes/smsActivateServer.ts";
+
+const START = Date.UTC(2026, 0, 15, 12, 0, 0);
+const KEY = "sk-LIVE-7f3a9c1e5b";
+
+let fake: FakeSmsActivate;
+let provider: NumberProvider;
+
+beforeEach(async () => {
+  fake = await startFakeSmsActivate({ apiKey: KEY, now: START });
+  provider = createSmsActivateProvider({ baseUrl: fake.url, apiKey: KEY, timeoutMs: 3_000, now: () => fake.now() });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+function value<T>(result: ProviderResult<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.failure.kind}: ${result.failure.message}`);
+  return result.value;
+}
+
+describe("sms-activate: the open list read every tick (fast at any size)", () => {
+  it("an entry read before is not read again, but a changed entry is: a new SMS shows on the next list (A2)", async () => {
+    const bought = value(await provider.buy({ service: "tg", country: "6", orderId: "o-1" }));
+    expect((value(await provider.listOpenActivations()) ?? []).find((a) => a.id === bought.id)?.sms).toEqual([]);
+    expect((value(await provider.listOpenActivations()) ?? []).find((a) => a.id === bought.id)?.sms).toEqual([]);
+    fake.deliverSms(bought.id, "Telegram code: 12345", "12345");
+    const after = (value(await provider.listOpenActivations()) ?? []).find((a) => a.id === bought.id);
+    expect(after).toMatchObject({ state: "received", sms: [expect.objectContaining({ code: "12345" })] });
+  });
+
+  it("a malformed entry still fails the whole list after the others were read before", async () => {
+    const bought = value(await provider.buy({ service: "tg", country: "6", orderId: "o-1" }));
+    value(await provider.listOpenActivations());
+    fake.injectFault("getActiveActivations", {
+      text: JSON.stringify({ status: "success", activeActivations: [{ activationId: Number(bought.id), serviceCode: "tg", phoneNumber: "6281255500101", activationCost: 12.5, countryCode: "6" }, { serviceCode: "tg" }] }),
+    });
+    const broken = await provider.listOpenActivations();
+    expect(broken.ok).toBe(false);
+  });
+
+  it("keeps the host's start time of an open activation across ticks for the early-cancel wait, and forgets ended ones", async () => {
+    const bought = value(await provider.buy({ service: "tg", country: "6", orderId: "o-1" }));
+    for (let i = 0; i < 3; i++) value(await provider.listOpenActivations());
+    fake.advance(30_000);
+    const early = await provider.cancel(bought.id);
+    // The host refuses a cancel in the first 2 minutes; the retry time counts from the start time it listed.
+    expect(early.ok).toBe(false);
+    if (!early.ok) expect(early.failure.retryAt).toBe(START + 120_000);
+  });
+});
