@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeFault } from "../fakes/smsActivateServer.ts";
-import { hostShop, type HostShop } from "../helpers/hostShop.ts";
+import { HOST_TG, hostShopPerTest, type HostShop } from "../helpers/hostShop.ts";
 
 /*
  * Finish (the code was used) is marked finished here only once the provider's answer says the
@@ -9,14 +9,9 @@ import { hostShop, type HostShop } from "../helpers/hostShop.ts";
  * Through the real protocol code against the fake host.
  */
 
-let shop: HostShop | undefined;
-afterEach(async () => {
-  if (shop) expect(shop.ledger.checkInvariants()).toEqual([]);
-  await shop?.close();
-  shop = undefined;
-});
+const shops = hostShopPerTest();
 
-const TG_ID = { serviceCode: "tg", countryCode: "6" };
+const TG_ID = HOST_TG;
 const MINUTE = 60_000;
 
 async function withCode(s: HostShop) {
@@ -41,7 +36,7 @@ const UNREADABLE: Array<[string, FakeFault]> = [
 describe("Finish answered with something nobody can read", () => {
   for (const [what, fault] of UNREADABLE) {
     it(`${what}: not finished here, the user is told it is unclear, and a second press finishes it`, async () => {
-      shop = await hostShop();
+      const shop = await shops.open();
       const { user, activation } = await withCode(shop);
       shop.host.injectFault("setStatus", fault);
       expect(await shop.activations.finish(activation.id, user)).toMatchObject({ ok: false, reason: "unclear" });
@@ -55,7 +50,7 @@ describe("Finish answered with something nobody can read", () => {
   }
 
   it("no answer (HTTP 500): temporary, not finished here", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const { user, activation } = await withCode(shop);
     shop.host.injectFault("setStatus", "http500");
     expect(await shop.activations.finish(activation.id, user)).toMatchObject({ ok: false, reason: "temporary" });
@@ -63,14 +58,14 @@ describe("Finish answered with something nobody can read", () => {
   });
 
   it("refused because the host already ended it (BAD_STATUS): finished here too", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const { user, activation } = await withCode(shop);
     shop.host.injectFault("setStatus", { error: "BAD_STATUS" });
     expect(await shop.activations.finish(activation.id, user)).toMatchObject({ ok: true, activation: { state: "finished" } });
   });
 
   it("the expiry sweep's Finish answered unreadably leaves it received and asks again next run", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const { activation } = await withCode(shop);
     shop.clock.advance(20 * MINUTE + 1_000);
     shop.host.injectFault("setStatus", { text: "<html>oops</html>" });

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KeyValue } from "../../src/db/keyValue.ts";
 import { OperatorAlerts } from "../../src/domain/operatorAlerts.ts";
 import { ProviderBalanceWatch } from "../../src/domain/providerBalance.ts";
 import { providerBalanceJob } from "../../src/jobs/providerJobs.ts";
 import { createLogger } from "../../src/logger.ts";
-import { hostShop, type HostShop } from "../helpers/hostShop.ts";
+import { HOST_TG, hostShopPerTest, type HostShop } from "../helpers/hostShop.ts";
 import { ADMIN_CHAT } from "../helpers/store.ts";
 
 /*
@@ -14,14 +14,9 @@ import { ADMIN_CHAT } from "../helpers/store.ts";
  * check. Through the real protocol code against the fake host.
  */
 
-let shop: HostShop | undefined;
-afterEach(async () => {
-  if (shop) expect(shop.ledger.checkInvariants()).toEqual([]);
-  await shop?.close();
-  shop = undefined;
-});
+const shops = hostShopPerTest();
 
-const TG_ID = { serviceCode: "tg", countryCode: "6" };
+const TG_ID = HOST_TG;
 const HOUR = 3_600_000;
 
 function alerts(s: HostShop, key: string) {
@@ -36,7 +31,7 @@ async function tryToBuy(s: HostShop, userId: number, orderKey: string) {
 
 describe("purchases that fail for the operator's reasons", () => {
   it("a bad key, no money at the provider, an unknown service: each cause alerts once per hour; the users are never charged", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const user = shop.userWithMoney(10_000);
     const causes = [{ error: "BAD_KEY" }, { error: "BAD_KEY" }, { error: "NO_BALANCE" }, { error: "BAD_SERVICE" }, { error: "NO_BALANCE" }];
     for (const [i, fault] of causes.entries()) {
@@ -59,7 +54,7 @@ describe("purchases that fail for the operator's reasons", () => {
   });
 
   it("the provider's balance really running out (NO_BALANCE from the host) alerts at the first failed purchase", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const user = shop.userWithMoney(10_000);
     shop.host.setBalance("0");
     expect(await tryToBuy(shop, user, "o1")).toMatchObject({ ok: false, reason: "no_balance" });
@@ -67,7 +62,7 @@ describe("purchases that fail for the operator's reasons", () => {
   });
 
   it("failures that are not the operator's (out of stock, a timeout) alert no one", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const user = shop.userWithMoney(10_000);
     shop.host.setStock("tg", "6", 0);
     expect(await tryToBuy(shop, user, "o1")).toMatchObject({ ok: false, reason: "out_of_stock" });
@@ -77,7 +72,7 @@ describe("purchases that fail for the operator's reasons", () => {
 
 describe("jobs that meet the operator's failures", () => {
   it("a poll refused with BAD_KEY alerts the admins once per hour, however often it polls", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const user = shop.userWithMoney(1_000);
     const bought = await tryToBuy(shop, user, "o1");
     expect(bought.ok).toBe(true);
@@ -88,7 +83,7 @@ describe("jobs that meet the operator's failures", () => {
   });
 
   it("the balance check refused with BAD_KEY alerts the admins at once", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const s = shop;
     const watch = new ProviderBalanceWatch(new KeyValue(s.store.db, "provider", s.clock), s.outbox, (fn) => s.ledger.write(fn));
     const job = providerBalanceJob(s.provider, watch, 10_000_000, createLogger("silent"), new OperatorAlerts(s.outbox, s.clock));

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { retailPrice } from "../../src/domain/pricing.ts";
-import { hostShop, type HostShop } from "../helpers/hostShop.ts";
+import { HOST_TG, hostShopPerTest, type HostShop } from "../helpers/hostShop.ts";
 import { TEST_PRICING } from "../helpers/shop.ts";
 
 /*
@@ -10,14 +10,9 @@ import { TEST_PRICING } from "../helpers/shop.ts";
  * Through the real protocol code against the fake host.
  */
 
-let shop: HostShop | undefined;
-afterEach(async () => {
-  if (shop) expect(shop.ledger.checkInvariants()).toEqual([]);
-  await shop?.close();
-  shop = undefined;
-});
+const shops = hostShopPerTest();
 
-const TG_ID = { serviceCode: "tg", countryCode: "6" };
+const TG_ID = HOST_TG;
 
 function adminNotices(s: HostShop, key: string) {
   return s.queued().filter((q) => q.message.kind === "notice" && q.message.key === key);
@@ -34,7 +29,7 @@ async function confirmAndBuy(s: HostShop, userId: number) {
 describe("a price rise at the provider (WRONG_MAX_PRICE)", () => {
   for (const errorStyle of ["text", "json"] as const) {
     it(`voids the hold, reprices the offer at once and offers the new price to confirm (errors as ${errorStyle})`, async () => {
-      shop = await hostShop({ host: { errorStyle } });
+      const shop = await shops.open({ host: { errorStyle } });
       const user = shop.userWithMoney(1_000);
       const oldPrice = shop.catalog.offer("tg", "6")?.price ?? 0;
       shop.host.setPrice("tg", "6", "20");
@@ -65,7 +60,7 @@ describe("a price rise at the provider (WRONG_MAX_PRICE)", () => {
   }
 
   it("with too little money for the new price, the new quote says how much is missing (the screen offers Top up)", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const oldPrice = shop.catalog.offer("tg", "6")?.price ?? 0;
     const user = shop.userWithMoney(oldPrice);
     shop.host.setPrice("tg", "6", "20");
@@ -80,7 +75,7 @@ describe("a price rise at the provider (WRONG_MAX_PRICE)", () => {
   });
 
   it("a second rise within the hour for the same offer reprices again but alerts the admins once", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const user = shop.userWithMoney(5_000);
     shop.host.setPrice("tg", "6", "20");
     await confirmAndBuy(shop, user);
@@ -92,7 +87,7 @@ describe("a price rise at the provider (WRONG_MAX_PRICE)", () => {
   });
 
   it("WRONG_MAX_PRICE without a readable minimum cannot be repriced: a failure on the operator's side, the admins are told", async () => {
-    shop = await hostShop();
+    const shop = await shops.open();
     const user = shop.userWithMoney(1_000);
     const before = shop.catalog.offer("tg", "6");
     shop.host.injectFault("getNumberV2", { text: "WRONG_MAX_PRICE" });

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { hostShop, type HostShop } from "../helpers/hostShop.ts";
+import { describe, expect, it } from "vitest";
+import { HOST_TG, boughtOnHost, hostShopPerTest } from "../helpers/hostShop.ts";
 
 /*
  * Hosts of the sms-activate protocol do not agree on a time zone, and their stamps carry none. The
@@ -9,23 +9,12 @@ import { hostShop, type HostShop } from "../helpers/hostShop.ts";
  * code against the fake host.
  */
 
-let shop: HostShop | undefined;
-afterEach(async () => {
-  if (shop) expect(shop.ledger.checkInvariants()).toEqual([]);
-  await shop?.close();
-  shop = undefined;
-});
+const shops = hostShopPerTest();
 
-const TG_ID = { serviceCode: "tg", countryCode: "6" };
+const TG_ID = HOST_TG;
 const MINUTE = 60_000;
 
-async function bought(s: HostShop, userId: number, orderKey: string) {
-  const reserved = s.activations.reserve({ userId, ...TG_ID, orderKey });
-  if (!reserved.ok) throw new Error(`reserve failed: ${reserved.reason}`);
-  const outcome = await s.activations.buy(reserved.activation.id);
-  if (!outcome.ok) throw new Error(`buy failed: ${outcome.reason}`);
-  return outcome.activation;
-}
+const bought = boughtOnHost;
 
 for (const [hostZone, label] of [
   [0, "stamps in UTC while the bot reads Moscow time (they look 3 h old)"],
@@ -33,7 +22,7 @@ for (const [hostZone, label] of [
 ] as const) {
   describe(`a host whose ${label}`, () => {
     it("nothing is ended or refunded before the bot's own lifetime; at its end the provider's answer decides", async () => {
-      shop = await hostShop({ host: { utcOffsetMinutes: hostZone } });
+      const shop = await shops.open({ host: { utcOffsetMinutes: hostZone } });
       const user = shop.userWithMoney(1_000);
       const activation = await bought(shop, user, "o1");
       expect(activation.expiresAt).toBe(shop.clock() + 20 * MINUTE);
@@ -55,7 +44,7 @@ for (const [hostZone, label] of [
     });
 
     it("a code that comes late in the lifetime is still delivered and charged", async () => {
-      shop = await hostShop({ host: { utcOffsetMinutes: hostZone } });
+      const shop = await shops.open({ host: { utcOffsetMinutes: hostZone } });
       const user = shop.userWithMoney(1_000);
       const activation = await bought(shop, user, "o1");
       shop.clock.advance(19 * MINUTE);
@@ -70,7 +59,7 @@ for (const [hostZone, label] of [
     });
 
     it("after a restart (the host's stamps are all the bot has), an early cancel is allowed again two minutes after the buy, not hours off", async () => {
-      shop = await hostShop({ host: { utcOffsetMinutes: hostZone } });
+      const shop = await shops.open({ host: { utcOffsetMinutes: hostZone } });
       const user = shop.userWithMoney(1_000);
       const activation = await bought(shop, user, "o1");
       const after = shop.restarted();
@@ -90,7 +79,7 @@ for (const [hostZone, label] of [
 
 describe("a purchase whose buy answer was lost, at a host whose stamps are 3 h off", () => {
   it("the running bot has learnt the host's offset from an earlier buy and finds the number", async () => {
-    shop = await hostShop({ host: { utcOffsetMinutes: 0 } });
+    const shop = await shops.open({ host: { utcOffsetMinutes: 0 } });
     const user = shop.userWithMoney(1_000);
     await bought(shop, user, "earlier");
     shop.clock.advance(5 * MINUTE);
@@ -103,7 +92,7 @@ describe("a purchase whose buy answer was lost, at a host whose stamps are 3 h o
   });
 
   it("after a restart, with nothing learnt, the purchase waits with its hold instead of being voided while its number exists; voided once the host ended it", async () => {
-    shop = await hostShop({ host: { utcOffsetMinutes: 0 } });
+    const shop = await shops.open({ host: { utcOffsetMinutes: 0 } });
     const user = shop.userWithMoney(1_000);
     shop.host.injectFault("getNumberV2", "timeout");
     const reserved = shop.activations.reserve({ userId: user, ...TG_ID, orderKey: "lost" });

@@ -1,3 +1,4 @@
+import { afterEach, expect } from "vitest";
 import { createLogger } from "../../src/logger.ts";
 import { Activations, type ActivationSettings } from "../../src/domain/activations.ts";
 import { CatalogStore } from "../../src/domain/catalog.ts";
@@ -68,3 +69,27 @@ export async function hostShop(options: HostShopOptions = {}) {
 }
 
 export type HostShop = Awaited<ReturnType<typeof hostShop>>;
+
+/** The offer the host stories buy: Telegram in Kazakhstan (the fake host's codes). */
+export const HOST_TG = { serviceCode: "tg", countryCode: "6" };
+
+/** One host shop per test: the test opens it; after the test its ledger is checked and it is closed. */
+export function hostShopPerTest(): { open(options?: HostShopOptions): Promise<HostShop> } {
+  let current: HostShop | undefined;
+  afterEach(async () => {
+    const shop = current;
+    current = undefined;
+    if (shop) expect(shop.ledger.checkInvariants()).toEqual([]);
+    await shop?.close();
+  });
+  return { open: async (options) => (current = await hostShop(options)) };
+}
+
+/** Reserves and buys Telegram on the host for the user; throws if either step fails. */
+export async function boughtOnHost(s: HostShop, userId: number, orderKey: string) {
+  const reserved = s.activations.reserve({ userId, ...HOST_TG, orderKey });
+  if (!reserved.ok) throw new Error(`reserve failed: ${reserved.reason}`);
+  const outcome = await s.activations.buy(reserved.activation.id);
+  if (!outcome.ok) throw new Error(`buy failed: ${outcome.reason}`);
+  return outcome.activation;
+}

@@ -4,7 +4,7 @@ import { createFiveSimProvider } from "../../src/providers/fiveSim.ts";
 import { createSmsActivateProvider } from "../../src/providers/smsActivate/index.ts";
 import { startFakeFiveSim, type FakeFiveSim } from "../fakes/fiveSimServer.ts";
 import type { FakeFault } from "../fakes/smsActivateServer.ts";
-import { hostShop, type HostShop } from "../helpers/hostShop.ts";
+import { HOST_TG, boughtOnHost, hostShop, type HostShop } from "../helpers/hostShop.ts";
 
 /*
  * Answers we do not understand never move money and never crash: an HTML page with status 200, an
@@ -24,7 +24,7 @@ afterEach(async () => {
   fiveSim = undefined;
 });
 
-const TG_ID = { serviceCode: "tg", countryCode: "6" };
+const TG_ID = HOST_TG;
 const MINUTE = 60_000;
 
 const UNREADABLE: Array<[string, FakeFault]> = [
@@ -38,13 +38,7 @@ function value<T>(result: ProviderResult<T>): T {
   return result.value;
 }
 
-async function bought(s: HostShop, userId: number, orderKey: string) {
-  const reserved = s.activations.reserve({ userId, ...TG_ID, orderKey });
-  if (!reserved.ok) throw new Error(`reserve failed: ${reserved.reason}`);
-  const outcome = await s.activations.buy(reserved.activation.id);
-  if (!outcome.ok) throw new Error(`buy failed: ${outcome.reason}`);
-  return outcome.activation;
-}
+const bought = boughtOnHost;
 
 describe("sms-activate: a buy answered with something unreadable is left to the recovery sweep", () => {
   for (const [what, fault] of [...UNREADABLE, ["getNumberV2 without a phone", { text: '{"activationId":"777","activationCost":"12.50"}' }] as [string, FakeFault]]) {
