@@ -26,13 +26,20 @@ export const loadAccount: MiddlewareFn<BotContext> = (ctx, next) => {
   return next();
 };
 
-/** POLICY B2: a blocked account gets one clear answer to anything it does, and nothing else. */
+const SUPPORT_COMMAND = /^\/paysupport(?:@\w+)?(?:\s|$)/u;
+
+/**
+ * POLICY B2: a blocked account gets one clear answer to anything it does, and nothing else; only
+ * a payment already taken and a message to support go through.
+ */
 export const stopBlocked: MiddlewareFn<BotContext> = async (ctx, next) => {
   const account = ctx.account;
   if (!account || account.status !== "blocked") return next();
   // A payment made after its pre-checkout was approved is money taken: it must reach the payments
   // handler, which credits it to the frozen balance and tells the payer and the admins.
   if (ctx.message?.successful_payment) return next();
+  // Support stays open (payment disputes must be answerable): "/paysupport <text>" reaches the admins.
+  if (SUPPORT_COMMAND.test(ctx.message?.text ?? "")) return next();
   if (ctx.preCheckoutQuery) {
     await ctx.answerPreCheckoutQuery(false, { error_message: ctx.t("precheckout-blocked") });
     return;

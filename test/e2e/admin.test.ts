@@ -147,6 +147,12 @@ describe("admins run the shop from the chat", () => {
     expect(w.h.app.deps.accounts.byId(account.id)).toMatchObject({ status: "blocked", balanceFrozen: true });
     await user.send("/buy");
     expect(reply(user)).toContain("Your account is blocked.");
+    // B2 blocks buying and paying, not the way to dispute it: support still reaches the admins.
+    await user.send("/paysupport");
+    expect(reply(user)).toContain("in the same line as the command");
+    await user.send("/paysupport The block is a mistake");
+    expect(reply(user)).toContain("Your message has been passed to our team");
+    expect((await admin.waitForMessage("The block is a mistake")).text).toContain("@clara");
     await admin.send("/block @clara again");
     expect(reply(admin)).toContain("is already blocked; nothing changed.");
     await admin.send("/debit @clara 1 fee");

@@ -81,6 +81,11 @@ export const supportFeature = new Composer<BotContext>();
 
 supportFeature.command("paysupport", async (ctx) => {
   const text = ctx.match.trim();
+  // A blocked account has no screens or flows: its message goes in the same line as the command.
+  if (text === "" && ctx.account?.status === "blocked") {
+    await ctx.reply(ctx.t("support-blocked-how"));
+    return;
+  }
   if (text === "") return openSupport(ctx);
   if (!ctx.deps.outbox.hasAdmins) {
     await ctx.reply(ctx.t("paysupport-unavailable"));

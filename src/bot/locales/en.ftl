@@ -132,7 +132,8 @@ paysupport-admin-notice =
 account-blocked =
     ⛔ Your account is blocked.
     Reason: { $reason }
-    While it is blocked you cannot buy numbers or top up. If you think this is a mistake, contact /paysupport.
+    While it is blocked you cannot buy numbers or top up. If you think this is a mistake, write <code>/paysupport</code> and your message in one line.
+support-blocked-how = Write your message in the same line as the command, for example: <code>/paysupport I was charged twice for one payment</code>. It reaches the team, and the answer comes here.
 account-blocked-short = ⛔ Your account is blocked.
 precheckout-blocked = Your account is blocked, so the payment cannot be accepted.
 
