@@ -20,6 +20,7 @@ import { startApp, type App } from "../src/main.ts";
 import { startFakeSmsActivate } from "../test/fakes/smsActivateServer.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
 import { runSizeFigures } from "./figures.ts";
+import { BENCH_BOT_INFO } from "./lib.ts";
 
 const OPEN_ACTIVATIONS = Number(process.env["BENCH_ACTIVATIONS"] ?? 1_000);
 const CODES = 200;
@@ -147,17 +148,7 @@ async function main(): Promise<void> {
 
     // 3. A button press, network cut out: a second bot on the same services whose API answers from memory.
     const { bot } = createBot(app.deps);
-    bot.botInfo = {
-      id: 1,
-      is_bot: true,
-      first_name: "Bench",
-      username: "bench_bot",
-      can_join_groups: false,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-    } as typeof bot.botInfo;
+    bot.botInfo = BENCH_BOT_INFO;
     bot.api.config.use(async (_prev, method) => {
       const result = method === "editMessageText" || method === "sendMessage" ? { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "" } : true;
       return { ok: true, result } as never;
