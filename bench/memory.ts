@@ -14,7 +14,7 @@ import { createLogger } from "../src/logger.ts";
 import { startApp } from "../src/main.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
 import { benchConfig, sleep, tempDir, type FigureResult } from "./lib.ts";
-import { listServer } from "./polling.ts";
+import { listServer, seedOpenNumbers } from "./polling.ts";
 
 const USERS = 100_000;
 const OPEN = 10_000;
@@ -23,26 +23,8 @@ const MIB = 1024 * 1024;
 
 function seed(path: string, now: number): void {
   const store = openStore(path);
-  const { sqlite } = store;
-  const user = sqlite.prepare("INSERT INTO users (telegram_id, first_name, language, created_at, last_seen_at) VALUES (?, 'U', 'en', ?, ?)");
-  const balance = sqlite.prepare("INSERT INTO balances (user_id) VALUES (?)");
-  const entry = sqlite.prepare(
-    "INSERT INTO ledger_entries (user_id, kind, amount, balance_after, ref_type, ref_id, idempotency_key, created_at) VALUES (?, 'topup', 1000, 1000, 'bench', ?, ?, ?)",
-  );
-  const hold = sqlite.prepare("INSERT INTO holds (user_id, amount, ref_type, ref_id, idempotency_key, created_at) VALUES (?, 100, 'activation', ?, ?, ?)");
-  const activation = sqlite.prepare(`INSERT INTO activations (user_id, order_key, service_code, service_name, country_code, country_name, price, cost_micros, hold_id,
-      provider, provider_id, phone, state, created_at, expires_at) VALUES (?, ?, 'tg', 'Telegram', '0', 'Russia', 100, 25000000, ?, 'sms-activate', ?, ?, 'waiting', ?, ?)`);
-  sqlite.transaction(() => {
-    for (let i = 1; i <= USERS; i++) {
-      const userId = Number(user.run(3_000_000 + i, now, now).lastInsertRowid);
-      balance.run(userId);
-      if (i > OPEN) continue;
-      entry.run(userId, String(i), `bench:${i}`, now);
-      const holdId = Number(hold.run(userId, String(i), `hold:${i}`, now).lastInsertRowid);
-      // Far from expiry: the numbers stay open for the whole run.
-      activation.run(userId, `order-${i}`, holdId, String(i), `7900${String(i).padStart(7, "0")}`, now, now + 24 * 3_600_000);
-    }
-  })();
+  // Far from expiry: the numbers stay open for the whole run.
+  seedOpenNumbers(store.sqlite, { users: USERS, open: OPEN, now, lifetimeMs: 24 * 3_600_000 });
   store.close();
 }
 

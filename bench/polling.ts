@@ -25,8 +25,12 @@ function hostTime(ms: number): string {
   return new Date(ms + 3 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
 }
 
-/** Users, balances, holds and open activations written straight to the store (set-up only). */
-function seed(sqlite: Database.Database, open: number, now: number): void {
+/**
+ * Users with balances, and open activations (with their holds and top-ups) for the first `open` of
+ * them, written straight to the store (set-up only). Provider ids are 1..open, as listServer lists them.
+ */
+export function seedOpenNumbers(sqlite: Database.Database, options: { users: number; open: number; now: number; lifetimeMs: number }): void {
+  const { users, open, now, lifetimeMs } = options;
   const user = sqlite.prepare("INSERT INTO users (telegram_id, first_name, language, created_at, last_seen_at) VALUES (?, ?, 'en', ?, ?)");
   const balance = sqlite.prepare("INSERT INTO balances (user_id) VALUES (?)");
   const entry = sqlite.prepare(
@@ -36,12 +40,13 @@ function seed(sqlite: Database.Database, open: number, now: number): void {
   const activation = sqlite.prepare(`INSERT INTO activations (user_id, order_key, service_code, service_name, country_code, country_name, price, cost_micros, hold_id,
       provider, provider_id, phone, state, created_at, expires_at) VALUES (?, ?, 'tg', 'Telegram', '0', 'Russia', 100, 25000000, ?, 'sms-activate', ?, ?, 'waiting', ?, ?)`);
   sqlite.transaction(() => {
-    for (let i = 1; i <= open; i++) {
+    for (let i = 1; i <= users; i++) {
       const userId = Number(user.run(1_000_000 + i, `User ${i}`, now, now).lastInsertRowid);
       balance.run(userId);
+      if (i > open) continue;
       entry.run(userId, String(i), `bench:${i}`, now);
       const holdId = Number(hold.run(userId, String(i), `hold:${i}`, now).lastInsertRowid);
-      activation.run(userId, `order-${i}`, holdId, String(i), `7900${String(i).padStart(7, "0")}`, now, now + 20 * 60_000);
+      activation.run(userId, `order-${i}`, holdId, String(i), `7900${String(i).padStart(7, "0")}`, now, now + lifetimeMs);
     }
   })();
 }
@@ -94,7 +99,7 @@ export async function benchPolling(runs: number): Promise<FigureResult[]> {
       PROVIDER_API_KEY: "bench-key-0123456789",
     });
     const store = openStore(config.databasePath);
-    seed(store.sqlite, size, now);
+    seedOpenNumbers(store.sqlite, { users: size, open: size, now, lifetimeMs: 20 * 60_000 });
     const deps = buildServices(config, store, systemClock, createLogger("silent"), new Metrics({ figures: () => readOperationsFigures(store.db) }));
 
     const openIds = store.sqlite.prepare("SELECT id, provider_id FROM activations WHERE state IN ('waiting', 'received') AND provider_id IS NOT NULL");
