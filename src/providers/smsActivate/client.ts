@@ -40,8 +40,11 @@ const READ_RETRIES = 2;
 const RAW_LIMIT = 300;
 
 /**
- * Actions that change nothing upstream: only these are ever retried. Everything else (buy,
- * setStatus, rent) is sent exactly once, because a repeat could buy or cancel twice.
+ * Actions that change nothing upstream: only these are ever retried after a lost or failed answer.
+ * Everything else is sent exactly once, because a repeat could act twice: `getNumber(V2)` buys,
+ * `setStatus` cancels or finishes, `getRentNumber` rents, `continueRentNumber` extends (and charges
+ * the operator again), `setRentStatus` finishes or cancels a rental. Their lost answers are settled
+ * by reading (`getActiveActivations`, `getRentList`, `getRentStatus`), never by sending them again.
  */
 const READ_ACTIONS: ReadonlySet<string> = new Set([
   "getStatus",
@@ -52,6 +55,8 @@ const READ_ACTIONS: ReadonlySet<string> = new Set([
   "getServicesList",
   "getRentStatus",
   "getRentServicesAndCountries",
+  "getRentList",
+  "continueRentInfo",
 ]);
 
 /** The handler URL for a configured base: trailing slashes dropped, the script path added once. */
