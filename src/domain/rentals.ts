@@ -589,11 +589,17 @@ export class Rentals {
   }
 
   /**
-   * Extensions left `reserving` (lost answer, crash): the provider's end date tells whether it
-   * happened. Unknown (the provider does not say) stays for the next run, and the admins are told once.
+   * Extensions left `reserving` (lost answer, crash), settled from the end the provider shows now
+   * (`rentalEnd`, else `getRental`), never by extending again:
+   * - the end moved by the period: extended -> the hold captured, the new end recorded, once;
+   * - the end where it was, once the provider's answer is certain (EXTENSION_CERTAIN_AFTER_MS, far
+   *   beyond any call's timeout): not extended -> the hold voided;
+   * - the rental no longer live at the provider: not extended -> voided;
+   * - anything else (no end shown, an end that fits neither, e.g. a host writing another zone or
+   *   format): asked again next run, no money moves, and the admins are told once.
    */
   async settleStaleExtensions(): Promise<number> {
-    const { db, clock, provider, outbox, failures } = this.deps;
+    const { db, clock, failures } = this.deps;
     const stale = db
       .select()
       .from(rentalExtensions)
@@ -601,27 +607,70 @@ export class Rentals {
       .all();
     let settled = 0;
     for (const extension of stale) {
-      await failures.guard("rental-recovery", `extension ${extension.id}`, async () => {
-        const rental = this.records.byId(extension.rentalId);
-        if (!rental) return;
-        const seen = await provider.getRental(rental.providerId ?? "");
-        if (!seen.ok && UNKNOWN.has(seen.failure.kind)) return;
-        const expected = extension.endsBefore + extension.hours * HOUR_MS;
-        if (seen.ok && seen.value.endsAt > 0) {
-          // Host clocks and zones differ: an end within an hour of the expected one counts as extended.
-          if (seen.value.endsAt >= expected - HOUR_MS) this.applyExtension(extension, rental, true);
-          else this.refuseExtension(extension, rental, { kind: "invalid_state", message: "the provider's end date did not move" }, true);
-          settled++;
-          return;
-        }
-        if (!seen.ok || seen.value.state !== "active") {
-          this.refuseExtension(extension, rental, seen.ok ? { kind: "invalid_state", message: `rental ${seen.value.state}` } : seen.failure, true);
-          settled++;
-          return;
-        }
-        outbox.toAdmins({ kind: "notice", key: "rent-extension-unknown", vars: { rental: rental.id, extension: extension.id } }, `rent-extension-unknown:${extension.id}`);
-      });
+      const done = await failures.guard("rental-recovery", `extension ${extension.id}`, () => this.settleStaleExtension(extension));
+      if (done) settled++;
     }
     return settled;
   }
+
+  /** One extension of the recovery sweep; true when it was settled. */
+  private async settleStaleExtension(extension: RentalExtension): Promise<boolean> {
+    const { provider, outbox, clock } = this.deps;
+    const rental = this.records.byId(extension.rentalId);
+    if (!rental) return false;
+    const providerId = rental.providerId ?? "";
+    const certain = clock() - extension.createdAt >= EXTENSION_CERTAIN_AFTER_MS;
+    const unsure = (why: string): boolean => {
+      outbox.toAdmins({ kind: "notice", key: "rent-extension-unknown", vars: { rental: rental.id, extension: extension.id, why } }, `rent-extension-unknown:${extension.id}`);
+      return false;
+    };
+    let end: number | null = null;
+    if (provider.rentalEnd) {
+      const listed = await provider.rentalEnd(providerId);
+      if (!listed.ok && UNKNOWN.has(listed.failure.kind)) return false;
+      end = listed.ok ? listed.value : null;
+    }
+    const seen = await provider.getRental(providerId);
+    if (!seen.ok && UNKNOWN.has(seen.failure.kind)) return false;
+    const live = seen.ok && seen.value.state === "active";
+    // Where the provider has no fresh end of its own, getRental's end is read fresh.
+    if (end === null && !provider.rentalEnd && live && seen.value.endsAt > 0) end = seen.value.endsAt;
+    if (end !== null) {
+      const verdict = extensionSeen(extension.endsBefore, extension.hours, end);
+      if (verdict === "extended") {
+        this.applyExtension(extension, rental, true);
+        return true;
+      }
+      if (verdict === "unchanged" && certain) {
+        this.refuseExtension(extension, rental, { kind: "invalid_state", message: "the provider's end did not move" }, true);
+        return true;
+      }
+      return verdict === "unchanged" ? false : unsure("end");
+    }
+    if (!live && certain) {
+      this.refuseExtension(extension, rental, seen.ok ? { kind: "invalid_state", message: `rental ${seen.value.state}` } : seen.failure, true);
+      return true;
+    }
+    return live ? unsure("no-end") : false;
+  }
+}
+
+/**
+ * A lost extension answer needs this long before "the end did not move" means "not extended":
+ * far beyond any provider call's timeout, so the request cannot still be on its way.
+ */
+export const EXTENSION_CERTAIN_AFTER_MS = 5 * 60_000;
+
+/**
+ * What the provider's end says about an extension of `hours` asked when the rental ended at
+ * `endsBefore` (both read through the same host clock): `extended` within half an hour of the
+ * moved end, `unchanged` within half an hour of the old one, otherwise `unsure` (a host that wrote
+ * another zone or format, another extension on top, a rounding we cannot explain): never guessed.
+ */
+export function extensionSeen(endsBefore: number, hours: number, providerEnd: number): "extended" | "unchanged" | "unsure" {
+  const period = hours * HOUR_MS;
+  const tolerance = Math.min(30 * 60_000, Math.floor(period / 4));
+  if (Math.abs(providerEnd - (endsBefore + period)) <= tolerance) return "extended";
+  if (Math.abs(providerEnd - endsBefore) <= tolerance) return "unchanged";
+  return "unsure";
 }

@@ -675,7 +675,10 @@ rent-admin-refund = ↩️ The admins refunded { $amount } for <code>{ $phone }<
 }). Reason: { $reason }
 rent-reminder = ⏰ The rental of <code>{ $phone }</code> ({ $service }, { $country }) ends in { $left }, at { $until } (UTC). Extend it to keep the number.
 rent-problem-admin = ⚠️ Rental problem #{ $problem }: user #{ $user } says rental #{ $rental } ({ $phone }) does not work. See /rentproblems.
-rent-extension-unknown = ❓ Extension #{ $extension } of rental #{ $rental }: the provider did not answer and does not show the end date. The money stays reserved; please check at the provider.
+rent-extension-unknown = ❓ Extension #{ $extension } of rental #{ $rental }: the provider's answer was lost, and { $why ->
+        [end] the end it shows now fits neither the old end nor the extended one (another time zone or format?)
+       *[other] it does not show the rental's end
+    }. The money stays reserved and the bot keeps asking; please check at the provider.
 admin-rental = Rental #{ $id } · user #{ $user } · { $phone }
     { $service } · { $country } · { $state }
     Started { $started }, ends { $ends } · SMS: { $sms }

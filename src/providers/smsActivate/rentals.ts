@@ -27,7 +27,7 @@ import { extractCode, rentalSmsId } from "./sms.ts";
 
 export type SmsActivateRentals = Pick<
   NumberProvider,
-  "rentTerms" | "getRentOffers" | "rent" | "recoverRent" | "quoteExtension" | "getRental" | "extendRental" | "finishRental" | "cancelRental"
+  "rentTerms" | "getRentOffers" | "rent" | "recoverRent" | "quoteExtension" | "getRental" | "rentalEnd" | "extendRental" | "finishRental" | "cancelRental"
 >;
 
 /** The protocol's documented window: `setRentStatus(2)` answers CANT_CANCEL after 20 minutes (and once an SMS came). */
@@ -240,16 +240,9 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
    * rental is ambiguous: answered `temporary` (asked again later), never guessed, never rented again.
    */
   async function recoverRent(request: RecoverRentRequest): Promise<ProviderResult<ProviderRental | null>> {
-    const action = "getRentList";
-    const result = await call(action);
-    if (!result.ok) return result;
-    const answer = result.value;
-    // An empty list comes as an error word on some hosts.
-    if (answer.code === "NO_RENT" || answer.code === "NO_NUMBERS") return ok(null);
-    const parsed = RentListSchema.safeParse(answer.json);
-    if (answer.error || !parsed.success) return unexpected(action, answer);
-    const values = parsed.data.values ?? [];
-    const list = Array.isArray(values) ? values : Object.values(values);
+    const listed = await rentList();
+    if (!listed.ok) return listed;
+    const list = listed.value;
     const known = new Set(request.knownIds);
     const unknown = list.filter((entry) => !known.has(entry.id));
     if (unknown.length === 0) return ok(null);
@@ -265,6 +258,34 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
     };
     remember(rentals, entry.id, memory);
     return ok({ id: entry.id, ...memory, state: "active", sms: [] });
+  }
+
+  /** `getRentList`'s entries; the empty list comes as an error word on some hosts. */
+  async function rentList(): Promise<ProviderResult<z.infer<typeof RentListEntrySchema>[]>> {
+    const action = "getRentList";
+    const result = await call(action);
+    if (!result.ok) return result;
+    const answer = result.value;
+    if (answer.code === "NO_RENT" || answer.code === "NO_NUMBERS") return ok([]);
+    const parsed = RentListSchema.safeParse(answer.json);
+    if (answer.error || !parsed.success) return unexpected(action, answer);
+    const values = parsed.data.values ?? [];
+    return ok(Array.isArray(values) ? values : Object.values(values));
+  }
+
+  /**
+   * The end `getRentList` shows for a rental (the documented list carries `endDate`; some hosts
+   * list only id and phone: null then). `getRentStatus` carries no end at all. What is read is
+   * remembered, so that `getRental` does not call the rental expired at an end that has moved.
+   */
+  async function rentalEnd(id: string): Promise<ProviderResult<number | null>> {
+    const list = await rentList();
+    if (!list.ok) return list;
+    const entry = list.value.find((candidate) => candidate.id === id);
+    const endsAt = entry ? hostTime(entry.endDate) : null;
+    const memory = rentals.get(id);
+    if (endsAt !== null && memory) memory.endsAt = endsAt;
+    return ok(endsAt);
   }
 
   async function quoteExtension(id: string, hours: number): Promise<ProviderResult<{ costMicros: number }>> {
@@ -286,6 +307,7 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
     getRentOffers,
     rent,
     getRental,
+    rentalEnd,
     extendRental,
     finishRental: (id) => setRentStatus(id, 1, "ALREADY_FINISH"),
     cancelRental: (id) => setRentStatus(id, 2, "ALREADY_CANCEL"),
