@@ -4,7 +4,8 @@ import type { FlowContext } from "./context.ts";
 
 /**
  * The one place the bot turns money and times into text for a user, in their language. Times are
- * UTC: the bot does not know the user's time zone, and the texts say so.
+ * UTC (and the texts say so) except where shown in the user's own zone with the zone named
+ * (`zonedClock`, `zonedDateTime`: activation and rental cards, rental notices).
  */
 
 /** Money in the language of the user the update comes from. */
@@ -61,6 +62,11 @@ export function timeZoneOf(account: { timeZone: string | null; language: Languag
 /** "12:20 PM UTC" / "15:20 GMT+3": a clock time in the user's zone, with the zone named. */
 export function zonedClock(ms: number, language: Language, timeZone: string): string {
   return cached(`z:${language}:${timeZone}`, () => new Intl.DateTimeFormat(language, { timeStyle: "short", timeZone })).format(ms) + ` ${zoneLabel(ms, language, timeZone)}`;
+}
+
+/** "1/16/26, 3:00 PM GMT+3": a date and time in the user's zone, with the zone named. */
+export function zonedDateTime(ms: number, language: Language, timeZone: string): string {
+  return cached(`zd:${language}:${timeZone}`, () => new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone })).format(ms) + ` ${zoneLabel(ms, language, timeZone)}`;
 }
 
 /** "UTC", "GMT+3": the zone's offset as the reader's language writes it. */

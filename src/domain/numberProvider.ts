@@ -168,6 +168,13 @@ export interface RentRequest {
   orderId: string;
 }
 
+/**
+ * The service code of a rent offer for "any service": a number that receives SMS from every
+ * sender, offered where the provider rents one (sms-activate: its service `full`). Adapters map
+ * their own code onto this one; it is never a provider's code.
+ */
+export const ANY_RENT_SERVICE = "_any";
+
 export interface RentOffer {
   service: string;
   country: string;

@@ -6,7 +6,7 @@ import { catalogCountries, catalogServices, rentOffers, rentQuotes, rentalExtens
 import type { CatalogStore } from "./catalog.ts";
 import type { ItemFailures } from "./itemFailures.ts";
 import type { Ledger } from "./ledger.ts";
-import type { NumberProvider, ProviderFailure, ProviderFailureKind, ProviderRental, RentOffer } from "./numberProvider.ts";
+import { ANY_RENT_SERVICE, type NumberProvider, type ProviderFailure, type ProviderFailureKind, type ProviderRental, type RentOffer } from "./numberProvider.ts";
 import type { Outbox } from "./outbox.ts";
 import { retailPrice, type PricingRules } from "./pricing.ts";
 import type { RentalRecords} from "./rentalRecords.ts";
@@ -30,6 +30,12 @@ import { HOUR_MS, unusedTimeRefund } from "./rentalRules.ts";
  *    half-way states that the recovery job settles by asking the provider again.
  * Problems reported by users (L1) are in rentalProblems.ts; polling, expiry and reminders in rentalUpkeep.ts.
  */
+
+/**
+ * "Any service": a number that receives SMS from every sender. Its name is kept in English in the
+ * records (the ledger's memo is language-free); screens name it in the reader's language by code.
+ */
+export const ANY_SERVICE: { readonly code: string; readonly name: string } = { code: ANY_RENT_SERVICE, name: "Any service" };
 
 /** A rent whose answer has not come back after this long is settled by the recovery sweep. */
 export const RENT_RESERVING_GRACE_MS = 60_000;
@@ -176,15 +182,36 @@ export class Rentals {
     return rows.length;
   }
 
+  /**
+   * The services to choose from, "any service" first where the provider rents one. Prices only from
+   * countries the catalog may sell (P3); services only those it may sell (P2). "Any service" is no
+   * catalog service: its terms say what it may not be used for instead (see `rentService`).
+   */
   services(): RentServiceChoice[] {
-    return this.deps.db
+    const { db } = this.deps;
+    const any = db
+      .select({ fromPrice: sql<number | null>`min(${rentOffers.price})` })
+      .from(rentOffers)
+      .innerJoin(catalogCountries, eq(catalogCountries.code, rentOffers.countryCode))
+      .where(and(eq(rentOffers.serviceCode, ANY_RENT_SERVICE), gt(rentOffers.stock, 0)))
+      .get();
+    const named = db
       .select({ code: rentOffers.serviceCode, name: catalogServices.name, fromPrice: sql<number>`min(${rentOffers.price})` })
       .from(rentOffers)
       .innerJoin(catalogServices, eq(catalogServices.code, rentOffers.serviceCode))
+      .innerJoin(catalogCountries, eq(catalogCountries.code, rentOffers.countryCode))
       .where(gt(rentOffers.stock, 0))
       .groupBy(rentOffers.serviceCode)
       .orderBy(asc(catalogServices.rank), asc(catalogServices.name))
       .all();
+    return any?.fromPrice != null && this.rentService(ANY_RENT_SERVICE) ? [{ ...ANY_SERVICE, fromPrice: any.fromPrice }, ...named] : named;
+  }
+
+  /** A service that may be rented: one of the catalog's (P2), or "any service". */
+  rentService(code: string): { code: string; name: string } | undefined {
+    // DENY_SERVICES may name "_any" too.
+    const service = code === ANY_RENT_SERVICE ? ANY_SERVICE : this.deps.catalog.service(code);
+    return service && this.deps.catalog.isServiceAllowed(service) ? service : undefined;
   }
 
   countries(serviceCode: string): RentCountryChoice[] {
@@ -239,7 +266,7 @@ export class Rentals {
     const { ledger, catalog, clock } = this.deps;
     const offer = this.offer(serviceCode, countryCode, hours);
     const country = catalog.country(countryCode);
-    if (!this.offered || !offer || offer.stock <= 0 || !catalog.service(serviceCode) || !country) return { ok: false, reason: "not_offered" };
+    if (!this.offered || !offer || offer.stock <= 0 || !this.rentService(serviceCode) || !country) return { ok: false, reason: "not_offered" };
     const available = ledger.balanceOf(userId).available;
     if (offer.price > available) return { ok: false, reason: "insufficient_funds", price: offer.price, available, missing: offer.price - available };
     const quote = this.newQuote({ userId, kind: "rent", rentalId: null, serviceCode, countryCode, hours, price: offer.price, costMicros: offer.costMicros });
@@ -255,7 +282,7 @@ export class Rentals {
       const quote = this.quoteOf(orderKey, userId);
       if (!quote || quote.kind !== "rent") return { ok: false, reason: "unknown_quote" };
       if (clock() - quote.createdAt > RENT_QUOTE_TTL_MS) return { ok: false, reason: "quote_expired" };
-      const service = catalog.service(quote.serviceCode);
+      const service = this.rentService(quote.serviceCode);
       const country = catalog.country(quote.countryCode);
       const offer = this.offer(quote.serviceCode, quote.countryCode, quote.hours);
       // Checked again at the till (P2, P3).

@@ -25,6 +25,9 @@ async function shop(): Promise<{ h: Harness; fake: FakeSmsActivate }> {
       { service: "tg", country: "0", costPerDay: "80", count: 10 },
       // Iran: rented out by the host, never by the shop (P3).
       { service: "tg", country: "57", costPerDay: "40", count: 10 },
+      // The protocol's "full": a number for any service.
+      { service: "full", country: "0", costPerDay: "150", count: 3 },
+      { service: "full", country: "57", costPerDay: "90", count: 3 },
     ],
   });
   onTestFinished(() => fake.close());
@@ -74,6 +77,40 @@ describe("renting through the sms-activate Rent API", () => {
     const texts = user.botMessages().slice(-2).map((m) => m.text);
     expect(texts[0]).toContain("70123");
     expect(texts[1]).toContain("80234");
+  });
+
+  it("rents a number for any service (the protocol's `full`): offered first, priced from the countries the shop may sell, Iran never (P3); its terms name the prohibited uses (P2)", async () => {
+    const { h, fake } = await shop();
+    const { user, account } = await customer(h, "Inna", { balance: 5000 });
+    await user.send("/rent");
+    const services = user.lastBotMessage()?.buttons.flat() ?? [];
+    const russia = h.app.deps.rentals.offer("_any", "0", 24);
+    expect(russia?.price).toBeGreaterThan(0);
+    // The cheaper Iranian offer does not set the "from" price: it is never sold.
+    expect(services[0]).toBe(`🌐 Any service · $${((russia?.price ?? 0) / 100).toFixed(2)}`);
+    await user.press(/^🌐 Any service · /);
+    const countries = user.lastBotMessage()?.buttons.flat() ?? [];
+    expect(countries.some((label) => label.includes("Russia"))).toBe(true);
+    expect(countries.some((label) => label.includes("Iran"))).toBe(false);
+    await user.press(/Russia/);
+    await user.press(/^1 day · /);
+    expect(user.lastBotMessage()?.text).toContain("may not be used for banks, Qiwi or WebMoney");
+    await user.press(/^✅ Rent · /);
+    const rental = h.app.deps.rentals.records.ofUser(account.id)[0];
+    expect(rental).toMatchObject({ state: "active", serviceCode: "_any", price: russia?.price });
+    expect(fake.rentals()).toHaveLength(1);
+    expect(fake.rentals()[0]?.service).toBe("full");
+    expect(fake.requests().find((r) => r.action === "getRentNumber")?.params.service).toBe("full");
+    expect(h.app.deps.ledger.balanceOf(account.id).posted).toBe(5000 - (russia?.price ?? 0));
+
+    fake.deliverRentSms(rental?.providerId ?? "", "WhatsApp code 321-654");
+    fake.deliverRentSms(rental?.providerId ?? "", "Your Instagram code is 778899");
+    await h.app.scheduler.runNow("rental-poll");
+    await h.tg.settle();
+    const texts = user.botMessages().slice(-2).map((m) => m.text);
+    expect(texts[0]).toContain("321-654");
+    expect(texts[1]).toContain("778899");
+    expect(texts[1]).toContain("🌐 Any service");
   });
 
   it("a lost getRentNumber answer is recovered from getRentList after a restart, never rented twice; a revoked number refunds the unused time (L2)", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseScaled } from "../../domain/decimal.ts";
-import { ok } from "../../domain/numberProvider.ts";
+import { ANY_RENT_SERVICE, ok } from "../../domain/numberProvider.ts";
 import type {
   NumberProvider,
   ProviderRental,
@@ -34,6 +34,10 @@ export type SmsActivateRentals = Pick<
 export const SMS_ACTIVATE_RENT_TERMS: RentTerms = { offered: true, cancelWindowMs: 20 * 60_000 };
 
 const RENT_OFFER_CONCURRENCY = 4;
+/** The protocol's service for a number that receives SMS from any service; the shop calls it ANY_RENT_SERVICE. */
+const ANY_SERVICE_CODE = "full";
+const shopService = (service: string): string => (service === ANY_SERVICE_CODE ? ANY_RENT_SERVICE : service);
+const hostService = (service: string): string => (service === ANY_RENT_SERVICE ? ANY_SERVICE_CODE : service);
 const HOUR_MS = 3_600_000;
 
 const RentPhoneSchema = z.object({
@@ -131,7 +135,7 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
       if (!answer.ok) return answer;
       for (const offer of answer.value.services) {
         remember(rentOfferCost, `${offer.service}\n${offer.country}\n${offer.hours}`, offer.costMicros);
-        offers.push(offer);
+        offers.push({ ...offer, service: shopService(offer.service) });
       }
     }
     return ok(offers);
@@ -302,10 +306,10 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
 
   return {
     rentTerms: SMS_ACTIVATE_RENT_TERMS,
-    recoverRent,
+    recoverRent: (request) => recoverRent({ ...request, service: hostService(request.service) }),
     quoteExtension,
     getRentOffers,
-    rent,
+    rent: (request) => rent({ ...request, service: hostService(request.service) }),
     getRental,
     rentalEnd,
     extendRental,
