@@ -279,8 +279,9 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
 
   /**
    * The end `getRentList` shows for a rental (the documented list carries `endDate`; some hosts
-   * list only id and phone: null then). `getRentStatus` carries no end at all. What is read is
-   * remembered, so that `getRental` does not call the rental expired at an end that has moved.
+   * list only id and phone: null then). `getRentStatus` carries no end at all. A later end than
+   * the one remembered is kept, so that `getRental` does not call an extended rental expired at
+   * its old end; an earlier one is not (a host's zone slip must never end a rental early).
    */
   async function rentalEnd(id: string): Promise<ProviderResult<number | null>> {
     const list = await rentList();
@@ -288,7 +289,7 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
     const entry = list.value.find((candidate) => candidate.id === id);
     const endsAt = entry ? hostTime(entry.endDate) : null;
     const memory = rentals.get(id);
-    if (endsAt !== null && memory) memory.endsAt = endsAt;
+    if (endsAt !== null && memory) memory.endsAt = Math.max(memory.endsAt, endsAt);
     return ok(endsAt);
   }
 
