@@ -159,7 +159,8 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
 
   async function rent(request: RentRequest): Promise<ProviderResult<ProviderRental>> {
     const action = "getRentNumber";
-    const result = await call(action, { service: request.service, rent_time: request.hours, country: request.country });
+    // `url`: the host posts this rental's SMS there (when the bot receives notices).
+    const result = await call(action, { service: request.service, rent_time: request.hours, country: request.country, url: client.rentNoticeUrl });
     if (!result.ok) return result;
     const costMicros = rentOfferCost.get(`${request.service}\n${request.country}\n${request.hours}`) ?? 0;
     return rentalFromPhone(result.value, action, { service: request.service, country: request.country, costMicros }, now() + request.hours * HOUR_MS);
