@@ -620,7 +620,7 @@ describe("sms-activate: rentals, recovery and quotes", () => {
 
   it("a lost continueRentNumber answer: getRentList shows the moved end, and the rental is not called expired at its old end", async () => {
     fake.setBalance("1000");
-    const quick = makeProvider({ timeoutMs: 300 });
+    const quick = makeProvider({ timeoutMs: 1_000 });
     const rental = value(await quick.rent({ service: "tg", country: "0", hours: 24, orderId: "x-1" }));
     fake.injectFault("continueRentNumber", "timeout");
     expect(failure(await quick.extendRental(rental.id, 24)).kind).toBe("temporary");

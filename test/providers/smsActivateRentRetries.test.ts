@@ -35,7 +35,8 @@ beforeEach(async () => {
   loseNext.clear();
   fake = await startFakeSmsActivate({ now: START, balance: "1000" });
   proxy = await startFaultProxy({ target: fake.url, decide });
-  provider = createSmsActivateProvider({ baseUrl: proxy.url, apiKey: fake.apiKey, timeoutMs: 300, now: () => fake.now() });
+  // Long enough for a loaded machine to answer, short enough that a lost answer is soon given up.
+  provider = createSmsActivateProvider({ baseUrl: proxy.url, apiKey: fake.apiKey, timeoutMs: 1_000, now: () => fake.now() });
 });
 afterEach(async () => {
   await proxy.close();
