@@ -204,7 +204,7 @@ export function buildServices(config: Config, store: Store, clock: Clock, logger
     adminActions: new AdminActions({ db, ledger, accounts, activations, audit, outbox, provider: numberProvider, clock, settings: { maxAmount: config.adminMaxAmountMinor } }),
     adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
     accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
-    conversationState: new KeyValue(db, "conversation", clock),
+    conversationState: new KeyValue(db, "conversation", clock, { keysInMemory: true }),
     refundRequests,
     support: new Support(db, outbox, clock),
     broadcastDrafts: new KeyValue(db, "broadcast-draft", clock),
