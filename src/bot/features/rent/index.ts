@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { BotComposer } from "../../composer.ts";
+import { InlineKeyboard } from "grammy";
 import { countryName, flagOf } from "../../../domain/catalogNames.ts";
 import { ANY_RENT_SERVICE } from "../../../domain/numberProvider.ts";
 import type { RentOutcome } from "../../../domain/rentals.ts";
@@ -30,7 +31,7 @@ import {
  * the rules L3-L5, the documents notice L4) -> Confirm. Then the rental card and its buttons.
  * Every button is checked again on the server: a stale or forged one gets a clear answer.
  */
-export const rentFeature = new Composer<BotContext>();
+export const rentFeature = new BotComposer<BotContext>();
 
 const code = chars("[A-Za-z0-9_.-]", 1, 16);
 const servicePage = callbackData("rns", { page: int(4) });
