@@ -10,6 +10,7 @@ import { openStore, type Store } from "./db/open.ts";
 import { registerCommands, registerDescriptions } from "./bot/commands.ts";
 import type { BotDeps, BotSettings } from "./bot/context.ts";
 import { createBot, type BuiltBot } from "./bot/createBot.ts";
+import { whoAmI, type WhoAmIOptions } from "./bot/whoAmI.ts";
 import { createDelivery } from "./bot/outbox/delivery.ts";
 import { OutboxSender, type Deliver } from "./bot/outbox/sender.ts";
 import { Regulars } from "./domain/regulars.ts";
@@ -94,6 +95,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Tests may hand in a provider they control; otherwise PROVIDER decides. */
   provider?: NumberProvider;
+  /** How patiently start-up asks Telegram who the bot is (tests shorten it). */
+  whoAmI?: WhoAmIOptions;
 }
 
 function botSettings(config: Config): BotSettings {
@@ -241,7 +244,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(webhook ? { webhook: { seen: new KeyValue(store.db, "webhook-update", clock) } } : {}),
   });
   try {
-    await bot.init();
+    // Through a plain Api: the bot's own retries a network error for ever, in silence.
+    bot.botInfo = await whoAmI(new Api(config.botToken, { apiRoot: config.botApiRoot }), logger, options.whoAmI);
     // Long polling: a webhook left over from another deployment would make getUpdates fail.
     if (!webhook) await bot.api.deleteWebhook();
     await registerCommands(bot.api, built.i18n, config.adminIds, logger).catch((error: unknown) =>
@@ -474,9 +478,22 @@ async function main(): Promise<void> {
   const config = loaded.config;
   const logger = createLogger(config.logLevel);
 
+  // A stop asked for while starting (a container stopped while Telegram cannot be reached) ends
+  // the process at once: nothing is in hand yet, and the database is left consistent by SQLite.
+  const stopWhileStarting = (signal: string) => {
+    logger.info({ signal }, "signal received while starting; exiting");
+    process.exit(0);
+  };
+  const onStartSigint = () => stopWhileStarting("SIGINT");
+  const onStartSigterm = () => stopWhileStarting("SIGTERM");
+  process.once("SIGINT", onStartSigint);
+  process.once("SIGTERM", onStartSigterm);
+
   let app: App;
   try {
     app = await startApp(config, { logger });
+    process.off("SIGINT", onStartSigint);
+    process.off("SIGTERM", onStartSigterm);
   } catch (error) {
     logger.fatal({ err: error }, "could not start");
     console.error(`The bot could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -71,6 +71,16 @@ describe("starting the bot", () => {
     }
   }, 60_000);
 
+  it("when Telegram cannot be reached it says so in the log while it asks again, and a SIGTERM meanwhile stops it at once", async () => {
+    // Port 9 (discard) on the loopback: nothing listens, every request is refused.
+    const run = startProcess({ BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi", BOT_API_ROOT: "http://127.0.0.1:9", DATABASE_PATH: join(dir, "offline.sqlite"), LOG_LEVEL: "info" });
+    await until(() => run.output().includes("cannot be reached; asking again"), { what: "the start-up to report Telegram unreachable", timeoutMs: 20_000 });
+    expect(run.output()).toContain("asking Telegram who the bot is (getMe)");
+    run.kill("SIGTERM");
+    expect(await run.exit).toBe(0);
+    expect(run.output()).toContain("signal received while starting; exiting");
+  }, 60_000);
+
   it("exits non-zero when polling dies (another instance took over the token: 409)", async () => {
     const tg = await startFakeTelegram();
     try {
