@@ -496,17 +496,18 @@ admin-order-sms-title = <b>SMS: { $count }</b>
 admin-order-sms-line = ✉️ { $date } · code { $code } · { $text }
 admin-order-money-title = <b>Money</b>
 admin-order-entry = entry { $id } · { $date } · { $kind } · { $amount } · { $memo }
-admin-stats-title = 📊 <b>Statistics</b> (UTC)
+admin-stats-title = 📊 <b>Statistics</b> · days from midnight, { $zone }
 admin-stats-today = Today
 admin-stats-week = Last 7 days
 admin-stats-month = Last 30 days
 admin-stats-period =
     <b>{ $title }</b>
+    ⭐ Stars received: { $stars } (payments: { $starPayments }) · given back: { $starsBack } (payments: { $starRefunds })
     Top-ups: { $topups } ({ $topupCount })
-    Sales: { $sales } ({ $salesCount })
-    Refunds: { $refunds } ({ $refundCount })
-    Provider cost: { $cost } · margin <b>{ $margin }</b>
-    Activations: { $outcomes }
+    Sales: { $sales } ({ $salesCount }) · numbers: { $numbers } ({ $numbersAmount }) · rentals: { $rentals }, extensions: { $extensions } ({ $rentalsAmount })
+    Refunds to balances: { $refunds } ({ $refundCount }) · to payment methods: { $paymentRefunds } ({ $paymentRefundCount })
+    Provider cost: { $cost } · margin after refunds: <b>{ $margin }</b>
+    Numbers: { $outcomes }
     Success: { $rate } ({ $withCode } of { $issued } numbers got a code)
     Active users: { $active } · new: { $newUsers }
 admin-stats-provider-balance = Provider balance ({ $provider }): { $balance }
@@ -700,7 +701,7 @@ admin-rentrefund-done = Refunded { $amount } for { $days ->
     } of rental #{ $id }. Written to the audit log.
 admin-usage-rental = Usage: /rental <rental id>
 admin-usage-rentrefund = Usage: /rentrefund <rental id> <days> <reason>
-admin-stats-rentals = 📅 Rentals: { $rented } started in 30 days, { $live } active now, { $problems } problem reports open.
+admin-stats-rentals = 📅 Rentals now: active { $live } · problem reports open: { $problems }
 admin-cmd-rental = Look up a rented number
 admin-cmd-rentproblems = Open problem reports of rented numbers
 admin-cmd-rentrefund = Refund days of a rental
@@ -904,3 +905,19 @@ bot-description =
 bot-short-description = Numbers for verification SMS. No code — no charge. Top up with Telegram Stars.
 admin-order-phone-none = No activation with the number { $phone }.
 admin-order-phone-title = <b>Activations of { $phone }: { $count }</b> (newest first; the newest in full below)
+
+## /stats: the chart and the activation states in the figures
+admin-stats-chart-title = Last 30 days · { $zone }
+admin-stats-chart-revenue = Revenue
+admin-stats-chart-sold = Numbers sold
+admin-stats-chart-caption = 📈 Revenue and numbers sold per day, last 30 days ({ $zone })
+admin-stats-chart-failed = ⚠️ The chart could not be drawn this time; the figures above are complete.
+admin-state-reserving = being issued
+admin-state-waiting = waiting
+admin-state-cancelling = cancelling
+admin-state-received = code received
+admin-state-finished = finished
+admin-state-cancelled = cancelled
+admin-state-banned = already used
+admin-state-expired = expired
+admin-state-failed = not issued

@@ -503,17 +503,18 @@ admin-order-sms-title = <b>SMS: { $count }</b>
 admin-order-sms-line = ✉️ { $date } · код { $code } · { $text }
 admin-order-money-title = <b>Деньги</b>
 admin-order-entry = запись { $id } · { $date } · { $kind } · { $amount } · { $memo }
-admin-stats-title = 📊 <b>Статистика</b> (UTC)
+admin-stats-title = 📊 <b>Статистика</b> · сутки от полуночи, { $zone }
 admin-stats-today = Сегодня
-admin-stats-week = 7 дней
-admin-stats-month = 30 дней
+admin-stats-week = За 7 дней
+admin-stats-month = За 30 дней
 admin-stats-period =
     <b>{ $title }</b>
+    ⭐ Получено звёзд: { $stars } (платежей: { $starPayments }) · возвращено: { $starsBack } (платежей: { $starRefunds })
     Пополнения: { $topups } ({ $topupCount })
-    Продажи: { $sales } ({ $salesCount })
-    Возвраты: { $refunds } ({ $refundCount })
-    Себестоимость: { $cost } · маржа <b>{ $margin }</b>
-    Активации: { $outcomes }
+    Продажи: { $sales } ({ $salesCount }) · номера: { $numbers } ({ $numbersAmount }) · аренда: { $rentals }, продления: { $extensions } ({ $rentalsAmount })
+    Возвраты на баланс: { $refunds } ({ $refundCount }) · на способ оплаты: { $paymentRefunds } ({ $paymentRefundCount })
+    Расходы у поставщика: { $cost } · маржа после возвратов: <b>{ $margin }</b>
+    Номера: { $outcomes }
     Успешность: { $rate } (код пришёл на { $withCode } из { $issued } номеров)
     Активные пользователи: { $active } · новые: { $newUsers }
 admin-stats-provider-balance = Баланс у поставщика ({ $provider }): { $balance }
@@ -714,7 +715,7 @@ admin-rentrefund-done = Возвращено { $amount } за { $days ->
     } аренды #{ $id }. Записано в журнал действий.
 admin-usage-rental = Как использовать: /rental <номер аренды>
 admin-usage-rentrefund = Как использовать: /rentrefund <номер аренды> <дней> <причина>
-admin-stats-rentals = 📅 Аренда: { $rented } начато за 30 дней, { $live } активно сейчас, открытых проблем: { $problems }.
+admin-stats-rentals = 📅 Аренда сейчас: активных { $live } · открытых жалоб: { $problems }
 admin-cmd-rental = Найти аренду номера
 admin-cmd-rentproblems = Открытые проблемы аренды
 admin-cmd-rentrefund = Вернуть дни аренды
@@ -920,3 +921,19 @@ bot-description =
 bot-short-description = Номера для SMS с кодом. Нет кода — нет оплаты. Пополнение звёздами Telegram.
 admin-order-phone-none = Нет активаций с номером { $phone }.
 admin-order-phone-title = <b>Активации номера { $phone }: { $count }</b> (сначала новые; самая новая — полностью ниже)
+
+## /stats: график и состояния номеров в цифрах
+admin-stats-chart-title = Последние 30 дней · { $zone }
+admin-stats-chart-revenue = Выручка
+admin-stats-chart-sold = Продано номеров
+admin-stats-chart-caption = 📈 Выручка и проданные номера по дням за последние 30 дней ({ $zone })
+admin-stats-chart-failed = ⚠️ График сейчас построить не удалось; цифры выше — полные.
+admin-state-reserving = выдаётся
+admin-state-waiting = ждёт SMS
+admin-state-cancelling = отменяется
+admin-state-received = код получен
+admin-state-finished = завершён
+admin-state-cancelled = отменён
+admin-state-banned = уже использован
+admin-state-expired = истёк
+admin-state-failed = не выдан

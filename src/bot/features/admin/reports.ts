@@ -1,11 +1,12 @@
-import { Composer } from "grammy";
+import { Composer, InputFile } from "grammy";
 import { z } from "zod";
 import { formatScaled } from "../../../domain/decimal.ts";
 import type { PeriodStats } from "../../../domain/adminReports.ts";
 import { costInShopMinor } from "../../../domain/pricing.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
-import { userMoney as money } from "../../format.ts";
+import { userMoney as money, timeZoneOf, zoneLabel } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
+import { renderStatsChart } from "./statsChart.ts";
 import { activationId, auditCount, clip, none, parse, resolveUser, split, time, usage, userLabel, userRef } from "./args.ts";
 
 /** The admin commands that only look: /user, /order, /stats, /ledger, /audit. */
@@ -133,18 +134,29 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
 
 function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
   const outcomes = Object.entries(s.outcomes)
-    .map(([state, n]) => `${state} ${n}`)
+    .map(([state, n]) => `${ctx.t(`admin-state-${state}`)} ${n}`)
     .join(", ");
   // A rate with one decimal: integer arithmetic on counts, no money involved.
   const rate = s.issued === 0 ? "—" : `${Math.round((s.withCode * 1000) / s.issued) / 10}%`;
   return ctx.t("admin-stats-period", {
     title: ctx.t(title),
+    stars: s.stars.stars,
+    starPayments: s.stars.payments,
+    starsBack: s.stars.refundedStars,
+    starRefunds: s.stars.refunds,
     topups: money(ctx, s.topups.amount),
     topupCount: s.topups.count,
     sales: money(ctx, s.sales.amount),
     salesCount: s.sales.count,
+    numbers: s.numbers.count,
+    numbersAmount: money(ctx, s.numbers.amount),
+    rentals: s.rentals.started,
+    extensions: s.rentals.extended,
+    rentalsAmount: money(ctx, s.rentals.amount),
     refunds: money(ctx, s.refunds.amount),
     refundCount: s.refunds.count,
+    paymentRefunds: money(ctx, s.paymentRefunds.amount),
+    paymentRefundCount: s.paymentRefunds.count,
     cost: money(ctx, s.cost),
     margin: money(ctx, s.margin),
     outcomes: outcomes === "" ? "—" : outcomes,
@@ -156,43 +168,68 @@ function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
   });
 }
 
-/** Rentals in /stats: started in the last 30 days, live now, problem reports waiting. */
-function rentalStats(ctx: FlowContext): { rented: number; live: number; problems: number } {
-  const stats = ctx.deps.rentals.records.statsSince(ctx.deps.clock() - 30 * 86_400_000);
-  return { rented: stats.rented, live: stats.live, problems: stats.openProblems };
+/** Rentals live now and problem reports waiting (what was rented is in each period). */
+function rentalStats(ctx: FlowContext): { live: number; problems: number } {
+  const stats = ctx.deps.rentals.records.statsSince(ctx.deps.clock());
+  return { live: stats.live, problems: stats.openProblems };
 }
 
-/** W3/W6: money returned to payment methods in the last 30 days. */
-function paymentRefundsLine(ctx: FlowContext): string {
-  const { count, amount } = ctx.deps.refundRequests.paymentRefundsSince(ctx.deps.clock() - 30 * 86_400_000);
-  return ctx.t("admin-stats-payment-refunds", { amount: money(ctx, amount), count });
-}
-
-async function showStats(ctx: FlowContext, text: string): Promise<void> {
-  if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
-  const stats = await ctx.deps.adminReports.stats();
+async function providerBalanceLine(ctx: FlowContext): Promise<string> {
   const provider = ctx.deps.provider;
-  let balanceLine: string;
   try {
     const balance = await provider.getBalance();
-    balanceLine = balance.ok
+    return balance.ok
       ? ctx.t("admin-stats-provider-balance", { provider: escapeHtml(provider.name), balance: formatScaled(balance.value.micros, 6, 2) })
       : ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: clip(balance.failure.kind, 40) });
   } catch (error) {
     ctx.log.warn({ err: error }, "provider balance for /stats failed");
-    balanceLine = ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: "error" });
+    return ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: "error" });
   }
+}
+
+/** "02.12" / "12/02": a day of the chart, in the admin's language and zone. */
+function dayLabel(ms: number, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(language, { day: "2-digit", month: "2-digit", timeZone }).format(ms);
+}
+
+/**
+ * /stats: the figures of today, 7 and 30 days as text, then the last 30 days as a chart. Days are
+ * cut at midnight in the admin's own time zone (Settings), which the header names.
+ */
+async function showStats(ctx: FlowContext, text: string): Promise<void> {
+  if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
+  const language = ctx.account?.language ?? "en";
+  const timeZone = timeZoneOf(ctx.account);
+  const stats = await ctx.deps.adminReports.stats(timeZone);
+  const zone = `${zoneLabel(ctx.deps.clock(), language, timeZone)}${timeZone === "UTC" ? "" : ` (${timeZone})`}`;
   await ctx.reply(
     [
-      ctx.t("admin-stats-title"),
+      ctx.t("admin-stats-title", { zone: escapeHtml(zone) }),
       periodText(ctx, "admin-stats-today", stats.today),
       periodText(ctx, "admin-stats-week", stats.week),
       periodText(ctx, "admin-stats-month", stats.month),
       ctx.t("admin-stats-rentals", { ...rentalStats(ctx) }),
-      paymentRefundsLine(ctx),
-      balanceLine,
+      await providerBalanceLine(ctx),
     ].join("\n\n"),
   );
+  let png: Buffer;
+  try {
+    png = await renderStatsChart({
+      labels: stats.days.map((d) => dayLabel(d.start, language, timeZone)),
+      revenue: stats.days.map((d) => d.revenue),
+      sold: stats.days.map((d) => d.sold),
+      title: ctx.t("admin-stats-chart-title", { zone }),
+      revenueLabel: ctx.t("admin-stats-chart-revenue"),
+      soldLabel: ctx.t("admin-stats-chart-sold"),
+      currency: ctx.deps.currency,
+      language,
+    });
+  } catch (error) {
+    ctx.log.error({ err: error }, "the /stats chart could not be drawn");
+    await ctx.reply(ctx.t("admin-stats-chart-failed"));
+    return;
+  }
+  await ctx.replyWithPhoto(new InputFile(png, "stats.png"), { caption: ctx.t("admin-stats-chart-caption", { zone: escapeHtml(zone) }) });
 }
 
 async function checkLedger(ctx: FlowContext, text: string): Promise<void> {
