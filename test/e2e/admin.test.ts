@@ -202,18 +202,27 @@ describe("admins run the shop from the chat", () => {
     await admin.send("/order +1 555 000 0000");
     expect(reply(admin)).toContain("No activation with the number +1 555 000 0000.");
 
+    // Issue 13: /stats is the figures as text, then the last 30 days as a picture.
+    const before = admin.botMessages().length;
     await admin.send("/stats");
-    const stats = reply(admin);
+    const [figures, chart] = admin.botMessages().slice(before);
+    const stats = figures?.text ?? "";
+    expect(stats).toContain("Statistics · days from midnight, UTC");
     expect(stats).toContain("Today");
-    expect(stats).toContain("Sales: $0.60 (1)");
+    expect(stats).toContain("Sales: $0.60 (1) · numbers: 1 ($0.60)");
     expect(stats).toContain("Top-ups: $5.00 (1)");
     expect(stats).toContain("Success: 100% (1 of 1 numbers got a code)");
+    expect(stats).toContain("Numbers: code received 1");
     expect(stats).toMatch(/Provider balance \(simulator\): \d/);
+    expect(chart?.photo?.caption).toBe("📈 Revenue and numbers sold per day, last 30 days (UTC)");
+    expect([chart?.photo?.width, chart?.photo?.height]).toEqual([1200, 600]);
+    expect(chart?.photo?.content.subarray(1, 4).toString("latin1")).toBe("PNG");
 
     // The provider failing does not break the statistics.
     w.sim.failNext("getBalance", { kind: "temporary", message: "down" });
     await admin.send("/stats");
-    expect(reply(admin)).toContain("Provider balance (simulator): unavailable (temporary)");
+    expect(admin.botMessages().at(-2)?.text).toContain("Provider balance (simulator): unavailable (temporary)");
+    expect(admin.lastBotMessage()?.photo).toBeDefined();
 
     await admin.send("/ledger");
     expect(reply(admin)).toBe("✅ Ledger OK: every balance matches its entries and holds.");

@@ -85,7 +85,7 @@ export interface ChatMessage {
   from: "bot" | "user";
   /** Unix seconds, like Telegram. */
   date: number;
-  /** Plain text (markup stripped), or the caption of a document; "" when there is none. */
+  /** Plain text (markup stripped), or the caption of a document or photo; "" when there is none. */
   text: string;
   /** The HTML as the bot sent it (latest edit), when parse_mode was HTML. */
   html?: string;
