@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { and, desc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
@@ -145,36 +146,48 @@ export interface AdminReportsDeps {
   audit: Pick<AuditLog, "latest">;
   clock: Clock;
   pricing: PricingRules;
-  /** Rows per slice of a report (tests make it small); default SLICE_ROWS. */
+  /** The most rows per slice of a report (tests make it small); default SLICE_ROWS. */
   sliceRows?: number;
 }
 
-/** Rows per slice of a report: a few milliseconds of reading each. */
+/** The most rows one slice of a report reads. */
 const SLICE_ROWS = 5_000;
+/** The first slice's rows; later slices are sized from how long the last one took. */
+const FIRST_SLICE_ROWS = 1_000;
+/** What one slice should cost: the event loop is never held much longer than this. */
+const SLICE_TARGET_MS = 8;
 /** Days in the chart and in the longest period. */
 export const STATS_DAYS = 30;
 
 const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Calls `read(day, from, to)` for consecutive id ranges of at most `size` rows covering every row
- * of `table` created in each day (`starts[day]` to the next start, the last day to now), yielding
- * to the event loop after each range. Where each day's rows begin comes from the created_at index;
- * ids and times are both set at insert, so they run in the same order (only a clock stepped back
- * could leave a row outside its day's ids; `read` still checks the time of every row).
+ * Calls `read(day, from, to)` for consecutive id ranges covering every row of `table` created in
+ * each day (`starts[day]` to the next start, the last day to now), yielding to the event loop after
+ * each range. Where each day's rows begin comes from the created_at index; ids and times are both
+ * set at insert, so they run in the same order (only a clock stepped back could leave a row outside
+ * its day's ids; `read` still checks the time of every row). Ranges are sized to take about
+ * SLICE_TARGET_MS each, however busy the machine or dense the rows: a slow range halves the next
+ * one, a fast one lets it grow, never beyond `maxRows`.
  */
-async function inDaySlices(db: Db, table: "ledger_entries" | "activations", starts: number[], size: number, read: (day: number, from: number, to: number) => void): Promise<void> {
+async function inDaySlices(db: Db, table: "ledger_entries" | "activations", starts: number[], maxRows: number, read: (day: number, from: number, to: number) => void): Promise<void> {
   const firstSince = (at: number): number | undefined =>
     db.get<{ id: number } | undefined>(sql`SELECT id FROM ${sql.identifier(table)} WHERE created_at >= ${at} ORDER BY created_at, id LIMIT 1`)?.id;
   const last = db.get<{ last: number | null }>(sql`SELECT max(id) AS last FROM ${sql.identifier(table)}`)?.last;
   if (last == null) return;
+  let size = Math.min(maxRows, FIRST_SLICE_ROWS);
   let first = firstSince(starts[0] ?? 0);
   for (let day = 0; day < starts.length && first !== undefined; day++) {
     const nextStart = starts[day + 1];
     const next = nextStart === undefined ? undefined : firstSince(nextStart);
     const end = next ?? last + 1;
-    for (let from = first; from < end; from += size) {
-      read(day, from, Math.min(from + size, end));
+    for (let from = first; from < end; ) {
+      const to = Math.min(from + size, end);
+      const began = performance.now();
+      read(day, from, to);
+      const took = performance.now() - began;
+      size = Math.max(1, Math.min(maxRows, Math.round(took > SLICE_TARGET_MS ? size / 2 : took < SLICE_TARGET_MS / 2 ? size * 1.5 : size)));
+      from = to;
       await yieldToLoop();
     }
     first = next;
