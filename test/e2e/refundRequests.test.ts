@@ -73,7 +73,11 @@ describe("W6: a refund request approved through Telegram", () => {
     await user.waitForMessage(`Refund request #${id} is approved: 100 ⭐ went back`);
     expect(h.app.deps.audit.latest(5).map((e) => e.action)).toContain("refund-approved-stars");
     await admin.send("/stats");
-    expect(admin.lastBotMessage()?.text).toContain("Refunds to payment methods, 30 days: $1.30 (1)");
+    // The figures come first, the chart after them.
+    const figures = admin.botMessages().at(-2)?.text ?? "";
+    expect(figures).toContain("to payment methods: $1.30 (1)");
+    expect(figures).toContain("⭐ Stars received: 100 (payments: 1) · given back: 100 (payments: 1)");
+    expect(admin.lastBotMessage()?.photo).toBeDefined();
   });
 
   it("Telegram's answer lost, the refund done there, the bot restarted: settled once on CHARGE_ALREADY_REFUNDED", async () => {

@@ -207,7 +207,7 @@ cancel-done = ✅ Stopped. Open /menu to continue.
 ## Transaction history (POLICY B5)
 history-title =
     📜 <b>Transaction history</b>
-    Newest first, times in UTC.
+    Newest first, times: { $zone }.
 history-page = Page { $page } of { $pages }
 history-empty =
     📜 <b>Transaction history</b>
@@ -231,9 +231,9 @@ history-csv-button = ⬇️ CSV
 history-csv-caption = 📄 Your full transaction history: { $count ->
         [one] { $count } entry
        *[other] { $count } entries
-    }. Amounts are in { $currency }, times in UTC.
+    }. Amounts are in { $currency }, times: { $zone }.
 history-csv-empty = Your history is empty, so there is nothing to download yet.
-history-csv-date = Date (UTC)
+history-csv-date = Date ({ $zone })
 history-csv-kind = Type
 history-csv-description = Description
 history-csv-amount = Amount
@@ -302,10 +302,10 @@ buy-other-countries-button = 🌍 Other countries
 buy-order-expired = ⌛ This confirmation is out of date: prices and stock may have changed. Please choose again.
 buy-price-changed = 💱 The price of this number has changed to { $price }. Nothing was charged. Please choose again to see the new price.
 buy-suspended =
-    ⛔ Buying numbers is paused for your account until { $until } UTC.
+    ⛔ Buying numbers is paused for your account until { $until }.
     Reason: many numbers were cancelled without a code in a short time. Your balance is safe and you can still use your current numbers.
 buy-suspended-now =
-    ⛔ You have cancelled many numbers without a code in a short time, so buying is paused until { $until } UTC.
+    ⛔ You have cancelled many numbers without a code in a short time, so buying is paused until { $until }.
     Your balance is safe; after that time you can buy again.
 
 card-title = 📱 <b>{ $service }</b> · { $country }
@@ -364,7 +364,7 @@ card-sms-new-text = { $text }
 
 orders-title =
     📱 <b>My numbers</b>
-    Newest first, times in UTC.
+    Newest first, times: { $zone }.
 orders-page = Page { $page } of { $pages }
 orders-empty =
     📱 <b>My numbers</b>
@@ -921,3 +921,15 @@ admin-state-cancelled = cancelled
 admin-state-banned = already used
 admin-state-expired = expired
 admin-state-failed = not issued
+
+## History: the shop's own memos, in the reader's language
+history-memo-deleted-request = account deleted at your request
+history-memo-deleted-inactive = account deleted after a long time unused
+history-memo-refund-outside = refund request #{ $id }, paid back outside the bot
+history-memo-refund-stars = refund request #{ $id }: { $stars } ⭐ back through Telegram
+history-memo-rental-day = unavailable day { $day } refunded
+history-memo-rental-revoked = taken away by the carrier, unused time refunded
+history-memo-rental-extended = extended by { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }

@@ -210,7 +210,7 @@ cancel-done = ✅ Остановлено. Откройте /menu, чтобы п�
 ## История операций (POLICY B5)
 history-title =
     📜 <b>История операций</b>
-    Сначала новые, время — по UTC.
+    Сначала новые, время: { $zone }.
 history-page = Страница { $page } из { $pages }
 history-empty =
     📜 <b>История операций</b>
@@ -235,9 +235,9 @@ history-csv-caption = 📄 Вся ваша история операций: { $c
         [one] { $count } запись
         [few] { $count } записи
        *[many] { $count } записей
-    }. Суммы — в { $currency }, время — по UTC.
+    }. Суммы — в { $currency }, время: { $zone }.
 history-csv-empty = История пока пуста — скачивать нечего.
-history-csv-date = Дата (UTC)
+history-csv-date = Дата ({ $zone })
 history-csv-kind = Тип
 history-csv-description = Описание
 history-csv-amount = Сумма
@@ -307,10 +307,10 @@ buy-other-countries-button = 🌍 Другие страны
 buy-order-expired = ⌛ Это подтверждение устарело: цены и наличие могли измениться. Выберите номер заново.
 buy-price-changed = 💱 Цена этого номера изменилась: теперь { $price }. Ничего не списано. Выберите номер заново, чтобы увидеть новую цену.
 buy-suspended =
-    ⛔ Покупка номеров для вашего аккаунта приостановлена до { $until } UTC.
+    ⛔ Покупка номеров для вашего аккаунта приостановлена до { $until }.
     Причина: слишком много номеров отменено без кода за короткое время. Баланс в сохранности, уже купленными номерами можно пользоваться.
 buy-suspended-now =
-    ⛔ Вы отменили много номеров без кода за короткое время, поэтому покупка приостановлена до { $until } UTC.
+    ⛔ Вы отменили много номеров без кода за короткое время, поэтому покупка приостановлена до { $until }.
     Баланс в сохранности; после этого времени покупать снова можно.
 
 card-title = 📱 <b>{ $service }</b> · { $country }
@@ -370,7 +370,7 @@ card-sms-new-text = { $text }
 
 orders-title =
     📱 <b>Мои номера</b>
-    Сначала новые, время в UTC.
+    Сначала новые, время: { $zone }.
 orders-page = Страница { $page } из { $pages }
 orders-empty =
     📱 <b>Мои номера</b>
@@ -937,3 +937,16 @@ admin-state-cancelled = отменён
 admin-state-banned = уже использован
 admin-state-expired = истёк
 admin-state-failed = не выдан
+
+## История: записи, которые делает сам магазин, — на языке читателя
+history-memo-deleted-request = аккаунт удалён по вашей просьбе
+history-memo-deleted-inactive = аккаунт удалён после долгого бездействия
+history-memo-refund-outside = заявка на возврат №{ $id }, деньги возвращены вне бота
+history-memo-refund-stars = заявка на возврат №{ $id }: { $stars } ⭐ возвращены через Telegram
+history-memo-rental-day = возвращён день недоступности № { $day }
+history-memo-rental-revoked = номер отозван оператором, неиспользованное время возвращено
+history-memo-rental-extended = продление на { $hours ->
+        [one] { $hours } час
+        [few] { $hours } часа
+       *[many] { $hours } часов
+    }

@@ -1,0 +1,11 @@
+import { openStore } from "./src/db/open.ts";
+import { buildServices } from "./src/main.ts";
+import { systemClock } from "./src/clock.ts";
+import { createLogger } from "./src/logger.ts";
+import { Metrics } from "./src/ops/metrics.ts";
+import { readOperationsFigures } from "./src/domain/operationsFigures.ts";
+import { benchConfig, longestBlock } from "./bench/lib.ts";
+const store = openStore("/tmp/sb/ledger.sqlite");
+const deps = buildServices(benchConfig({ DATABASE_PATH: "/tmp/sb/ledger.sqlite" }), store, systemClock, createLogger("silent"), new Metrics({ figures: () => readOperationsFigures(store.db) }));
+for (let i = 0; i < 3; i++) console.error("block", (await longestBlock(() => deps.adminReports.stats(process.env.TZN ?? "UTC"))).blockedMs.toFixed(1));
+store.close();
