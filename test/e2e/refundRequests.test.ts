@@ -162,7 +162,7 @@ describe("refused, withdrawn, too old", () => {
     await user.press("➕ Новая заявка");
     await user.press(/^100 ⭐ · /);
     await user.press(/^Всё: /);
-    await user.press("Я передумал");
+    await user.press("Передумал(а), услуга больше не нужна");
     expect(user.lastBotMessage()?.text).toContain("По нашим правилам платёж не возвращается, если вы передумали");
     await user.press("📨 Всё равно отправить");
     await user.press("✅ Отправить заявку");
