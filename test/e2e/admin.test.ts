@@ -188,17 +188,17 @@ describe("admins run the shop from the chat", () => {
 
     await admin.send(`/order ${activation.id}`);
     const order = reply(admin);
-    expect(order).toContain(`Activation #${activation.id} · received`);
+    expect(order).toContain(`Activation #${activation.id} · code received`);
     expect(order).toContain(`+${activation.phone}`);
     expect(order).toContain("code 77777 · Telegram code: 77777");
-    expect(order).toContain("purchase · -$0.60");
+    expect(order).toContain("Purchase · -$0.60");
 
     // The same order found by the number as the user sees it on the card, with spaces, or without the country code.
     const phone = activation.phone ?? "";
     await admin.send(`/order +${phone.slice(0, 1)} ${phone.slice(1, 4)} ${phone.slice(4)}`);
-    expect(reply(admin)).toContain(`Activation #${activation.id} · received`);
+    expect(reply(admin)).toContain(`Activation #${activation.id} · code received`);
     await admin.send(`/order ${phone.slice(1)}`);
-    expect(reply(admin)).toContain(`Activation #${activation.id} · received`);
+    expect(reply(admin)).toContain(`Activation #${activation.id} · code received`);
     await admin.send("/order +1 555 000 0000");
     expect(reply(admin)).toContain("No activation with the number +1 555 000 0000.");
 

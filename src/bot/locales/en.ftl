@@ -933,3 +933,9 @@ history-memo-rental-extended = extended by { $hours ->
         [one] { $hours } hour
        *[other] { $hours } hours
     }
+admin-status-active = active
+admin-status-blocked = blocked
+admin-status-deleted = deleted
+admin-refund-status-none = none
+admin-refund-status-pending = in progress
+admin-refund-status-refunded = refunded

@@ -950,3 +950,9 @@ history-memo-rental-extended = продление на { $hours ->
         [few] { $hours } часа
        *[many] { $hours } часов
     }
+admin-status-active = активен
+admin-status-blocked = заблокирован
+admin-status-deleted = удалён
+admin-refund-status-none = нет
+admin-refund-status-pending = идёт
+admin-refund-status-refunded = возвращён

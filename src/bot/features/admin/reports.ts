@@ -23,7 +23,7 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
     ctx.t("admin-user-card", {
       user: userLabel(ctx, account),
       name: clip([account.firstName, account.lastName].filter(Boolean).join(" "), 64),
-      status: account.status,
+      status: ctx.t(`admin-status-${account.status}`),
       language: account.language,
       created: time(account.createdAt),
       seen: time(account.lastSeenAt),
@@ -45,7 +45,7 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
       ? "—"
       : profile.lastActivations
           .map((a) =>
-            ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: a.state, price: money(ctx, a.price) }),
+            ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
           )
           .join("\n"),
   );
@@ -54,7 +54,7 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
     profile.lastPayments.length === 0
       ? "—"
       : profile.lastPayments
-          .map((p) => ctx.t("admin-user-payment-line", { date: time(p.paidAt), stars: p.stars, amount: money(ctx, p.creditMinor), refund: p.refundStatus }))
+          .map((p) => ctx.t("admin-user-payment-line", { date: time(p.paidAt), stars: p.stars, amount: money(ctx, p.creditMinor), refund: ctx.t(`admin-refund-status-${p.refundStatus}`) }))
           .join("\n"),
   );
   await ctx.reply(parts.join("\n\n"));
@@ -83,7 +83,7 @@ async function showOrdersOfPhone(ctx: FlowContext, phone: string): Promise<void>
   }
   if (found.length > 1) {
     const lines = found.map((a) =>
-      ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: a.state, price: money(ctx, a.price) }),
+      ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
     );
     await ctx.reply([ctx.t("admin-order-phone-title", { phone: escapeHtml(phone), count: found.length }), ...lines].join("\n"));
   }
@@ -101,7 +101,7 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
   const parts = [
     ctx.t("admin-order-card", {
       id: String(a.id),
-      state: a.state,
+      state: ctx.t(`admin-state-${a.state}`),
       user: account ? userLabel(ctx, account) : "—",
       service: clip(a.serviceName, 60),
       country: clip(a.countryName, 60),
@@ -126,7 +126,7 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
     details.entries.length === 0
       ? "—"
       : details.entries
-          .map((e) => ctx.t("admin-order-entry", { id: String(e.id), date: time(e.createdAt), kind: e.kind, amount: money(ctx, e.amount), memo: clip(e.memo, 80) }))
+          .map((e) => ctx.t("admin-order-entry", { id: String(e.id), date: time(e.createdAt), kind: ctx.t(`history-kind-${e.kind}`), amount: money(ctx, e.amount), memo: clip(e.memo, 80) }))
           .join("\n"),
   );
   await ctx.reply(parts.join("\n\n"));
