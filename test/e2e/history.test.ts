@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../../src/domain/ledger.ts";
 import { startHarness, type Harness } from "../helpers/app.ts";
 import { testClock, type TestClock } from "../helpers/store.ts";
-import { customer } from "../helpers/world.ts";
+import { customer, startWorld } from "../helpers/world.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -243,5 +243,25 @@ describe("transaction history (POLICY B5)", () => {
     const lines = csvLines(user.lastBotMessage()?.document?.content ?? Buffer.alloc(0));
     expect(lines).toHaveLength(12);
     expect(lines[1]).toContain(`Refund — ${memo}`);
+  });
+});
+
+describe("history in the reader's language (issue 13)", () => {
+  it("a Russian user's purchase reads with the country's Russian name, though the entry stores the provider's", async () => {
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Фёдор", { language_code: "ru", balance: 500 });
+    const reserved = w.h.app.deps.activations.reserve({ userId: account.id, serviceCode: "tg", countryCode: "kz", orderKey: "history-ru-1" });
+    if (!reserved.ok) throw new Error(reserved.reason);
+    const bought = await w.h.app.deps.activations.buy(reserved.activation.id);
+    if (!bought.ok) throw new Error(bought.reason);
+    w.sim.deliverSms(bought.activation.providerId ?? "", "Telegram code: 12345");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    const stored = w.h.app.store.sqlite.prepare("SELECT memo FROM ledger_entries WHERE kind = 'purchase' AND user_id = ?").pluck().get(account.id);
+    expect(stored).toContain("Kazakhstan");
+    await user.send("/history");
+    const text = user.lastBotMessage()?.text ?? "";
+    expect(text).toContain(`Покупка — Telegram · Казахстан · +${bought.activation.phone}`);
+    expect(text).not.toContain("Kazakhstan");
   });
 });

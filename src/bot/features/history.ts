@@ -4,6 +4,7 @@ import { CSV_COLUMNS, historyCsv, type CsvColumn } from "../../domain/history.ts
 import type { LedgerEntry } from "../../domain/ledger.ts";
 import { formatMoney } from "../../domain/money.ts";
 import { cutText } from "../../domain/text.ts";
+import { countryName, serviceName } from "../../domain/catalogNames.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import type { Language } from "../../domain/accounts.ts";
 import { dateTime, readerOf, userZone } from "../format.ts";
@@ -62,10 +63,28 @@ export function readableMemo(ctx: Pick<FlowContext, "t">, memo: string): string 
   return memo;
 }
 
+/**
+ * A number's or a rental's memo starts with the service and country as the provider names them
+ * ("Telegram · Kazakhstan · +7…", "📅 +7… · Telegram · Kazakhstan"): written again in the
+ * reader's language from the order the entry belongs to.
+ */
+function withLocalNames(ctx: FlowContext, entry: LedgerEntry, memo: string, language: Language): string {
+  const order = entry.refType === "activation" ? ctx.deps.activations.byOrderKey(entry.refId) : entry.refType === "rental" ? ctx.deps.rentals.records.byOrderKey(entry.refId) : undefined;
+  if (!order) return memo;
+  const local = `${serviceName(order.serviceName, language)} · ${countryName({ name: order.countryName, iso2: order.countryIso2 }, language)}`;
+  const stored = `${order.serviceName} · ${order.countryName}`;
+  if (memo.startsWith(stored)) return local + memo.slice(stored.length);
+  const rental = `📅 +${order.phone ?? ""} · `;
+  if (memo.startsWith(rental + stored)) return rental + local + memo.slice(rental.length + stored.length);
+  return memo;
+}
+
 /** What the entry was for: the kind's label, then the memo if there is one. `safe` makes the memo safe for its target. */
 function describe(ctx: FlowContext, entry: LedgerEntry, safe: (memo: string) => string): string {
   const kind = ctx.t(`history-kind-${entry.kind}`);
-  return entry.memo ? ctx.t("history-what-memo", { kind, memo: safe(readableMemo(ctx, entry.memo)) }) : kind;
+  if (!entry.memo) return kind;
+  const memo = readableMemo(ctx, withLocalNames(ctx, entry, entry.memo, ctx.account?.language ?? "en"));
+  return ctx.t("history-what-memo", { kind, memo: safe(memo) });
 }
 
 /** "2026-01-15 15:00:00": a spreadsheet reads it as a date and time; the header names the zone. */
