@@ -30,7 +30,7 @@ describe("the shop's own memos in the reader's language", () => {
     expect(readableMemo(ru, "refund request #12: 250 ⭐")).toBe("заявка на возврат №12: 250 ⭐ возвращены через Telegram");
     expect(readableMemo(ru, "refund request #3: outside the bot")).toBe("заявка на возврат №3, деньги возвращены вне бота");
     expect(readableMemo(ru, "📅 +77001234567 · Telegram · Kazakhstan · L1 day 2")).toBe("📅 +77001234567 · Telegram · Kazakhstan · возвращён день недоступности № 2");
-    expect(readableMemo(ru, "📅 +77001234567 · Telegram · Kazakhstan · L2")).toBe("📅 +77001234567 · Telegram · Kazakhstan · номер отозван оператором, неиспользованное время возвращено");
+    expect(readableMemo(ru, "📅 +77001234567 · Telegram · Kazakhstan · L2")).toBe("📅 +77001234567 · Telegram · Kazakhstan · номер отозван оператором связи, неиспользованное время возвращено");
     expect(readableMemo(ru, "📅 +77001234567 · Telegram · Kazakhstan · +24 h")).toBe("📅 +77001234567 · Telegram · Kazakhstan · продление на 24 часа");
     expect(readableMemo(ru, "Подарок от друга")).toBe("Подарок от друга");
   });
