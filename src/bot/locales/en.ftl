@@ -939,3 +939,6 @@ admin-status-deleted = deleted
 admin-refund-status-none = none
 admin-refund-status-pending = in progress
 admin-refund-status-refunded = refunded
+admin-hold-open = open
+admin-hold-captured = captured
+admin-hold-voided = voided

@@ -956,3 +956,6 @@ admin-status-deleted = удалён
 admin-refund-status-none = нет
 admin-refund-status-pending = идёт
 admin-refund-status-refunded = возвращён
+admin-hold-open = открыт
+admin-hold-captured = списан
+admin-hold-voided = снят

@@ -1,5 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import { z } from "zod";
+import { countryName } from "../../../domain/catalogNames.ts";
 import { formatScaled } from "../../../domain/decimal.ts";
 import type { PeriodStats } from "../../../domain/adminReports.ts";
 import { costInShopMinor } from "../../../domain/pricing.ts";
@@ -10,6 +11,11 @@ import { renderStatsChart } from "./statsChart.ts";
 import { activationId, auditCount, clip, none, parse, resolveUser, split, time, usage, userLabel, userRef } from "./args.ts";
 
 /** The admin commands that only look: /user, /order, /stats, /ledger, /audit. */
+
+/** A number's country in the admin's language (the provider's own name is stored). */
+function countryOf(ctx: FlowContext, a: { countryName: string; countryIso2: string | null }): string {
+  return countryName({ name: a.countryName, iso2: a.countryIso2 }, ctx.account?.language ?? "en");
+}
 
 async function showUser(ctx: FlowContext, text: string): Promise<void> {
   const { words, rest } = split(text, 1);
@@ -45,7 +51,7 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
       ? "—"
       : profile.lastActivations
           .map((a) =>
-            ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
+            ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(countryOf(ctx, a), 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
           )
           .join("\n"),
   );
@@ -83,7 +89,7 @@ async function showOrdersOfPhone(ctx: FlowContext, phone: string): Promise<void>
   }
   if (found.length > 1) {
     const lines = found.map((a) =>
-      ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
+      ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(countryOf(ctx, a), 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
     );
     await ctx.reply([ctx.t("admin-order-phone-title", { phone: escapeHtml(phone), count: found.length }), ...lines].join("\n"));
   }
@@ -104,7 +110,7 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
       state: ctx.t(`admin-state-${a.state}`),
       user: account ? userLabel(ctx, account) : "—",
       service: clip(a.serviceName, 60),
-      country: clip(a.countryName, 60),
+      country: clip(countryOf(ctx, a), 60),
       phone: a.phone ? `+${a.phone}` : "—",
       provider: escapeHtml(a.provider),
       providerId: clip(a.providerId, 40),
@@ -114,7 +120,7 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
       expires: time(a.expiresAt),
       ended: time(a.endedAt),
       endReason: clip(a.endReason, 60),
-      hold: hold ? `#${hold.id} ${hold.status} ${money(ctx, hold.amount)}` : "—",
+      hold: hold ? `#${hold.id} ${ctx.t(`admin-hold-${hold.status}`)} ${money(ctx, hold.amount)}` : "—",
     }),
     ctx.t("admin-order-sms-title", { count: details.sms.length }),
   ];
