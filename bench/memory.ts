@@ -2,12 +2,16 @@
  * Memory: RSS of the running bot with 100,000 accounts and 10,000 open numbers (polled every
  * second from a local sms-activate list), sampled every second for BENCH_MEMORY_SECONDS (the
  * target is steady over 10 minutes: 600). Baseline: a bare grammY bot polling the same fake
- * Telegram plus a bare poller over the same database and list. Each side runs in its own process.
+ * Telegram plus a bare poller over the same database and list. Each side runs in its own process;
+ * the fake Telegram and the fake provider list run in the parent, so that neither side's RSS
+ * carries them (both sides reach them over HTTP on 127.0.0.1, as the bot reaches the real ones).
+ * BENCH_MEMORY_DETAIL=1 prints each side's heap figures at the end; =snapshot also writes a heap snapshot.
  */
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeHeapSnapshot } from "node:v8";
 import { Bot } from "grammy";
 import { openStore } from "../src/db/open.ts";
 import { createLogger } from "../src/logger.ts";
@@ -28,9 +32,15 @@ function seed(path: string, now: number): void {
   store.close();
 }
 
-async function child(side: "project" | "baseline", path: string, now: number): Promise<void> {
-  const list = await listServer(OPEN, now);
-  const tg = await startFakeTelegram();
+interface Fakes {
+  listUrl: string;
+  token: string;
+  apiRoot: string;
+}
+
+async function child(side: "project" | "baseline", path: string, fakes: Fakes): Promise<void> {
+  const list = { url: fakes.listUrl };
+  const tg = { token: fakes.token, apiRoot: fakes.apiRoot };
   let stop: () => Promise<void>;
   if (side === "project") {
     const app = await startApp(
@@ -74,16 +84,30 @@ async function child(side: "project" | "baseline", path: string, now: number): P
     await sleep(1000);
     samples.push(process.memoryUsage().rss / MIB);
   }
+  if (process.env["BENCH_MEMORY_DETAIL"]) {
+    const m = process.memoryUsage();
+    console.error(side, Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / MIB)])));
+    if (process.env["BENCH_MEMORY_DETAIL"] === "snapshot") console.error(writeHeapSnapshot(`/tmp/memory-${side}.heapsnapshot`));
+  }
   await stop();
-  await list.close();
-  await tg.close();
   console.log(JSON.stringify({ samples }));
 }
 
-function runChild(side: "project" | "baseline", path: string, now: number): Promise<number[]> {
+async function runChild(side: "project" | "baseline", path: string, now: number): Promise<number[]> {
+  const list = await listServer(OPEN, now);
+  const tg = await startFakeTelegram();
+  try {
+    return await spawnChild(side, path, { listUrl: list.url, token: tg.token, apiRoot: tg.apiRoot });
+  } finally {
+    await list.close();
+    await tg.close();
+  }
+}
+
+function spawnChild(side: "project" | "baseline", path: string, fakes: Fakes): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
-      env: { ...process.env, BENCH_MEMORY_CHILD: side, BENCH_MEMORY_DB: path, BENCH_MEMORY_NOW: String(now) },
+      env: { ...process.env, BENCH_MEMORY_CHILD: side, BENCH_MEMORY_DB: path, BENCH_MEMORY_FAKES: JSON.stringify(fakes) },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -123,7 +147,7 @@ export async function benchMemory(runs: number): Promise<FigureResult[]> {
 
 const childSide = process.env["BENCH_MEMORY_CHILD"];
 if (childSide === "project" || childSide === "baseline") {
-  child(childSide, process.env["BENCH_MEMORY_DB"] ?? "", Number(process.env["BENCH_MEMORY_NOW"])).then(
+  child(childSide, process.env["BENCH_MEMORY_DB"] ?? "", JSON.parse(process.env["BENCH_MEMORY_FAKES"] ?? "{}") as Fakes).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(error);

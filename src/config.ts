@@ -198,6 +198,7 @@ const schema = z
     WEBHOOK_PATH: urlPath.default("/telegram"),
     PROVIDER_WEBHOOK_PATH: urlPath.optional(),
     PROVIDER_WEBHOOK_SECRET: secret.optional(),
+    PROVIDER_WEBHOOK_PUBLIC_URL: url("the bot's public address as the provider reaches it").optional(),
     PUSH_POLL_SECONDS: positiveInt("seconds").default(60),
     BACKUP_DIR: z.string().trim().min(1, "expected a folder path").optional(),
     BACKUP_KEEP: positiveInt("copies").default(7),
@@ -231,6 +232,9 @@ const schema = z
     }
     if (env.PROVIDER_WEBHOOK_PATH && !env.PROVIDER_WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["PROVIDER_WEBHOOK_SECRET"], message: "missing: the provider's notices need a secret (it becomes the last part of the URL)" });
+    }
+    if (env.PROVIDER_WEBHOOK_PUBLIC_URL && !env.PROVIDER_WEBHOOK_PATH) {
+      ctx.addIssue({ code: "custom", path: ["PROVIDER_WEBHOOK_PUBLIC_URL"], message: "needs PROVIDER_WEBHOOK_PATH (and its secret): the notice URL is made of the three" });
     }
     if (env.PROVIDER_WEBHOOK_PATH && env.PROVIDER_WEBHOOK_PATH === env.WEBHOOK_PATH) {
       ctx.addIssue({ code: "custom", path: ["PROVIDER_WEBHOOK_PATH"], message: "must differ from WEBHOOK_PATH" });
@@ -303,8 +307,13 @@ export interface Config {
   webhook: { url: string; secret: string; path: string } | null;
   /** The HTTP server (webhook, provider notices, /healthz, /metrics); null when nothing needs it. */
   http: { host: string; port: number } | null;
-  /** SMS pushed by the provider: notices are accepted at `${path}/${secret}`. */
-  providerPush: { path: string; secret: string; slowPollSeconds: number } | null;
+  /**
+   * SMS pushed by the provider: notices are accepted at `${path}/${secret}` (activations) and
+   * `${path}/${secret}/rent` (rentals). `rentNoticeUrl` is that rental address as the provider reaches
+   * it (passed with every rental), null without a public address; `slowRentPollSeconds` the rental
+   * poll's pace while notices arrive.
+   */
+  providerPush: { path: string; secret: string; slowPollSeconds: number; rentNoticeUrl: string | null; slowRentPollSeconds: number } | null;
   backup: { dir: string; keep: number; schedule: string } | null;
 
   /** W6: refund requests are decided within 2 working days, counted on the operator's calendar. */
@@ -315,9 +324,17 @@ export interface Config {
 /** Webhook, provider push, HTTP server and backups. The server runs when something needs it, or when WEBHOOK_LISTEN is set. */
 function operations(env: Env): Pick<Config, "webhook" | "http" | "providerPush" | "backup"> {
   const webhook = env.WEBHOOK_URL && env.WEBHOOK_SECRET ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, path: env.WEBHOOK_PATH } : null;
+  // The provider reaches the bot where Telegram does unless told otherwise.
+  const publicUrl = env.PROVIDER_WEBHOOK_PUBLIC_URL ?? env.WEBHOOK_URL;
   const providerPush =
     env.PROVIDER_WEBHOOK_PATH && env.PROVIDER_WEBHOOK_SECRET
-      ? { path: env.PROVIDER_WEBHOOK_PATH, secret: env.PROVIDER_WEBHOOK_SECRET, slowPollSeconds: Math.max(env.PUSH_POLL_SECONDS, env.STATUS_POLL_SECONDS) }
+      ? {
+          path: env.PROVIDER_WEBHOOK_PATH,
+          secret: env.PROVIDER_WEBHOOK_SECRET,
+          slowPollSeconds: Math.max(env.PUSH_POLL_SECONDS, env.STATUS_POLL_SECONDS),
+          rentNoticeUrl: publicUrl ? `${publicUrl}${env.PROVIDER_WEBHOOK_PATH}/${env.PROVIDER_WEBHOOK_SECRET}/rent` : null,
+          slowRentPollSeconds: Math.max(env.PUSH_POLL_SECONDS, env.RENT_POLL_SECONDS),
+        }
       : null;
   const needsServer = webhook !== null || providerPush !== null || env.WEBHOOK_LISTEN !== undefined;
   return {

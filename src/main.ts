@@ -32,6 +32,7 @@ import { OperatorAlerts } from "./domain/operatorAlerts.ts";
 import { ProviderBalanceWatch } from "./domain/providerBalance.ts";
 import { ItemFailures } from "./domain/itemFailures.ts";
 import { RentalProblems } from "./domain/rentalProblems.ts";
+import { RentalPush } from "./domain/rentalPush.ts";
 import { RentalRecords } from "./domain/rentalRecords.ts";
 import { Rentals } from "./domain/rentals.ts";
 import { RentalUpkeep } from "./domain/rentalUpkeep.ts";
@@ -50,11 +51,12 @@ import { sweepConversationsJob } from "./jobs/sweepConversations.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { Metrics, meteredProvider } from "./ops/metrics.ts";
 import { healthCheck } from "./ops/health.ts";
-import { startHttpServer, type HttpServer } from "./ops/server.ts";
+import { startHttpServer, type HttpServer, type ProviderPushRoute } from "./ops/server.ts";
 import { installUpdateIntake, type UpdateIntake } from "./ops/updateIntake.ts";
 import { StarsPayments, starsRefunder } from "./payments/stars.ts";
 import { createProvider, type ProviderSettings } from "./providers/index.ts";
 import { readSmsActivateNotice } from "./providers/smsActivate/push.ts";
+import { createRentNoticeReader } from "./providers/smsActivate/rentPush.ts";
 
 /*
  * The composition root, read top to bottom: config -> store -> domain services -> bot -> jobs ->
@@ -83,6 +85,8 @@ export interface App {
   intake: UpdateIntake;
   /** SMS pushed by the provider. */
   push: ActivationPush;
+  /** SMS of rented numbers pushed by the provider. */
+  rentalPush: RentalPush;
 }
 
 export interface StartOptions {
@@ -116,6 +120,7 @@ export function buildServices(config: Config, store: Store, clock: Clock, logger
     simulator: config.simulator,
     activationTtlMinutes: config.activationTtlMinutes,
     rentHours: config.rent.periodsHours,
+    ...(config.providerPush?.rentNoticeUrl ? { rentNoticeUrl: config.providerPush.rentNoticeUrl } : {}),
   };
   // Every provider call and failure is counted for /metrics.
   const numberProvider = meteredProvider(provider ?? createProvider(providerSettings, new KeyValue(db, "simulator", clock), clock), metrics);
@@ -199,7 +204,7 @@ export function buildServices(config: Config, store: Store, clock: Clock, logger
     adminActions: new AdminActions({ db, ledger, accounts, activations, audit, outbox, provider: numberProvider, clock, settings: { maxAmount: config.adminMaxAmountMinor } }),
     adminReports: new AdminReports({ db, ledger, accounts, activations, audit, pricing: config.pricing, clock }),
     accountDeletion: new AccountDeletion(db, ledger, outbox, clock),
-    conversationState: new KeyValue(db, "conversation", clock),
+    conversationState: new KeyValue(db, "conversation", clock, { keysInMemory: true }),
     refundRequests,
     support: new Support(db, outbox, clock),
     broadcastDrafts: new KeyValue(db, "broadcast-draft", clock),
@@ -220,6 +225,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const push = new ActivationPush(store.db, activations.polling, provider.name, clock, {
     pollMs: config.statusPollSeconds * 1000,
     slowPollMs: (config.providerPush?.slowPollSeconds ?? config.statusPollSeconds) * 1000,
+  });
+  const rentalPush = new RentalPush(deps.rentals.records, deps.rentalUpkeep, provider.name, clock, {
+    pollMs: config.rent.pollSeconds * 1000,
+    slowPollMs: (config.providerPush?.slowRentPollSeconds ?? config.rent.pollSeconds) * 1000,
   });
 
   const built = createBot(deps);
@@ -284,7 +293,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       ...(provider.rentTerms.offered
         ? [
             rentOfferSyncJob(deps.rentals, config.catalogSyncMinutes, logger),
-            rentalPollJob(deps.rentalUpkeep, config.rent.pollSeconds),
+            rentalPollJob(deps.rentalUpkeep, config.rent.pollSeconds, config.providerPush ? (now, last) => rentalPush.pollDue(now, last) : undefined),
             rentalExpiryJob(deps.rentalUpkeep),
             rentalRecoveryJob(deps.rentals),
             rentalProblemsJob(deps.rentalProblems),
@@ -296,7 +305,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     clock,
     logger,
   );
-  if (config.providerPush) logger.info({ slowPollSeconds: config.providerPush.slowPollSeconds }, "provider notices accepted; polling slows down while they arrive");
+  if (config.providerPush) {
+    logger.info(
+      // Whether rentals ask the provider to post their SMS (the URL itself holds the secret).
+      { slowPollSeconds: config.providerPush.slowPollSeconds, rentalNotices: provider.rentTerms.offered && config.providerPush.rentNoticeUrl !== null },
+      "provider notices accepted; polling slows down while they arrive",
+    );
+  }
 
   let shuttingDown = false;
   const healthProbe = new KeyValue(store.db, "health", clock);
@@ -320,7 +335,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           ...(webhook
             ? { telegram: { path: webhook.path, handle: webhookCallback(bot, "http", { secretToken: webhook.secret, onTimeout: "return", timeoutMilliseconds: 5_000 }) } }
             : {}),
-          ...(config.providerPush ? { providerPush: { path: config.providerPush.path, secret: config.providerPush.secret, read: readSmsActivateNotice, push } } : {}),
+          ...(config.providerPush ? { providerPush: providerPushRoute(config.providerPush, config.provider.utcOffsetMinutes, push, provider.rentTerms.offered ? rentalPush : null) } : {}),
           health,
           metrics,
         },
@@ -378,7 +393,33 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     logger.info("stopped");
   };
 
-  return { built, deps, store, scheduler, sender, shutdown, finished, http, metrics, intake, push };
+  return { built, deps, store, scheduler, sender, shutdown, finished, http, metrics, intake, push, rentalPush };
+}
+
+/** Where the provider's notices go: activations to ActivationPush, rentals (when the provider rents) to RentalPush. */
+function providerPushRoute(
+  settings: NonNullable<Config["providerPush"]>,
+  utcOffsetMinutes: number,
+  push: ActivationPush,
+  rentalPush: RentalPush | null,
+): ProviderPushRoute {
+  const readRentNotice = createRentNoticeReader(utcOffsetMinutes);
+  return {
+    path: settings.path,
+    secret: settings.secret,
+    read: readSmsActivateNotice,
+    push,
+    ...(rentalPush
+      ? {
+          rentals: {
+            receive: (body, receivedAt) => {
+              const notice = readRentNotice(body, receivedAt);
+              return notice ? rentalPush.receive(notice) : null;
+            },
+          },
+        }
+      : {}),
+  };
 }
 
 /** Jobs of running it for real: online backups, forgetting old webhook update ids. */
@@ -403,16 +444,21 @@ function operationsJobs(config: Config, store: Store, intake: UpdateIntake, metr
   return jobs;
 }
 
-/** The outbox's delivery, counting SMS sent and how long after the bot learned of them. */
+/**
+ * The outbox's delivery, counting SMS sent (of activations and of rented numbers) and how long
+ * after the bot learned of them. A rental SMS keeps the host's own time stamp, not the moment the
+ * bot learned of it, so only activation SMS go into the latency.
+ */
 function meteredDelivery(metrics: Metrics, activations: Activations, clock: Clock, deliver: Deliver): Deliver {
   return async (row) => {
     const result = await deliver(row);
     const message = row.message;
     if (result.status === "sent" && message.kind === "activation-sms") {
       const sms = activations.sms(message.activationId).find((item) => item.id === message.smsId);
-      metrics.smsDelivered.inc();
+      metrics.smsDelivered.inc({ kind: "activation" });
       if (sms) metrics.smsLatencySeconds.observe(Math.max(0, clock() - sms.receivedAt) / 1000);
     }
+    if (result.status === "sent" && message.kind === "rental-sms") metrics.smsDelivered.inc({ kind: "rental" });
     return result;
   };
 }

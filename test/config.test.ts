@@ -126,9 +126,27 @@ describe("running it for real: webhook, provider push, HTTP server, backups", ()
 
   it("provider notices and backups are read with their defaults; polling never gets faster than STATUS_POLL_SECONDS", () => {
     const result = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_WEBHOOK_PATH: "/sms/", PROVIDER_WEBHOOK_SECRET: SECRET, BACKUP_DIR: "/data/backups", STATUS_POLL_SECONDS: "90" });
-    expect(result.ok && result.config.providerPush).toEqual({ path: "/sms", secret: SECRET, slowPollSeconds: 90 });
+    expect(result.ok && result.config.providerPush).toEqual({ path: "/sms", secret: SECRET, slowPollSeconds: 90, rentNoticeUrl: null, slowRentPollSeconds: 60 });
     expect(result.ok && result.config.backup).toEqual({ dir: "/data/backups", keep: 7, schedule: "0 30 3 * * *" });
     expect(result.ok && result.config.http).toEqual({ host: "0.0.0.0", port: 8080 });
+  });
+});
+
+describe("the rental notice URL passed with every rental", () => {
+  const SECRET = "0123456789abcdef0123456789abcdef";
+
+  it("is PROVIDER_WEBHOOK_PUBLIC_URL + path + secret + /rent, or WEBHOOK_URL's host when it is not set; none without a public address", () => {
+    const own = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_WEBHOOK_PATH: "/provider", PROVIDER_WEBHOOK_SECRET: SECRET, PROVIDER_WEBHOOK_PUBLIC_URL: "https://sms.example.com/" });
+    expect(own.ok && own.config.providerPush?.rentNoticeUrl).toBe(`https://sms.example.com/provider/${SECRET}/rent`);
+    const shared = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_WEBHOOK_PATH: "/provider", PROVIDER_WEBHOOK_SECRET: SECRET, WEBHOOK_URL: "https://bot.example.com", WEBHOOK_SECRET: SECRET });
+    expect(shared.ok && shared.config.providerPush?.rentNoticeUrl).toBe(`https://bot.example.com/provider/${SECRET}/rent`);
+    const none = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_WEBHOOK_PATH: "/provider", PROVIDER_WEBHOOK_SECRET: SECRET, RENT_POLL_SECONDS: "120" });
+    expect(none.ok && none.config.providerPush).toMatchObject({ rentNoticeUrl: null, slowRentPollSeconds: 120 });
+  });
+
+  it("a public address without the notice path is refused", () => {
+    const result = loadConfig({ BOT_TOKEN: TOKEN, PROVIDER_WEBHOOK_PUBLIC_URL: "https://sms.example.com" });
+    expect(!result.ok && result.problems).toEqual([expect.stringMatching(/^PROVIDER_WEBHOOK_PUBLIC_URL: needs PROVIDER_WEBHOOK_PATH/)]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, Composer, type MiddlewareFn } from "grammy";
+import { Bot, type MiddlewareFn } from "grammy";
+import { BotComposer } from "./composer.ts";
 import type { BotContext, BotDeps, FlowContext } from "./context.ts";
 import { conversationStorage } from "./conversationStorage.ts";
 import { accountFeature } from "./features/account.ts";
@@ -22,7 +23,7 @@ import { supportConversation, supportFeature } from "./features/support.ts";
 import { refundRequestConversation, refundRequestFeature } from "./features/refunds/request.ts";
 import { paymentsFeature, topupConversation, topupFeature } from "./features/topup.ts";
 import { createI18n } from "./i18n.ts";
-import { loadAccount, reportError, stopBlocked, withDeps } from "./middleware.ts";
+import { loadAccount, reportError, stopBlocked, updateLogger, withDeps } from "./middleware.ts";
 import { acknowledge, htmlByDefault } from "./respond.ts";
 
 /** Bump when a conversation's steps change, so that old replay logs are discarded, not misread. */
@@ -49,8 +50,13 @@ export function createBot(deps: BotDeps): BuiltBot {
 
   const i18n = createI18n();
 
+  // Everything hangs off one BotComposer (src/bot/composer.ts): grammY's own `use` and filters
+  // cost about a kilobyte of garbage each per update.
+  const root = new BotComposer<BotContext>();
+  bot.use(root);
+
   let handling = 0;
-  bot.use(async (_ctx, next) => {
+  root.use(async (_ctx, next) => {
     handling++;
     try {
       await next();
@@ -60,14 +66,15 @@ export function createBot(deps: BotDeps): BuiltBot {
   });
 
   // Updates of one chat are handled in order; different chats in parallel.
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
-  bot.use(withDeps(deps));
+  root.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  root.use(withDeps(deps));
 
-  const boundary = bot.errorBoundary((error) => reportError(error.ctx, error.error));
   // The shop works in private chats only; a pre-checkout query comes without a chat.
-  const app = new Composer<BotContext>();
-  boundary.on("pre_checkout_query", app);
-  boundary.chatType("private").use(app);
+  const app = new BotComposer<BotContext>();
+  const entry = new BotComposer<BotContext>();
+  entry.on("pre_checkout_query", app);
+  entry.chatType("private").use(app);
+  root.errorBoundary((error) => reportError(error.ctx, error.error), entry);
 
   app.use(loadAccount);
   app.use(i18n);
@@ -83,7 +90,7 @@ export function createBot(deps: BotDeps): BuiltBot {
       ctx.api.config.use(retryOnFloodLimits());
       ctx.api.config.use(htmlByDefault);
       ctx.deps = deps;
-      ctx.log = deps.logger.child({ update_id: ctx.update.update_id, user: ctx.from?.id });
+      updateLogger(ctx, deps.logger);
       if (ctx.from) ctx.account = deps.accounts.findByTelegramId(ctx.from.id);
       return next();
     },

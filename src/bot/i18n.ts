@@ -23,7 +23,31 @@ export function createI18n(): I18n<BotContext> {
   for (const language of LANGUAGES) {
     if (!i18n.locales.includes(language)) throw new Error(`locale file for ${language} is missing`);
   }
+  rememberLocaleMatches(i18n);
   return i18n;
+}
+
+/**
+ * The plugin negotiates the locale against every loaded bundle on each translation (a dozen
+ * strings and arrays per call, several calls per update). The bundles are all loaded above and
+ * never change, so each asked-for locale list gets one answer, remembered. Only a few lists can
+ * be asked for (the account's language, "en" or "ru"); past 16 nothing more is kept. The plugin's
+ * method is private, so this is checked by a test (test/bot/i18n.test.ts) that fails if it goes.
+ */
+function rememberLocaleMatches(i18n: I18n<BotContext>): void {
+  const fluent = i18n.fluent as unknown as { matchBundles?: (locales: string[]) => Set<unknown> };
+  const match = fluent.matchBundles?.bind(fluent);
+  if (!match) throw new Error("@grammyjs/i18n no longer has Fluent.matchBundles: review rememberLocaleMatches");
+  const matched = new Map<string, Set<unknown>>();
+  fluent.matchBundles = (locales) => {
+    const key = locales.join("\n");
+    let bundles = matched.get(key);
+    if (bundles === undefined) {
+      bundles = match(locales);
+      if (matched.size < 16) matched.set(key, bundles);
+    }
+    return bundles;
+  };
 }
 
 /**

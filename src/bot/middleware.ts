@@ -13,9 +13,25 @@ export function isAdmin(ctx: FlowContext): boolean {
 export function withDeps(deps: BotDeps): MiddlewareFn<BotContext> {
   return (ctx, next) => {
     ctx.deps = deps;
-    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, user: ctx.from?.id });
+    updateLogger(ctx, deps.logger);
     return next();
   };
+}
+
+/**
+ * `ctx.log`: a child of `logger` carrying the update id and the user, made on first use (most
+ * updates log nothing, and a pino child costs a few kilobytes and its redaction setup).
+ */
+export function updateLogger(ctx: FlowContext, logger: BotDeps["logger"]): void {
+  let log: BotDeps["logger"] | undefined;
+  Object.defineProperty(ctx, "log", {
+    configurable: true,
+    enumerable: true,
+    get: () => (log ??= logger.child({ update_id: ctx.update.update_id, user: ctx.from?.id })),
+    set: (value: BotDeps["logger"]) => {
+      log = value;
+    },
+  });
 }
 
 /** Registers or refreshes the sender's account (createBot lets only private chats this far). */

@@ -4,6 +4,7 @@ import type { Db } from "../db/open.ts";
 import { activations } from "../db/schema.ts";
 import type { ActivationPolling } from "./activationPolling.ts";
 import type { ProviderActivation, ProviderSms } from "./numberProvider.ts";
+import { PushPace, type PushPaceSettings } from "./pushPace.ts";
 
 /**
  * SMS the provider pushes the moment they arrive (POLICY A1, A2, A4), instead of waiting for the
@@ -32,24 +33,21 @@ export type PushOutcome =
   /** No activation of ours has this id: nothing changes. */
   | "unknown";
 
-export interface PushPaceSettings {
-  /** The normal polling interval. */
-  pollMs: number;
-  /** The interval while notices arrive. */
-  slowPollMs: number;
-}
+export type { PushPaceSettings } from "./pushPace.ts";
 
 export class ActivationPush {
-  private lastNoticeAt: number | null = null;
+  private readonly pace: PushPace;
 
   constructor(
     private readonly db: Db,
     private readonly polling: ActivationPolling,
     /** `NumberProvider.name`: activations are looked up by (provider, provider id). */
     private readonly providerName: string,
-    private readonly clock: Clock,
-    private readonly pace: PushPaceSettings,
-  ) {}
+    clock: Clock,
+    pace: PushPaceSettings,
+  ) {
+    this.pace = new PushPace(clock, pace);
+  }
 
   receive(notice: ActivationNotice): PushOutcome {
     const local = this.db
@@ -58,7 +56,7 @@ export class ActivationPush {
       .where(and(eq(activations.provider, this.providerName), eq(activations.providerId, notice.providerActivationId)))
       .get();
     if (!local) return "unknown";
-    this.lastNoticeAt = this.clock();
+    this.pace.noticed();
     const remote: ProviderActivation = {
       id: notice.providerActivationId,
       phone: local.phone ?? "",
@@ -79,10 +77,6 @@ export class ActivationPush {
    * it is back to its normal pace.
    */
   pollDue(now: number, lastPollAt: number | null): boolean {
-    if (lastPollAt === null || this.lastNoticeAt === null) return true;
-    const window = Math.max(10 * 60_000, 10 * this.pace.slowPollMs);
-    if (now - this.lastNoticeAt > window) return true;
-    // A little slack: cron ticks do not land on the exact millisecond.
-    return now - lastPollAt >= this.pace.slowPollMs - Math.min(1_000, this.pace.pollMs / 2);
+    return this.pace.pollDue(now, lastPollAt);
   }
 }

@@ -168,6 +168,13 @@ export interface RentRequest {
   orderId: string;
 }
 
+/**
+ * The service code of a rent offer for "any service": a number that receives SMS from every
+ * sender, offered where the provider rents one (sms-activate: its service `full`). Adapters map
+ * their own code onto this one; it is never a provider's code.
+ */
+export const ANY_RENT_SERVICE = "_any";
+
 export interface RentOffer {
   service: string;
   country: string;
@@ -227,6 +234,13 @@ export interface NumberProvider {
   /** What extending a rental by `hours` would cost (sms-activate: `continueRentInfo`). */
   quoteExtension(id: string, hours: number): Promise<ProviderResult<{ costMicros: number }>>;
   getRental(id: string): Promise<ProviderResult<ProviderRental>>;
+  /**
+   * The rental's end as the provider shows it now, read fresh (sms-activate: `getRentList`'s
+   * `endDate`), for settling an extension whose answer was lost; `value: null` when the provider
+   * does not show it (not listed, or no readable end). Absent where `getRental` already reads the
+   * end fresh from the provider (the simulator).
+   */
+  rentalEnd?(id: string): Promise<ProviderResult<number | null>>;
   extendRental(id: string, hours: number): Promise<ProviderResult<ProviderRental>>;
   finishRental(id: string): Promise<ProviderResult<void>>;
   cancelRental(id: string): Promise<ProviderResult<void>>;

@@ -37,6 +37,15 @@ export class RentalRecords {
     return this.db.select().from(rentals).where(eq(rentals.id, id)).get();
   }
 
+  /** The rental a provider knows by `providerId` (ids are unique per provider). */
+  byProviderId(provider: string, providerId: string): Rental | undefined {
+    return this.db
+      .select()
+      .from(rentals)
+      .where(and(eq(rentals.provider, provider), eq(rentals.providerId, providerId)))
+      .get();
+  }
+
   byOrderKey(orderKey: string): Rental | undefined {
     return this.db.select().from(rentals).where(eq(rentals.orderKey, orderKey)).get();
   }

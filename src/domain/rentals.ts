@@ -6,7 +6,7 @@ import { catalogCountries, catalogServices, rentOffers, rentQuotes, rentalExtens
 import type { CatalogStore } from "./catalog.ts";
 import type { ItemFailures } from "./itemFailures.ts";
 import type { Ledger } from "./ledger.ts";
-import type { NumberProvider, ProviderFailure, ProviderFailureKind, ProviderRental, RentOffer } from "./numberProvider.ts";
+import { ANY_RENT_SERVICE, type NumberProvider, type ProviderFailure, type ProviderFailureKind, type ProviderRental, type RentOffer } from "./numberProvider.ts";
 import type { Outbox } from "./outbox.ts";
 import { retailPrice, type PricingRules } from "./pricing.ts";
 import type { RentalRecords} from "./rentalRecords.ts";
@@ -30,6 +30,12 @@ import { HOUR_MS, unusedTimeRefund } from "./rentalRules.ts";
  *    half-way states that the recovery job settles by asking the provider again.
  * Problems reported by users (L1) are in rentalProblems.ts; polling, expiry and reminders in rentalUpkeep.ts.
  */
+
+/**
+ * "Any service": a number that receives SMS from every sender. Its name is kept in English in the
+ * records (the ledger's memo is language-free); screens name it in the reader's language by code.
+ */
+export const ANY_SERVICE: { readonly code: string; readonly name: string } = { code: ANY_RENT_SERVICE, name: "Any service" };
 
 /** A rent whose answer has not come back after this long is settled by the recovery sweep. */
 export const RENT_RESERVING_GRACE_MS = 60_000;
@@ -176,15 +182,36 @@ export class Rentals {
     return rows.length;
   }
 
+  /**
+   * The services to choose from, "any service" first where the provider rents one. Prices only from
+   * countries the catalog may sell (P3); services only those it may sell (P2). "Any service" is no
+   * catalog service: its terms say what it may not be used for instead (see `rentService`).
+   */
   services(): RentServiceChoice[] {
-    return this.deps.db
+    const { db } = this.deps;
+    const any = db
+      .select({ fromPrice: sql<number | null>`min(${rentOffers.price})` })
+      .from(rentOffers)
+      .innerJoin(catalogCountries, eq(catalogCountries.code, rentOffers.countryCode))
+      .where(and(eq(rentOffers.serviceCode, ANY_RENT_SERVICE), gt(rentOffers.stock, 0)))
+      .get();
+    const named = db
       .select({ code: rentOffers.serviceCode, name: catalogServices.name, fromPrice: sql<number>`min(${rentOffers.price})` })
       .from(rentOffers)
       .innerJoin(catalogServices, eq(catalogServices.code, rentOffers.serviceCode))
+      .innerJoin(catalogCountries, eq(catalogCountries.code, rentOffers.countryCode))
       .where(gt(rentOffers.stock, 0))
       .groupBy(rentOffers.serviceCode)
       .orderBy(asc(catalogServices.rank), asc(catalogServices.name))
       .all();
+    return any?.fromPrice != null && this.rentService(ANY_RENT_SERVICE) ? [{ ...ANY_SERVICE, fromPrice: any.fromPrice }, ...named] : named;
+  }
+
+  /** A service that may be rented: one of the catalog's (P2), or "any service". */
+  rentService(code: string): { code: string; name: string } | undefined {
+    // DENY_SERVICES may name "_any" too.
+    const service = code === ANY_RENT_SERVICE ? ANY_SERVICE : this.deps.catalog.service(code);
+    return service && this.deps.catalog.isServiceAllowed(service) ? service : undefined;
   }
 
   countries(serviceCode: string): RentCountryChoice[] {
@@ -239,7 +266,7 @@ export class Rentals {
     const { ledger, catalog, clock } = this.deps;
     const offer = this.offer(serviceCode, countryCode, hours);
     const country = catalog.country(countryCode);
-    if (!this.offered || !offer || offer.stock <= 0 || !catalog.service(serviceCode) || !country) return { ok: false, reason: "not_offered" };
+    if (!this.offered || !offer || offer.stock <= 0 || !this.rentService(serviceCode) || !country) return { ok: false, reason: "not_offered" };
     const available = ledger.balanceOf(userId).available;
     if (offer.price > available) return { ok: false, reason: "insufficient_funds", price: offer.price, available, missing: offer.price - available };
     const quote = this.newQuote({ userId, kind: "rent", rentalId: null, serviceCode, countryCode, hours, price: offer.price, costMicros: offer.costMicros });
@@ -255,7 +282,7 @@ export class Rentals {
       const quote = this.quoteOf(orderKey, userId);
       if (!quote || quote.kind !== "rent") return { ok: false, reason: "unknown_quote" };
       if (clock() - quote.createdAt > RENT_QUOTE_TTL_MS) return { ok: false, reason: "quote_expired" };
-      const service = catalog.service(quote.serviceCode);
+      const service = this.rentService(quote.serviceCode);
       const country = catalog.country(quote.countryCode);
       const offer = this.offer(quote.serviceCode, quote.countryCode, quote.hours);
       // Checked again at the till (P2, P3).
@@ -589,11 +616,17 @@ export class Rentals {
   }
 
   /**
-   * Extensions left `reserving` (lost answer, crash): the provider's end date tells whether it
-   * happened. Unknown (the provider does not say) stays for the next run, and the admins are told once.
+   * Extensions left `reserving` (lost answer, crash), settled from the end the provider shows now
+   * (`rentalEnd`, else `getRental`), never by extending again:
+   * - the end moved by the period: extended -> the hold captured, the new end recorded, once;
+   * - the end where it was, once the provider's answer is certain (EXTENSION_CERTAIN_AFTER_MS, far
+   *   beyond any call's timeout): not extended -> the hold voided;
+   * - the rental no longer live at the provider: not extended -> voided;
+   * - anything else (no end shown, an end that fits neither, e.g. a host writing another zone or
+   *   format): asked again next run, no money moves, and the admins are told once.
    */
   async settleStaleExtensions(): Promise<number> {
-    const { db, clock, provider, outbox, failures } = this.deps;
+    const { db, clock, failures } = this.deps;
     const stale = db
       .select()
       .from(rentalExtensions)
@@ -601,27 +634,70 @@ export class Rentals {
       .all();
     let settled = 0;
     for (const extension of stale) {
-      await failures.guard("rental-recovery", `extension ${extension.id}`, async () => {
-        const rental = this.records.byId(extension.rentalId);
-        if (!rental) return;
-        const seen = await provider.getRental(rental.providerId ?? "");
-        if (!seen.ok && UNKNOWN.has(seen.failure.kind)) return;
-        const expected = extension.endsBefore + extension.hours * HOUR_MS;
-        if (seen.ok && seen.value.endsAt > 0) {
-          // Host clocks and zones differ: an end within an hour of the expected one counts as extended.
-          if (seen.value.endsAt >= expected - HOUR_MS) this.applyExtension(extension, rental, true);
-          else this.refuseExtension(extension, rental, { kind: "invalid_state", message: "the provider's end date did not move" }, true);
-          settled++;
-          return;
-        }
-        if (!seen.ok || seen.value.state !== "active") {
-          this.refuseExtension(extension, rental, seen.ok ? { kind: "invalid_state", message: `rental ${seen.value.state}` } : seen.failure, true);
-          settled++;
-          return;
-        }
-        outbox.toAdmins({ kind: "notice", key: "rent-extension-unknown", vars: { rental: rental.id, extension: extension.id } }, `rent-extension-unknown:${extension.id}`);
-      });
+      const done = await failures.guard("rental-recovery", `extension ${extension.id}`, () => this.settleStaleExtension(extension));
+      if (done) settled++;
     }
     return settled;
   }
+
+  /** One extension of the recovery sweep; true when it was settled. */
+  private async settleStaleExtension(extension: RentalExtension): Promise<boolean> {
+    const { provider, outbox, clock } = this.deps;
+    const rental = this.records.byId(extension.rentalId);
+    if (!rental) return false;
+    const providerId = rental.providerId ?? "";
+    const certain = clock() - extension.createdAt >= EXTENSION_CERTAIN_AFTER_MS;
+    const unsure = (why: string): boolean => {
+      outbox.toAdmins({ kind: "notice", key: "rent-extension-unknown", vars: { rental: rental.id, extension: extension.id, why } }, `rent-extension-unknown:${extension.id}`);
+      return false;
+    };
+    let end: number | null = null;
+    if (provider.rentalEnd) {
+      const listed = await provider.rentalEnd(providerId);
+      if (!listed.ok && UNKNOWN.has(listed.failure.kind)) return false;
+      end = listed.ok ? listed.value : null;
+    }
+    const seen = await provider.getRental(providerId);
+    if (!seen.ok && UNKNOWN.has(seen.failure.kind)) return false;
+    const live = seen.ok && seen.value.state === "active";
+    // Where the provider has no fresh end of its own, getRental's end is read fresh.
+    if (end === null && !provider.rentalEnd && live && seen.value.endsAt > 0) end = seen.value.endsAt;
+    if (end !== null) {
+      const verdict = extensionSeen(extension.endsBefore, extension.hours, end);
+      if (verdict === "extended") {
+        this.applyExtension(extension, rental, true);
+        return true;
+      }
+      if (verdict === "unchanged" && certain) {
+        this.refuseExtension(extension, rental, { kind: "invalid_state", message: "the provider's end did not move" }, true);
+        return true;
+      }
+      return verdict === "unchanged" ? false : unsure("end");
+    }
+    if (!live && certain) {
+      this.refuseExtension(extension, rental, seen.ok ? { kind: "invalid_state", message: `rental ${seen.value.state}` } : seen.failure, true);
+      return true;
+    }
+    return live ? unsure("no-end") : false;
+  }
+}
+
+/**
+ * A lost extension answer needs this long before "the end did not move" means "not extended":
+ * far beyond any provider call's timeout, so the request cannot still be on its way.
+ */
+export const EXTENSION_CERTAIN_AFTER_MS = 5 * 60_000;
+
+/**
+ * What the provider's end says about an extension of `hours` asked when the rental ended at
+ * `endsBefore` (both read through the same host clock): `extended` within half an hour of the
+ * moved end, `unchanged` within half an hour of the old one, otherwise `unsure` (a host that wrote
+ * another zone or format, another extension on top, a rounding we cannot explain): never guessed.
+ */
+export function extensionSeen(endsBefore: number, hours: number, providerEnd: number): "extended" | "unchanged" | "unsure" {
+  const period = hours * HOUR_MS;
+  const tolerance = Math.min(30 * 60_000, Math.floor(period / 4));
+  if (Math.abs(providerEnd - (endsBefore + period)) <= tolerance) return "extended";
+  if (Math.abs(providerEnd - endsBefore) <= tolerance) return "unchanged";
+  return "unsure";
 }

@@ -10,9 +10,21 @@ import type { Job } from "./scheduler.ts";
  * outbox inside the same transaction. None of them runs when the provider does not rent.
  */
 
-/** Every RENT_POLL_SECONDS: new SMS of rented numbers, and numbers taken away (L2). */
-export function rentalPollJob(upkeep: RentalUpkeep, seconds: number): Job {
-  return { name: "rental-poll", schedule: everySeconds(seconds), run: () => upkeep.poll() };
+/**
+ * Every RENT_POLL_SECONDS: new SMS of rented numbers, and numbers taken away (L2). `due` slows it
+ * down while the provider pushes rental SMS (RentalPush.pollDue): polling is then the safety net.
+ */
+export function rentalPollJob(upkeep: RentalUpkeep, seconds: number, due?: (now: number, lastPollAt: number | null) => boolean): Job {
+  let lastPollAt: number | null = null;
+  return {
+    name: "rental-poll",
+    schedule: everySeconds(seconds),
+    run: async (now) => {
+      if (due && !due(now, lastPollAt)) return { skipped: "provider pushes SMS" };
+      lastPollAt = now;
+      return upkeep.poll();
+    },
+  };
 }
 
 /** Every minute, at start-up: the end of the period (the user is told), and the reminders before it. */

@@ -22,7 +22,7 @@ export class Metrics {
   readonly updates: Counter<"type">;
   readonly updateSeconds: Histogram<"type">;
   readonly duplicateUpdates: Counter;
-  readonly smsDelivered: Counter;
+  readonly smsDelivered: Counter<"kind">;
   readonly smsLatencySeconds: Histogram;
   readonly providerCalls: Counter<"method">;
   readonly providerFailures: Counter<"method" | "kind">;
@@ -41,7 +41,12 @@ export class Metrics {
       registers,
     });
     this.duplicateUpdates = new Counter({ name: "bot_updates_redelivered_total", help: "Webhook updates Telegram delivered again, ignored", registers });
-    this.smsDelivered = new Counter({ name: "bot_sms_delivered_total", help: "SMS sent to users", registers });
+    this.smsDelivered = new Counter({
+      name: "bot_sms_delivered_total",
+      help: "SMS sent to users, by kind of number (activation, rental)",
+      labelNames: ["kind"],
+      registers,
+    });
     this.smsLatencySeconds = new Histogram({
       name: "bot_sms_delivery_seconds",
       help: "From the bot learning of an SMS (provider notice or poll) to the user's message being sent",

@@ -20,8 +20,8 @@ export interface ProviderPushRoute {
   read: ActivationNoticeReader;
   push: Pick<ActivationPush, "receive">;
   /**
-   * Extension point for rented numbers: the rental SMS notices posted to `${path}/${secret}/rent`.
-   * Rentals are built elsewhere; until main.ts passes a receiver here, that path answers 404.
+   * The rental SMS notices posted to `${path}/${secret}/rent` (main.ts passes them to RentalPush
+   * when the provider rents); without a receiver that path answers 404.
    */
   rentals?: RentalNoticeReceiver;
 }
@@ -131,7 +131,7 @@ export async function startHttpServer(listen: { host: string; port: number }, ro
       logger.warn({ body: text?.slice(0, 200) }, "provider notice: not understood, ignored");
       return send(res, 400, { ok: false, error: "malformed notice" });
     }
-    if (outcome === "unknown") logger.info("provider notice: unknown activation, ignored");
+    if (outcome === "unknown") logger.info({ kind: kind === "rent" ? "rental" : "activation" }, "provider notice: unknown id, ignored");
     send(res, PUSH_STATUS[outcome], { ok: outcome !== "unknown", outcome });
   };
 

@@ -23,6 +23,8 @@ export interface ProviderSettings {
   activationTtlMinutes: number;
   /** Rental periods offered, in hours (the sms-activate protocol reads offers per period). */
   rentHours?: readonly number[];
+  /** Where the provider should post each rental's SMS (sms-activate's `getRentNumber` url); none when absent. */
+  rentNoticeUrl?: string;
 }
 
 /** Picks the provider named by `settings.provider.kind`. The only place that knows the concrete implementations. */
@@ -46,6 +48,7 @@ export function createProvider(settings: ProviderSettings, simulatorState: KeyVa
         now: clock,
         serverUtcOffsetMinutes: utcOffsetMinutes,
         ...(settings.rentHours ? { rentHours: settings.rentHours } : {}),
+        ...(settings.rentNoticeUrl ? { rentNoticeUrl: settings.rentNoticeUrl } : {}),
       });
     case "5sim":
       return createFiveSimProvider({ ...(apiUrl ? { baseUrl: apiUrl } : {}), apiKey: apiKey ?? "", timeoutMs, now: clock });

@@ -64,7 +64,7 @@ describe("a process people can watch", () => {
     expect(sample(text, 'bot_updates_total{type="message"}')).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'bot_updates_total{type="callback_query"}')).toBeGreaterThanOrEqual(3);
     expect(sample(text, "bot_update_handling_seconds_count{type=\"message\"}")).toBeGreaterThanOrEqual(2);
-    expect(sample(text, "bot_sms_delivered_total")).toBe(1);
+    expect(sample(text, 'bot_sms_delivered_total{kind="activation"}')).toBe(1);
     expect(sample(text, "bot_sms_delivery_seconds_count")).toBe(1);
     expect(sample(text, 'bot_provider_notices_total{outcome="delivered"}')).toBe(1);
     expect(sample(text, 'bot_provider_calls_total{method="buy"}')).toBe(1);

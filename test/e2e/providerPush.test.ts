@@ -93,9 +93,16 @@ describe("SMS pushed by the provider", () => {
     expect(smsRows(w)).toBe(1);
   });
 
-  it("rental notices have their own path, answered 404 until rentals receive them", async () => {
+  it("rental notices have their own path: an activation's notice there, or a rental's notice here, is not understood (400) and changes nothing", async () => {
     const w = await startOpsWorld();
-    expect(await post(`${w.pushUrl()}/rent`, { rentId: "1", text: "code 1234" })).toBe(404);
+    const { user, providerId } = await buyerWithNumber(w, "Lev");
+    const messages = user.botMessages().length;
+    const notice = { activationId: providerId, service: "tg", text: "Telegram code: 22222", code: "22222", country: "0", receivedAt: "2026-01-15 15:00:00" };
+    expect(await post(`${w.pushUrl()}/rent`, notice)).toBe(400);
+    expect(await post(w.pushUrl(), { rentId: providerId, sms: { phoneFrom: "Telegram", text: "Telegram code: 22222", date: "2026-01-15 15:00:00" } })).toBe(400);
     expect(await post(`${w.base()}/provider/wrong-secret-0123456789abcdef/rent`, {})).toBe(401);
+    await w.tg.settle();
+    expect(smsRows(w)).toBe(0);
+    expect(user.botMessages().length).toBe(messages);
   });
 });

@@ -60,7 +60,7 @@ describe("renting a number for days", () => {
     expect(confirm?.text).toContain("Service: Telegram");
     expect(confirm?.text).toContain("Country: 🇷🇺 Russia");
     expect(confirm?.text).toContain("Period: 1 day");
-    expect(confirm?.text).toContain("Rented until: 1/16/26, 12:00 PM (UTC)");
+    expect(confirm?.text).toContain("Rented until: 1/16/26, 12:00 PM UTC · 24 hours left");
     expect(confirm?.text).toContain("Your balance: $10.00");
     expect(confirm?.text).toContain("Ending early by your own choice refunds nothing"); // L3, L5
     const price = Number(/Price: \$(\d+\.\d\d)/.exec(confirm?.text ?? "")?.[1] ?? "0") * 100;
@@ -135,7 +135,7 @@ describe("renting a number for days", () => {
     const rental = await rentTelegramInRussia(w, user, account.id);
     await user.press("➕ Extend");
     await user.press(/^1 day · /);
-    expect(user.lastBotMessage()?.text).toContain("New end: 1/17/26, 12:00 PM (UTC)");
+    expect(user.lastBotMessage()?.text).toContain("New end: 1/17/26, 12:00 PM UTC · 2 days left");
     await user.press(/^✅ Extend · /);
     const extended = latest(w, rental.id);
     expect(extended.endsAt).toBe(rental.endsAt! + DAY);
@@ -238,7 +238,7 @@ describe("renting a number for days", () => {
     await w.h.app.scheduler.runNow("rental-expiry");
     await w.h.tg.settle();
     const reminder = user.lastBotMessage();
-    expect(reminder?.text).toContain("ends in 1 hour");
+    expect(reminder?.text).toContain("ends 1/16/26, 12:00 PM UTC (50 minutes left)");
     expect(reminder?.buttons).toEqual([["➕ Extend"]]);
     w.clock.advance(HOUR);
     await w.h.app.scheduler.runNow("rental-expiry");
@@ -298,6 +298,92 @@ describe("renting a number for days", () => {
     const paid = w.h.app.deps.rentals.records.period(extended).paid;
     expect(w.h.app.deps.ledger.balanceOf(second.id)).toEqual({ posted: 2000 - paid, held: 0, available: 2000 - paid });
     expect(w.h.app.deps.rentals.records.extensions(toExtend.id).map((e) => e.state)).toEqual(["done"]);
+  });
+
+  it("rents a number for any service, offered first with its price; the confirmation states what it may not be used for (P1, P2)", async () => {
+    const w = (current = await rentWorld());
+    const { user, account } = await customer(w.h, "Alla", { balance: 5000 });
+    await user.send("/rent");
+    const choices = user.lastBotMessage()?.buttons.flat() ?? [];
+    expect(choices[0]).toMatch(/^🌐 Any service · \$\d+\.\d\d$/);
+    // No bank is ever offered, by name or for any service (P2).
+    expect(choices.some((label) => /bank|qiwi|webmoney/i.test(label))).toBe(false);
+    await user.press(/^🌐 Any service · /);
+    expect(user.lastBotMessage()?.text).toContain("🌐 Any service");
+    await user.press(/^🇷🇺 Russia/);
+    await user.press(/^1 day · /);
+    const confirm = user.lastBotMessage()?.text ?? "";
+    expect(confirm).toContain("Service: 🌐 Any service");
+    expect(confirm).toContain("may not be used for banks, Qiwi or WebMoney");
+    const price = Number(/Price: \$(\d+\.\d\d)/.exec(confirm)?.[1] ?? "0") * 100;
+    const telegram = w.h.app.deps.rentals.offer("tg", "ru", 24)?.price ?? 0;
+    expect(price).toBeGreaterThan(telegram); // a number for every service costs more than one for Telegram
+
+    await user.press(/^✅ Rent · /);
+    const rental = latest(w, w.h.app.deps.rentals.records.ofUser(account.id)[0]?.id ?? 0);
+    expect(rental).toMatchObject({ state: "active", serviceCode: "_any", serviceName: "Any service", price });
+    expect(w.sim.snapshot().rentals[0]?.service).toBe("_any");
+    expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(5000 - price);
+    expect(card(user, rental).text).toContain("🌐 Any service · 🇷🇺 Russia");
+    w.sim.deliverSms(rental.providerId ?? "", "WhatsApp code 123-456");
+    w.sim.deliverSms(rental.providerId ?? "", "Your Google verification code is 654321");
+    await w.h.app.scheduler.runNow("rental-poll");
+    await w.h.tg.settle();
+    expect(user.botMessages().at(-2)?.text).toContain("123-456");
+    expect(user.lastBotMessage()?.text).toContain("654321");
+  });
+
+  it("the operator withdraws any service with DENY_SERVICES=_any: neither listed nor sold", async () => {
+    const w = (current = await rentWorld({ DENY_SERVICES: "_any" }));
+    const { user, account } = await customer(w.h, "Olesya", { balance: 5000 });
+    await user.send("/rent");
+    expect(user.lastBotMessage()?.buttons.flat()[0]).toMatch(/^Telegram · /);
+    expect(w.h.app.deps.rentals.quote(account.id, "_any", "ru", 24)).toEqual({ ok: false, reason: "not_offered" });
+  });
+
+  it("a reader in Moscow time sees every end of a rental in GMT+3, with the time left: confirmation, card, extension, reminder", async () => {
+    const w = (current = await rentWorld());
+    const { user, account } = await customer(w.h, "Vika", { balance: 5000 });
+    await user.send("/settings");
+    await user.press("🕒 Time zone: UTC");
+    await user.press("Moscow (GMT+3)");
+    await chooseTelegramInRussiaForADay(user);
+    // The test clock starts at 12:00 UTC: a day later is 15:00 in Moscow.
+    expect(user.lastBotMessage()?.text).toContain("Rented until: 1/16/26, 3:00 PM GMT+3 · 24 hours left");
+    await user.press(/^✅ Rent · /);
+    const rental = latest(w, w.h.app.deps.rentals.records.ofUser(account.id)[0]?.id ?? 0);
+    expect(card(user, rental).text).toContain("Rented until 1/16/26, 3:00 PM GMT+3 · 24 hours left");
+    expect(card(user, rental).text).not.toContain("UTC");
+
+    w.clock.advance(3 * HOUR);
+    await user.press("➕ Extend");
+    expect(user.lastBotMessage()?.text).toContain("It is rented until 1/16/26, 3:00 PM GMT+3");
+    await user.press(/^1 day · /);
+    expect(user.lastBotMessage()?.text).toContain("New end: 1/17/26, 3:00 PM GMT+3 · 45 hours left");
+    await user.press(/^✅ Extend · /);
+    expect(user.botMessages().some((m) => m.text.includes("is extended until 1/17/26, 3:00 PM GMT+3"))).toBe(true);
+    expect(card(user, rental).text).toContain("Rented until 1/17/26, 3:00 PM GMT+3 · 45 hours left");
+
+    // An hour before the end: the reminder names the end in GMT+3 and what is left.
+    w.clock.advance(44 * HOUR + 10 * 60_000);
+    await w.h.app.scheduler.runNow("rental-expiry");
+    await w.h.tg.settle();
+    const reminder = user.botMessages().filter((m) => m.text.startsWith("⏰")).at(-1);
+    expect(reminder?.text).toContain("ends 1/17/26, 3:00 PM GMT+3 (50 minutes left)");
+  });
+
+  it("a Russian reader sees any service named in Russian, and times in Moscow time by default", async () => {
+    const w = (current = await rentWorld());
+    const { user } = await customer(w.h, "Нина", { balance: 5000, language_code: "ru" });
+    await user.send("/rent");
+    expect(user.lastBotMessage()?.buttons.flat()[0]).toMatch(/^🌐 Любой сервис · /);
+    await user.press(/^🌐 Любой сервис · /);
+    await user.press(/Россия/);
+    await user.press(/^1 день · /);
+    const confirm = user.lastBotMessage()?.text ?? "";
+    expect(confirm).toContain("Сервис: 🌐 Любой сервис");
+    expect(confirm).toContain("нельзя использовать для банков, Qiwi и WebMoney");
+    expect(confirm).toContain("Аренда до: 16.01.2026, 15:00 GMT+3 · осталось 24 часа");
   });
 
   it("stale and forged rental buttons get a clear answer and change nothing", async () => {

@@ -34,7 +34,11 @@ import { rentListHandlers } from "./smsActivateRentList.ts";
  * - Push (the protocol's optional webhook): with `pushUrl` set, every activation SMS is also POSTed
  *   there as JSON `{activationId, service, text, code, country, receivedAt}` (receivedAt naive host
  *   time), retried until a 200, at most 8 attempts, 20 ms apart doubling (the real host spreads
- *   them over hours).
+ *   them over hours). A rental rented with a `url` (getRentNumber's webhook parameter) gets each of
+ *   its SMS POSTed there the same way, as sms-activate documents it:
+ *   `{"rentId": "<id>", "sms": {"phoneFrom", "text", "date"}}` (date naive host time, as in
+ *   getRentStatus). The bot listens on plain http on a port of its own, so a test says where the
+ *   public URL really goes (`routeRentNotices`, a reverse proxy's job: the URL's path is kept).
  */
 
 export type FakeErrorStyle = "text" | "json";
@@ -108,7 +112,9 @@ export interface FakeSmsActivateOptions {
 }
 
 export interface FakePush {
-  body: Record<string, string>;
+  /** The URL the notice was addressed to (before routing). */
+  url: string;
+  body: Record<string, unknown>;
   /** HTTP status of each attempt (0: no answer). */
   attempts: number[];
 }
@@ -144,6 +150,8 @@ export interface FakeRental {
   startedAt: number;
   endsAt: number;
   sms: { phoneFrom: string; text: string; service: string; at: number }[];
+  /** getRentNumber's `url`: where this rental's SMS are posted. */
+  noticeUrl?: string;
 }
 
 export interface FakeRequest {
@@ -192,6 +200,8 @@ export interface FakeSmsActivate {
 
   /** Where SMS notices are POSTed (undefined: none). */
   setPushUrl(url: string | undefined): void;
+  /** Rental notices addressed to a rental's `url` really go to this origin (e.g. http://127.0.0.1:port), its path kept. */
+  routeRentNotices(target: string): void;
   /** Every notice pushed, in order, with its attempts. */
   pushes(): FakePush[];
   /** POSTs notice `index` once more, as a host does when it missed our answer; resolves with the status. */
@@ -281,25 +291,34 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
   const faults = new Map<string, FakeFault[]>();
   const hanging = new Set<ServerResponse>();
   let pushUrl = options.pushUrl;
+  let rentNoticeTarget: string | undefined;
   const pushLog: FakePush[] = [];
   const pushing = new Set<Promise<void>>();
-  const postNotice = async (body: Record<string, string>): Promise<number> => {
-    if (pushUrl === undefined) return 0;
+  /** Where a notice addressed to `url` really goes: activation notices to pushUrl as it is now, rental ones routed. */
+  const destination = (entry: FakePush): string | undefined => {
+    if (!("rentId" in entry.body)) return pushUrl;
+    if (rentNoticeTarget === undefined) return entry.url;
+    const addressed = new URL(entry.url);
+    return `${rentNoticeTarget}${addressed.pathname}${addressed.search}`;
+  };
+  const postNotice = async (entry: FakePush): Promise<number> => {
+    const url = destination(entry);
+    if (url === undefined) return 0;
     try {
-      const response = await fetch(pushUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(entry.body) });
       await response.arrayBuffer();
       return response.status;
     } catch {
       return 0;
     }
   };
-  const push = (body: Record<string, string>): void => {
-    const entry: FakePush = { body, attempts: [] };
+  const push = (url: string, body: Record<string, unknown>): void => {
+    const entry: FakePush = { url, body, attempts: [] };
     pushLog.push(entry);
     const task = (async () => {
       for (let attempt = 0; attempt < 8; attempt++) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** (attempt - 1)));
-        const status = await postNotice(body);
+        const status = await postNotice(entry);
         entry.attempts.push(status);
         if (status === 200) return;
       }
@@ -580,6 +599,7 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
       startedAt: t,
       endsAt: t + hours * HOUR_MS,
       sms: [],
+      ...(params.url ? { noticeUrl: params.url } : {}),
     };
     rentals.set(rental.id, rental);
     return json({ status: "success", phone: { id: num(Number(rental.id)), endDate: hostIsoTime(rental.endsAt), number: rental.phone } });
@@ -758,7 +778,7 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
       a.sms.push(sms);
       a.status = "received";
       if (pushUrl !== undefined) {
-        push({ activationId: a.id, service: a.service, text: sms.text, code: sms.code, country: a.country, receivedAt: hostTime(clock()) });
+        push(pushUrl, { activationId: a.id, service: a.service, text: sms.text, code: sms.code, country: a.country, receivedAt: hostTime(clock()) });
       }
     },
     deliverCall: (activationId, code, from = "79990000000") => {
@@ -772,7 +792,9 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
       sweep();
       const r = mustRental(rentalId);
       if (r.status !== "active") throw new Error(`fake sms-activate: rental ${rentalId} is ${r.status}`);
-      r.sms.push({ phoneFrom, text: smsText, service: r.service, at: clock() });
+      const sms = { phoneFrom, text: smsText, service: r.service, at: clock() };
+      r.sms.push(sms);
+      if (r.noticeUrl !== undefined) push(r.noticeUrl, { rentId: r.id, sms: { phoneFrom: sms.phoneFrom, text: sms.text, date: hostTime(sms.at) } });
     },
     revokeRental: (rentalId) => {
       const r = mustRental(rentalId);
@@ -828,11 +850,14 @@ export async function startFakeSmsActivate(options: FakeSmsActivateOptions = {})
     setPushUrl: (url) => {
       pushUrl = url;
     },
-    pushes: () => pushLog.map((p) => ({ body: { ...p.body }, attempts: [...p.attempts] })),
+    routeRentNotices: (target) => {
+      rentNoticeTarget = target.replace(/\/+$/, "");
+    },
+    pushes: () => pushLog.map((p) => ({ url: p.url, body: structuredClone(p.body), attempts: [...p.attempts] })),
     repeatPush: async (index) => {
       const entry = pushLog[index];
       if (!entry) throw new Error(`fake sms-activate: no push ${index}`);
-      const status = await postNotice(entry.body);
+      const status = await postNotice(entry);
       entry.attempts.push(status);
       return status;
     },

@@ -53,6 +53,8 @@ export async function startOpsWorld(options: OpsWorldOptions = {}): Promise<OpsW
   const route = () => {
     if (webhook) tg.routeWebhook(base());
     provider.setPushUrl(`${base()}/provider/${PUSH_SECRET}`);
+    // Rental notices go to the public URL given with each rental; the "proxy" sends them here.
+    provider.routeRentNotices(base());
   };
   route();
   closeWhenTestEnds(h);

@@ -618,6 +618,22 @@ describe("sms-activate: rentals, recovery and quotes", () => {
     expect(fake.requestCount("getRentNumber")).toBe(1);
   });
 
+  it("a lost continueRentNumber answer: getRentList shows the moved end, and the rental is not called expired at its old end", async () => {
+    fake.setBalance("1000");
+    const quick = makeProvider({ timeoutMs: 1_000 });
+    const rental = value(await quick.rent({ service: "tg", country: "0", hours: 24, orderId: "x-1" }));
+    fake.injectFault("continueRentNumber", "timeout");
+    expect(failure(await quick.extendRental(rental.id, 24)).kind).toBe("temporary");
+    expect(fake.requestCount("continueRentNumber")).toBe(1);
+    const rentalEnd = quick.rentalEnd?.bind(quick);
+    if (!rentalEnd) throw new Error("sms-activate reads the rental's end from getRentList");
+    expect(value(await rentalEnd(rental.id))).toBe(rental.endsAt + 24 * 3_600_000);
+    fake.advance(25 * 3_600_000);
+    expect(value(await quick.getRental(rental.id)).state).toBe("active");
+    // Not listed (unknown id): no end to go by.
+    expect(value(await rentalEnd("123"))).toBeNull();
+  });
+
   it("continueRentInfo quotes an extension; cancel after an SMS is CANT_CANCEL (invalid_state)", async () => {
     fake.setBalance("1000");
     const rental = value(await provider.rent({ service: "tg", country: "0", hours: 24, orderId: "q-1" }));

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../composer.ts";
 import { callbackData, int } from "../callbackData.ts";
 import { formatMoney } from "../../domain/money.ts";
 import type { BotContext } from "../context.ts";
@@ -9,7 +10,7 @@ import { acknowledge, showScreen } from "../respond.ts";
  * Deleting the account at the user's request (POLICY B2, B5): the balance is forfeited, the
  * history stays, names go. Reached from Settings; the confirmation names the amount at stake.
  */
-export const accountFeature = new Composer<BotContext>();
+export const accountFeature = new BotComposer<BotContext>();
 
 export const ACCOUNT_DELETE = "acc:del";
 const deleteConfirm = callbackData("acc:del:yes", { account: int() });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { GrammyError, InlineKeyboard } from "grammy";
+import { BotComposer } from "../composer.ts";
 import { callbackData, chars, int } from "../callbackData.ts";
 import { escapeHtml } from "../html.ts";
 import type { Broadcast, BroadcastContent, BroadcastCounts } from "../../domain/broadcasts.ts";
@@ -14,7 +15,7 @@ import { acknowledge } from "../respond.ts";
  * after personal messages, and the broadcast-progress job keeps the admin's progress message
  * current. Anyone else gets what any unknown text gets.
  */
-export const broadcastFeature = new Composer<BotContext>();
+export const broadcastFeature = new BotComposer<BotContext>();
 
 const cancelButton = callbackData("bc:cancel", { broadcast: int(12) });
 const cancelData = (broadcastId: number) => cancelButton.pack({ broadcast: broadcastId });

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { BotComposer } from "../composer.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import { acknowledge } from "../respond.ts";
 import { requireTerms } from "./start.ts";
@@ -7,7 +7,7 @@ import { requireTerms } from "./start.ts";
  * Menu entries whose feature is not built yet answer politely instead of failing. Each real
  * feature, when it lands, registers its own handlers before this composer and removes its entry here.
  */
-export const comingSoonFeature = new Composer<BotContext>();
+export const comingSoonFeature = new BotComposer<BotContext>();
 
 // Renting landed (features/rent/); nothing is waiting at the moment.
 const ENTRIES: ReadonlyArray<{ command: string; data: string; label: string; needsTerms: boolean }> = [];

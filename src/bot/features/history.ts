@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, InputFile } from "grammy";
+import { InlineKeyboard, InputFile } from "grammy";
+import { BotComposer } from "../composer.ts";
 import { callbackData, int } from "../callbackData.ts";
 import { CSV_COLUMNS, historyCsv, type CsvColumn } from "../../domain/history.ts";
 import type { LedgerEntry } from "../../domain/ledger.ts";
@@ -17,7 +18,7 @@ import { REFUNDS_SCREEN } from "./refunds/request.ts";
  * The user's transaction history (POLICY B5): pages in the chat, the whole of it as CSV. It only
  * reads, offers nothing that deletes, and needs no accepted rules (it is the user's own record).
  */
-export const historyFeature = new Composer<BotContext>();
+export const historyFeature = new BotComposer<BotContext>();
 
 /** Ten entries with memos capped below keep a page well under Telegram's 4096 characters. */
 const PAGE_SIZE = 10;

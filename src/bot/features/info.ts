@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../composer.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import { userMoney } from "../format.ts";
 import { MENU, myNumbersLabel } from "../keyboards.ts";
@@ -7,7 +8,7 @@ import { REFUNDS_SCREEN } from "./refunds/request.ts";
 import { SUPPORT_SCREEN } from "./support.ts";
 
 /** Help, the rules, and the balance: screens that only read. */
-export const infoFeature = new Composer<BotContext>();
+export const infoFeature = new BotComposer<BotContext>();
 
 async function showHelp(ctx: FlowContext): Promise<void> {
   const active = ctx.account ? ctx.deps.activations.countOpenOfUser(ctx.account.id) : 0;

@@ -1,11 +1,11 @@
-import { Composer } from "grammy";
+import { BotComposer } from "../composer.ts";
 import type { BotContext } from "../context.ts";
 
 /**
  * Telegram tells the bot when a user blocks it ("kicked") or starts it again ("member"). The
  * account remembers it, so that broadcasts skip users who cannot receive them.
  */
-export const membershipFeature = new Composer<BotContext>();
+export const membershipFeature = new BotComposer<BotContext>();
 
 membershipFeature.on("my_chat_member", (ctx) => {
   const update = ctx.myChatMember;

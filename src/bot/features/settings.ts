@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../composer.ts";
 import { LANGUAGES } from "../../domain/accounts.ts";
 import { callbackData, int, oneOf } from "../callbackData.ts";
 import { TIME_ZONES, timeZoneOf, zoneLabel } from "../format.ts";
@@ -8,7 +9,7 @@ import { MENU } from "../keyboards.ts";
 import { acknowledge, showScreen } from "../respond.ts";
 
 /** Language and the news opt-out (POLICY B6). */
-export const settingsFeature = new Composer<BotContext>();
+export const settingsFeature = new BotComposer<BotContext>();
 
 const CHOOSE_LANGUAGE = "set:lang";
 const languagePick = callbackData("set:lang", { language: oneOf(...LANGUAGES) });

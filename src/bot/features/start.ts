@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { BotComposer } from "../composer.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import { userMoney } from "../format.ts";
 import { escapeHtml } from "../html.ts";
@@ -6,7 +6,7 @@ import { mainMenuKeyboard, MENU, TERMS_ACCEPT, termsKeyboard } from "../keyboard
 import { acknowledge, showScreen } from "../respond.ts";
 
 /** /start, accepting the rules, and the main menu. */
-export const startFeature = new Composer<BotContext>();
+export const startFeature = new BotComposer<BotContext>();
 
 function displayName(ctx: FlowContext): string {
   return escapeHtml(ctx.from?.first_name ?? "");

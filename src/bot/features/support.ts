@@ -1,5 +1,6 @@
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../composer.ts";
 import type { BotContext, FlowContext } from "../context.ts";
 import { dateTime, timeZoneOf, zonedDateTime } from "../format.ts";
 import { clip, escapeHtml } from "../html.ts";
@@ -77,7 +78,7 @@ async function openSupport(ctx: BotContext): Promise<void> {
   await ctx.conversation.enter(CONVERSATION);
 }
 
-export const supportFeature = new Composer<BotContext>();
+export const supportFeature = new BotComposer<BotContext>();
 
 supportFeature.command("paysupport", async (ctx) => {
   const text = ctx.match.trim();
@@ -99,7 +100,7 @@ supportFeature.callbackQuery(SUPPORT_SCREEN, async (ctx) => {
 });
 
 /** The admins' side: installed behind the admin filter. */
-export const supportAdminFeature = new Composer<BotContext>();
+export const supportAdminFeature = new BotComposer<BotContext>();
 
 /** The account a support notice is about, from its "account #12" line. */
 const ACCOUNT_IN_NOTICE = /(?:account|аккаунт) #(\d{1,15})/u;

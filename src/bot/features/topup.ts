@@ -1,5 +1,6 @@
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard, type Composer } from "grammy";
+import { BotComposer } from "../composer.ts";
 import { callbackData, int } from "../callbackData.ts";
 import type { Topup } from "../../payments/stars.ts";
 import type { BotContext, FlowContext } from "../context.ts";
@@ -72,7 +73,7 @@ async function askAmount(conversation: Conversation<BotContext, FlowContext>, ct
 /** The typed-amount flow; createBot installs it with the other flows, ahead of every command. */
 export const topupConversation = createConversation(askAmount, { id: CONVERSATION, maxMillisecondsToWait: 30 * 60_000 });
 
-export const topupFeature = new Composer<BotContext>();
+export const topupFeature = new BotComposer<BotContext>();
 
 topupFeature.command("topup", (ctx) => showTopup(ctx));
 topupFeature.callbackQuery(MENU.topup, async (ctx) => {
@@ -109,7 +110,7 @@ const REFUSALS = {
 
 /** pre_checkout_query and successful_payment: installed before every conversation. */
 export function paymentsFeature(): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
 
   // Telegram waits at most 10 seconds for this answer: one indexed read, nothing else.
   feature.on("pre_checkout_query", async (ctx) => {

@@ -565,12 +565,26 @@ rent-period-hours = { $hours ->
     [one] 1 hour
    *[other] { $hours } hours
 }
+rent-left-days = { $days ->
+    [one] { $days } day left
+   *[other] { $days } days left
+}
+rent-left-hours = { $hours ->
+    [one] { $hours } hour left
+   *[other] { $hours } hours left
+}
+rent-left-minutes = { $minutes ->
+    [one] { $minutes } minute left
+   *[other] { $minutes } minutes left
+}
+rent-any-service = 🌐 Any service
+rent-any-terms = 🌐 <b>A number for any service</b> receives SMS from every sender, for the whole period. It may not be used for banks, Qiwi or WebMoney, for paid subscriptions, or for anything against the law. Using it for them breaks the shop's rules, and nothing is refunded for it.
 rent-confirm = 📅 <b>Renting a number</b>
     Service: { $service }
     Country: { $country }
     Period: { $period }
     Price: <b>{ $price }</b>, taken when the number is rented
-    Rented until: { $until } (UTC)
+    Rented until: { $until } · { $left }
     Your balance: { $balance }
 rent-rules = <b>Good to know</b>
     • Cancel within { $minutes ->
@@ -599,8 +613,8 @@ rent-state-finished = ⏹ ended early
 rent-state-cancelled = ↩️ cancelled, money returned
 rent-state-revoked = 📵 taken away by the carrier, unused time refunded
 rent-state-failed = ✖️ not rented, nothing charged
-rent-card-until = Rented until { $until } (UTC)
-rent-card-ended-at = Ended { $until } (UTC)
+rent-card-until = Rented until { $until } · { $left }
+rent-card-ended-at = Ended { $until }
 rent-card-sms-none = No SMS yet. Each one will come here as its own message.
 rent-card-sms-title = { $count ->
     [one] 1 SMS received:
@@ -608,9 +622,9 @@ rent-card-sms-title = { $count ->
 }
 rent-sms-line = { $when }: { $text }
 rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
-rent-card-cancel-hint = You can still cancel with a full refund until { $time } (UTC), while no SMS has come.
-rent-card-problem-open = ⚠️ You reported a problem on { $when } (UTC); the admins are looking at it.
-rent-card-problem-confirmed = ⚠️ Confirmed not working since { $when } (UTC): days beyond the first 24 hours are refunded.
+rent-card-cancel-hint = You can still cancel with a full refund until { $time }, while no SMS has come.
+rent-card-problem-open = ⚠️ You reported a problem on { $when }; the admins are looking at it.
+rent-card-problem-confirmed = ⚠️ Confirmed not working since { $when }: days beyond the first 24 hours are refunded.
 rent-extend-button = ➕ Extend
 rent-inbox-button = 📥 Inbox
 rent-report-button = ⚠️ Report a problem
@@ -627,7 +641,7 @@ rent-cancel-window-closed = The time for a cancel with a full refund is over. Yo
 rent-cancel-has-sms = An SMS has already come to this number, so it can no longer be cancelled with a refund.
 rent-cancel-refused-now = The provider no longer allows cancelling this number. It stays yours until the end of the period.
 rent-end-ask = ⏹ <b>End the rental of <code>{ $phone }</code> now?</b>
-    It is paid until { $until } (UTC). If you end it now, the unused time is <b>not refunded</b>, and the number cannot be taken back.
+    It is paid until { $until }. If you end it now, the unused time is <b>not refunded</b>, and the number cannot be taken back.
     If the number does not work, report a problem instead.
 rent-ended = ⏹ The rental of { $phone } has ended. The number no longer receives SMS for you.
 rent-end-pending = ⏳ The provider has not confirmed yet. We will end it as soon as it answers.
@@ -640,28 +654,28 @@ rent-extend-not-active = Only an active rental can be extended.
 rent-inbox-title = 📥 <b>Inbox of <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } SMS
 rent-inbox-empty = No SMS yet.
 rent-extend-choose = ➕ <b>Extend <code>{ $phone }</code></b>
-    It is rented until { $until } (UTC). Add:
+    It is rented until { $until }. Add:
 rent-extend-none = This number cannot be extended right now.
 rent-extend-refused = 😕 The provider cannot extend this number (it may have reached its maximum, or no longer work). Nothing was charged.
 rent-extend-confirm = ➕ <b>Extending <code>{ $phone }</code></b>
     Add: { $period }
     Price: <b>{ $price }</b>
-    New end: { $until } (UTC)
+    New end: { $until } · { $left }
     Your balance: { $balance }
 rent-extend-confirm-button = ✅ Extend · { $price }
-rent-extended = ✅ <code>{ $phone }</code> is extended until { $until } (UTC). { $price } was taken from your balance.
+rent-extended = ✅ <code>{ $phone }</code> is extended until { $until }. { $price } was taken from your balance.
 rent-extend-pending = ⏳ The provider has not answered yet. The money stays reserved until we know whether the number was extended.
 rent-mine-empty = You have not rented any number yet.
 rent-mine-title = 📅 <b>Your rented numbers</b>
 rent-mine-entry = { $service } · { $country }
-    <code>{ $phone }</code> — { $state }, until { $until } (UTC)
+    <code>{ $phone }</code> — { $state }, until { $until }
 rent-recovered = ✅ Your rented number <code>{ $phone }</code> ({ $service }, { $country }) is ready. Open it from /rentals.
 rent-recovery-failed = 😕 The number ({ $service }, { $country }) could not be rented after all. The reserved { $amount } is free again on your balance.
 rent-cancel-refused = The provider refused to cancel <code>{ $phone }</code> (an SMS came, or the time was over). It stays yours until the end of the period; nothing was refunded.
 rent-revoked = 📵 The carrier has taken the number <code>{ $phone }</code> ({ $service }, { $country }) away. This is not your doing: the unused time, { $amount }, is back on your balance.
 rent-revoked-nothing-left = 📵 The carrier has taken the number <code>{ $phone }</code> ({ $service }, { $country }) away. Its paid time had already been used or refunded.
 rent-expired = ⌛ The rental of <code>{ $phone }</code> ({ $service }, { $country }) is over. The number no longer receives SMS for you.
-rent-extended-later = ✅ <code>{ $phone }</code> is extended until { $until } (UTC).
+rent-extended-later = ✅ <code>{ $phone }</code> is extended until { $until }.
 rent-extend-refused-later = 😕 The provider did not extend <code>{ $phone }</code>. Nothing was charged.
 rent-problem-confirmed = ⚠️ The admins confirmed that <code>{ $phone }</code> does not work. Days it stays broken beyond the first 24 hours are refunded, counted from your report.
 rent-problem-dismissed = The admins checked <code>{ $phone }</code> and found it working, so nothing is refunded. If it still fails, report it again.
@@ -674,9 +688,12 @@ rent-admin-refund = ↩️ The admins refunded { $amount } for <code>{ $phone }<
     [one] 1 day
    *[other] { $days } days
 }). Reason: { $reason }
-rent-reminder = ⏰ The rental of <code>{ $phone }</code> ({ $service }, { $country }) ends in { $left }, at { $until } (UTC). Extend it to keep the number.
+rent-reminder = ⏰ The rental of <code>{ $phone }</code> ({ $service }, { $country }) ends { $until } ({ $left }). Extend it to keep the number.
 rent-problem-admin = ⚠️ Rental problem #{ $problem }: user #{ $user } says rental #{ $rental } ({ $phone }) does not work. See /rentproblems.
-rent-extension-unknown = ❓ Extension #{ $extension } of rental #{ $rental }: the provider did not answer and does not show the end date. The money stays reserved; please check at the provider.
+rent-extension-unknown = ❓ Extension #{ $extension } of rental #{ $rental }: the provider's answer was lost, and { $why ->
+        [end] the end it shows now fits neither the old end nor the extended one (another time zone or format?)
+       *[other] it does not show the rental's end
+    }. The money stays reserved and the bot keeps asking; please check at the provider.
 admin-rental = Rental #{ $id } · user #{ $user } · { $phone }
     { $service } · { $country } · { $state }
     Started { $started }, ends { $ends } · SMS: { $sms }

@@ -574,12 +574,29 @@ rent-period-hours = { $hours ->
     [few] { $hours } часа
    *[many] { $hours } часов
 }
+rent-left-days = { $days ->
+    [one] остался { $days } день
+    [few] осталось { $days } дня
+   *[many] осталось { $days } дней
+}
+rent-left-hours = { $hours ->
+    [one] остался { $hours } час
+    [few] осталось { $hours } часа
+   *[many] осталось { $hours } часов
+}
+rent-left-minutes = { $minutes ->
+    [one] осталась { $minutes } минута
+    [few] осталось { $minutes } минуты
+   *[many] осталось { $minutes } минут
+}
+rent-any-service = 🌐 Любой сервис
+rent-any-terms = 🌐 <b>Номер для любого сервиса</b> принимает SMS от всех отправителей весь срок аренды. Его нельзя использовать для банков, Qiwi и WebMoney, платных подписок и чего-либо противозаконного. Такое использование нарушает правила магазина, и деньги за него не возвращаются.
 rent-confirm = 📅 <b>Аренда номера</b>
     Сервис: { $service }
     Страна: { $country }
     Срок: { $period }
     Цена: <b>{ $price }</b>, списывается, когда номер арендован
-    Аренда до: { $until } (UTC)
+    Аренда до: { $until } · { $left }
     Ваш баланс: { $balance }
 rent-rules = <b>Важно знать</b>
     • Отмена в течение { $minutes ->
@@ -609,8 +626,8 @@ rent-state-finished = ⏹ завершён досрочно
 rent-state-cancelled = ↩️ отменён, деньги возвращены
 rent-state-revoked = 📵 отозван оператором связи, неиспользованное время возвращено
 rent-state-failed = ✖️ не арендован, ничего не списано
-rent-card-until = Аренда до { $until } (UTC)
-rent-card-ended-at = Завершён { $until } (UTC)
+rent-card-until = Аренда до { $until } · { $left }
+rent-card-ended-at = Завершён { $until }
 rent-card-sms-none = SMS пока нет. Каждое придёт сюда отдельным сообщением.
 rent-card-sms-title = { $count ->
     [one] Получено { $count } SMS:
@@ -619,9 +636,9 @@ rent-card-sms-title = { $count ->
 }
 rent-sms-line = { $when }: { $text }
 rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
-rent-card-cancel-hint = Отменить с полным возвратом ещё можно до { $time } (UTC), пока не пришло ни одного SMS.
-rent-card-problem-open = ⚠️ Вы сообщили о проблеме { $when } (UTC); администраторы разбираются.
-rent-card-problem-confirmed = ⚠️ Подтверждено, что номер не работает с { $when } (UTC): дни сверх первых 24 часов возвращаются.
+rent-card-cancel-hint = Отменить с полным возвратом ещё можно до { $time }, пока не пришло ни одного SMS.
+rent-card-problem-open = ⚠️ Вы сообщили о проблеме { $when }; администраторы разбираются.
+rent-card-problem-confirmed = ⚠️ Подтверждено, что номер не работает с { $when }: дни сверх первых 24 часов возвращаются.
 rent-extend-button = ➕ Продлить
 rent-inbox-button = 📥 Входящие
 rent-report-button = ⚠️ Номер не работает
@@ -638,7 +655,7 @@ rent-cancel-window-closed = Время для отмены с полным во�
 rent-cancel-has-sms = На этот номер уже пришло SMS, поэтому отменить его с возвратом нельзя.
 rent-cancel-refused-now = Поставщик больше не разрешает отменить этот номер. Он остаётся вашим до конца срока.
 rent-end-ask = ⏹ <b>Завершить аренду <code>{ $phone }</code> сейчас?</b>
-    Она оплачена до { $until } (UTC). При досрочном завершении неиспользованное время <b>не возвращается</b>, а номер вернуть будет нельзя.
+    Она оплачена до { $until }. При досрочном завершении неиспользованное время <b>не возвращается</b>, а номер вернуть будет нельзя.
     Если номер не работает, лучше сообщите о проблеме.
 rent-ended = ⏹ Аренда { $phone } завершена. Номер больше не принимает SMS для вас.
 rent-end-pending = ⏳ Поставщик ещё не подтвердил. Завершим, как только он ответит.
@@ -651,28 +668,28 @@ rent-extend-not-active = Продлить можно только активну
 rent-inbox-title = 📥 <b>Входящие <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } SMS
 rent-inbox-empty = SMS пока нет.
 rent-extend-choose = ➕ <b>Продление <code>{ $phone }</code></b>
-    Аренда до { $until } (UTC). Добавить:
+    Аренда до { $until }. Добавить:
 rent-extend-none = Сейчас этот номер продлить нельзя.
 rent-extend-refused = 😕 Поставщик не может продлить этот номер (достигнут предел или номер больше не работает). Ничего не списано.
 rent-extend-confirm = ➕ <b>Продление <code>{ $phone }</code></b>
     Добавить: { $period }
     Цена: <b>{ $price }</b>
-    Новый срок: до { $until } (UTC)
+    Новый срок: до { $until } · { $left }
     Ваш баланс: { $balance }
 rent-extend-confirm-button = ✅ Продлить · { $price }
-rent-extended = ✅ <code>{ $phone }</code> продлён до { $until } (UTC). Списано { $price }.
+rent-extended = ✅ <code>{ $phone }</code> продлён до { $until }. Списано { $price }.
 rent-extend-pending = ⏳ Поставщик ещё не ответил. Деньги зарезервированы, пока не станет ясно, продлён ли номер.
 rent-mine-empty = Вы ещё не арендовали ни одного номера.
 rent-mine-title = 📅 <b>Ваши арендованные номера</b>
 rent-mine-entry = { $service } · { $country }
-    <code>{ $phone }</code> — { $state }, до { $until } (UTC)
+    <code>{ $phone }</code> — { $state }, до { $until }
 rent-recovered = ✅ Арендованный номер <code>{ $phone }</code> ({ $service }, { $country }) готов. Откройте его через /rentals.
 rent-recovery-failed = 😕 Номер ({ $service }, { $country }) так и не удалось арендовать. Зарезервированные { $amount } снова свободны на балансе.
 rent-cancel-refused = Поставщик отказал в отмене <code>{ $phone }</code> (пришло SMS или время вышло). Номер остаётся вашим до конца срока; возврата нет.
 rent-revoked = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Это не ваша вина: неиспользованное время, { $amount }, вернулось на баланс.
 rent-revoked-nothing-left = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Оплаченное время уже было использовано или возвращено.
 rent-expired = ⌛ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончилась. Номер больше не принимает SMS для вас.
-rent-extended-later = ✅ <code>{ $phone }</code> продлён до { $until } (UTC).
+rent-extended-later = ✅ <code>{ $phone }</code> продлён до { $until }.
 rent-extend-refused-later = 😕 Поставщик не продлил <code>{ $phone }</code>. Ничего не списано.
 rent-problem-confirmed = ⚠️ Администраторы подтвердили, что <code>{ $phone }</code> не работает. Дни простоя сверх первых 24 часов вернутся на баланс, считая от вашего сообщения.
 rent-problem-dismissed = Администраторы проверили <code>{ $phone }</code>: номер работает, возврата нет. Если сбой повторится, сообщите снова.
@@ -687,9 +704,12 @@ rent-admin-refund = ↩️ Администраторы вернули { $amount
     [few] { $days } дня
    *[many] { $days } дней
 }). Причина: { $reason }
-rent-reminder = ⏰ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончится через { $left }, в { $until } (UTC). Продлите, чтобы сохранить номер.
+rent-reminder = ⏰ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончится { $until } ({ $left }). Продлите, чтобы сохранить номер.
 rent-problem-admin = ⚠️ Проблема аренды #{ $problem }: пользователь #{ $user } сообщает, что аренда #{ $rental } ({ $phone }) не работает. См. /rentproblems.
-rent-extension-unknown = ❓ Продление #{ $extension } аренды #{ $rental }: поставщик не ответил и не показывает срок. Деньги зарезервированы; проверьте у поставщика.
+rent-extension-unknown = ❓ Продление #{ $extension } аренды #{ $rental }: ответ поставщика потерян, а { $why ->
+        [end] срок, который он показывает, не совпадает ни со старым, ни с продлённым (другой часовой пояс или формат?)
+       *[other] срок аренды он не показывает
+    }. Деньги зарезервированы, бот продолжает спрашивать; проверьте у поставщика.
 admin-rental = Аренда #{ $id } · пользователь #{ $user } · { $phone }
     { $service } · { $country } · { $state }
     Начало { $started }, конец { $ends } · SMS: { $sms }

@@ -4,7 +4,7 @@ import type { Accounts, Language } from "../../domain/accounts.ts";
 import type { Activations } from "../../domain/activations.ts";
 import type { Broadcasts } from "../../domain/broadcasts.ts";
 import type { Rentals } from "../../domain/rentals.ts";
-import { periodText, rentalCardKeyboard, rentalCardText, rentalData, rentalLabels, rentalPhone, rentalSmsMessage } from "../features/rent/card.ts";
+import { rentalCardKeyboard, rentalCardText, rentalData, rentalLabels, rentalPhone, rentalSmsMessage, rentalTime, timeLeft } from "../features/rent/card.ts";
 import { formatMoney, type Currency } from "../../domain/money.ts";
 import type { NoticeVars, OutboxRow } from "../../domain/outbox.ts";
 import type { RefundRequests } from "../../domain/refundRequests.ts";
@@ -14,7 +14,7 @@ import { broadcastScreen } from "../features/broadcast.ts";
 import { cardKeyboard, cardText, cardData, labelsOf, nextStepsKeyboard, phoneOf, smsMessageText, type CardView } from "../features/buy/card.ts";
 import { stockBackButton } from "../features/buy/buttons.ts";
 import { countryName, flagOf, serviceName } from "../../domain/catalogNames.ts";
-import { clockTime, dateTime, timeZoneOf } from "../format.ts";
+import { clockTime, dateTime, timeZoneOf, zonedDateTime } from "../format.ts";
 import { escapeHtml } from "../html.ts";
 import type { Translate, TranslateIn } from "../i18n.ts";
 import { htmlByDefault, isNotModified } from "../respond.ts";
@@ -51,14 +51,17 @@ type Rendered =
   | { type: "copy"; fromChatId: number; messageId: number }
   | { type: "skip"; reason: string };
 
-/** Values of a notice, formatted for the reader: money and times in their language, text escaped. */
-export function formatVars(vars: NoticeVars | undefined, language: Language, currency: Currency): Record<string, string | number> {
+/**
+ * Values of a notice, formatted for the reader: money and times in their language, text escaped.
+ * Dates are UTC unless the reader's `timeZone` is given (then with the zone named).
+ */
+export function formatVars(vars: NoticeVars | undefined, language: Language, currency: Currency, timeZone?: string): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(vars ?? {})) {
     if (typeof value === "number") out[name] = value;
     else if (typeof value === "string") out[name] = escapeHtml(value);
     else if ("money" in value) out[name] = formatMoney(value.money, currency, language);
-    else if ("date" in value) out[name] = dateTime(value.date, language);
+    else if ("date" in value) out[name] = timeZone === undefined ? dateTime(value.date, language) : zonedDateTime(value.date, language, timeZone);
     else out[name] = clockTime(value.time, language);
   }
   return out;
@@ -136,7 +139,8 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         const rentals = deps.rentals;
         const rental = rentals?.records.byId(message.rentalId);
         if (!rentals || !rental) return { type: "skip", reason: "no such rental" };
-        const vars = { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, language), ...formatVars(message.vars, language, deps.currency) };
+        // Rental times in the reader's zone, with the zone named.
+        const vars = { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, view), ...formatVars(message.vars, language, deps.currency, view.timeZone) };
         return { type: "send", text: t(message.key, vars) };
       }
       case "rental-sms": {
@@ -160,7 +164,7 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         if (!rental || rental.state !== "active" || rental.endsAt !== message.endsAt) return { type: "skip", reason: "rental moved on" };
         return {
           type: "send",
-          text: t("rent-reminder", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, language), left: periodText(message.hours, view), until: dateTime(rental.endsAt, language) }),
+          text: t("rent-reminder", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, view), left: timeLeft(rental.endsAt, view), until: rentalTime(rental.endsAt, view) }),
           keyboard: new InlineKeyboard().text(t("rent-extend-button"), rentalData.extend(rental.id)),
         };
       }

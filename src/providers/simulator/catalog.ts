@@ -444,6 +444,11 @@ export const RENT_PERIODS: readonly { hours: number; costMultiple: number }[] = 
   { hours: 168, costMultiple: 15 },
   { hours: 720, costMultiple: 45 },
 ];
+/**
+ * A number for any service costs what the dearest rentable service costs in that country, times
+ * this (it takes SMS from all of them). Its SMS come from the rentable services in turn, seeded.
+ */
+export const ANY_SERVICE_COST_FACTOR = 1.5;
 export const MIN_RENT_HOURS = 4;
 export const MAX_RENT_HOURS = 720;
 const ZERO_RENT_STOCK: ReadonlySet<string> = new Set(["tg/gb"]);

@@ -1,4 +1,5 @@
 import {
+  ANY_RENT_SERVICE,
   fail,
   ok,
   type BuyRequest,
@@ -14,6 +15,7 @@ import {
   type RentRequest,
 } from "../../domain/numberProvider.ts";
 import {
+  ANY_SERVICE_COST_FACTOR,
   MAX_RENT_HOURS,
   MIN_RENT_HOURS,
   RENT_COUNTRIES,
@@ -154,9 +156,19 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
     return Promise.resolve(result);
   }
 
-  function isRentable(service: string, country: string): boolean {
-    return RENT_SERVICES.includes(service) && RENT_COUNTRIES.includes(country) && offers.has(pairKey(service, country));
+  /** What renting a service (or any service) in a country is priced from: the activation cost. */
+  function rentBaseMicros(service: string, country: string): number | undefined {
+    if (service !== ANY_RENT_SERVICE) return offers.get(pairKey(service, country))?.costMicros;
+    const costs = RENT_SERVICES.flatMap((code) => offers.get(pairKey(code, country))?.costMicros ?? []);
+    return costs.length > 0 ? Math.ceil(Math.max(...costs) * ANY_SERVICE_COST_FACTOR) : undefined;
   }
+
+  function isRentable(service: string, country: string): boolean {
+    return (service === ANY_RENT_SERVICE || RENT_SERVICES.includes(service)) && RENT_COUNTRIES.includes(country) && rentBaseMicros(service, country) !== undefined;
+  }
+
+  /** The services rented out, "any service" first. */
+  const rentServices: readonly string[] = [ANY_RENT_SERVICE, ...RENT_SERVICES];
 
   /** Cancel or ban before a code: the operator gets the cost back; a banned (used) number is not sold again. */
   function endBeforeCode(id: string, to: "cancelled" | "banned", time: number): ProviderResult<void> {
@@ -350,25 +362,25 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
         if (rental.state !== "active") return fail("invalid_state", `rental ${id} has already ended (${rental.state})`);
         const badHours = checkHours(hours);
         if (badHours) return badHours;
-        const offer = offers.get(pairKey(rental.service, rental.country));
-        if (!offer) return fail("invalid_state", `rental ${id} can no longer be extended`);
-        return ok({ costMicros: rentCostMicros(offer.costMicros, hours) });
+        const base = rentBaseMicros(rental.service, rental.country);
+        if (base === undefined) return fail("invalid_state", `rental ${id} can no longer be extended`);
+        return ok({ costMicros: rentCostMicros(base, hours) });
       });
     },
 
     getRentOffers(): Promise<ProviderResult<RentOffer[]>> {
       return call("getRentOffers", () => {
         const rentOffers: RentOffer[] = [];
-        for (const service of RENT_SERVICES) {
+        for (const service of rentServices) {
           for (const country of RENT_COUNTRIES) {
-            const offer = offers.get(pairKey(service, country));
-            if (!offer) continue;
+            const base = rentBaseMicros(service, country);
+            if (base === undefined) continue;
             for (const period of RENT_PERIODS) {
               rentOffers.push({
                 service,
                 country,
                 hours: period.hours,
-                costMicros: rentCostMicros(offer.costMicros, period.hours),
+                costMicros: rentCostMicros(base, period.hours),
                 stock: live.rentStockOf(service, country),
               });
             }
@@ -380,14 +392,14 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
 
     rent(request: RentRequest): Promise<ProviderResult<ProviderRental>> {
       return call("rent", (time) => {
-        const service = services.get(request.service);
+        const service = request.service === ANY_RENT_SERVICE ? { code: ANY_RENT_SERVICE, name: "Any service" } : services.get(request.service);
         if (!service) return fail("bad_config", `unknown service "${request.service}"`);
         const country = countries.get(request.country);
         if (!country) return fail("bad_config", `unknown country "${request.country}"`);
         const badHours = checkHours(request.hours);
         if (badHours) return badHours;
-        const offer = offers.get(pairKey(service.code, country.code));
-        if (!offer || !isRentable(service.code, country.code)) {
+        const base = rentBaseMicros(service.code, country.code);
+        if (base === undefined || !isRentable(service.code, country.code)) {
           return fail("out_of_stock", `${service.name} numbers are not rented out for ${country.name}`);
         }
         if (state.rentals.some((rental) => rental.orderId === request.orderId)) {
@@ -396,7 +408,7 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
         if (live.rentStockOf(service.code, country.code) <= 0) {
           return fail("out_of_stock", `no ${service.name} numbers left to rent for ${country.name}`);
         }
-        const cost = rentCostMicros(offer.costMicros, request.hours);
+        const cost = rentCostMicros(base, request.hours);
         if (state.balanceMicros < cost) return fail("no_balance", `balance ${state.balanceMicros} micros is below the cost ${cost} micros`);
         const phone = schedule.newPhone(country);
         if (phone === null) return fail("temporary", `no free ${country.name} number found, try again`);
@@ -441,9 +453,9 @@ export function createSimulatorProvider(options: SimulatorOptions): NumberProvid
         if (rental.state !== "active") return fail("invalid_state", `rental ${id} has already ended (${rental.state})`);
         const badHours = checkHours(hours);
         if (badHours) return badHours;
-        const offer = offers.get(pairKey(rental.service, rental.country));
-        if (!offer) return fail("invalid_state", `rental ${id} can no longer be extended`);
-        const cost = rentCostMicros(offer.costMicros, hours);
+        const base = rentBaseMicros(rental.service, rental.country);
+        if (base === undefined) return fail("invalid_state", `rental ${id} can no longer be extended`);
+        const cost = rentCostMicros(base, hours);
         if (state.balanceMicros < cost) return fail("no_balance", `balance ${state.balanceMicros} micros is below the cost ${cost} micros`);
         rental.endsAt += hours * HOUR_MS;
         rental.costMicros += cost;

@@ -1,5 +1,5 @@
-import type { ProviderSms } from "../../domain/numberProvider.ts";
-import { SIMULATOR_SERVICES, type SimulatorCountry, type SimulatorService } from "./catalog.ts";
+import { ANY_RENT_SERVICE, type ProviderSms } from "../../domain/numberProvider.ts";
+import { RENT_SERVICES, SIMULATOR_SERVICES, type SimulatorCountry, type SimulatorService } from "./catalog.ts";
 import { isOpen, type LiveState, type SimActivation, type SimRental } from "./state.ts";
 
 /**
@@ -98,6 +98,12 @@ export function createSchedule(live: LiveState, now: () => number): Schedule {
     return value;
   }
 
+  /** Who sends SMS number `index` of an entity: its service, or for "any service" the rentable services in turn (seeded). */
+  function senderOf(entity: SimActivation | SimRental, index: number): SimulatorService {
+    if (entity.service !== ANY_RENT_SERVICE) return serviceOf(entity.service);
+    return serviceOf(RENT_SERVICES[((entity.seed + index) >>> 0) % RENT_SERVICES.length] ?? "ot");
+  }
+
   function serviceOf(code: string): SimulatorService {
     const service = services.get(code);
     if (!service) throw new Error(`simulator state names unknown service ${code}`);
@@ -127,13 +133,13 @@ export function createSchedule(live: LiveState, now: () => number): Schedule {
   function scheduleSms(entity: SimActivation | SimRental, from: number, baseDelayMs: number): void {
     const index = entity.nextSmsIndex;
     entity.nextSmsIndex += 1;
-    const draw = drawSms(entity.seed, index, baseDelayMs, serviceOf(entity.service));
+    const draw = drawSms(entity.seed, index, baseDelayMs, senderOf(entity, index));
     entity.pending.push({ at: from + draw.delayMs, index });
     entity.pending.sort((a, b) => a.at - b.at);
   }
 
   function smsFor(entity: SimActivation | SimRental, index: number, at: number, text?: string, code?: string): ProviderSms {
-    const service = serviceOf(entity.service);
+    const service = senderOf(entity, index);
     const draw = drawSms(entity.seed, index, 0, service);
     const finalCode = code ?? (text === undefined ? draw.code : codeInText(text));
     const finalText = text ?? renderSms(draw.template, service, finalCode ?? draw.code);

@@ -19,6 +19,8 @@ export interface SmsActivateOptions {
   serverUtcOffsetMinutes?: number;
   /** Rental periods to offer, in hours. Default one day. */
   rentHours?: readonly number[];
+  /** Passed as `url` with every `getRentNumber`: where the host posts that rental's SMS. Holds a secret. */
+  rentNoticeUrl?: string;
 }
 
 export type Params = Record<string, string | number | undefined>;
@@ -26,6 +28,8 @@ export type Params = Record<string, string | number | undefined>;
 /** What the activation, catalog and rental parts share: the clock and the way to ask the host. */
 export interface SmsActivateClient {
   now: () => number;
+  /** The rental notice URL (SmsActivateOptions), redacted from every failure like the key. */
+  rentNoticeUrl: string | undefined;
   /** A host timestamp on our clock (see parseHostTime), or null when unreadable. */
   hostTime(value: unknown): number | null;
   call(action: string, params?: Params): Promise<ProviderResult<Answer>>;
@@ -40,8 +44,11 @@ const READ_RETRIES = 2;
 const RAW_LIMIT = 300;
 
 /**
- * Actions that change nothing upstream: only these are ever retried. Everything else (buy,
- * setStatus, rent) is sent exactly once, because a repeat could buy or cancel twice.
+ * Actions that change nothing upstream: only these are ever retried after a lost or failed answer.
+ * Everything else is sent exactly once, because a repeat could act twice: `getNumber(V2)` buys,
+ * `setStatus` cancels or finishes, `getRentNumber` rents, `continueRentNumber` extends (and charges
+ * the operator again), `setRentStatus` finishes or cancels a rental. Their lost answers are settled
+ * by reading (`getActiveActivations`, `getRentList`, `getRentStatus`), never by sending them again.
  */
 const READ_ACTIONS: ReadonlySet<string> = new Set([
   "getStatus",
@@ -52,6 +59,8 @@ const READ_ACTIONS: ReadonlySet<string> = new Set([
   "getServicesList",
   "getRentStatus",
   "getRentServicesAndCountries",
+  "getRentList",
+  "continueRentInfo",
 ]);
 
 /** The handler URL for a configured base: trailing slashes dropped, the script path added once. */
@@ -63,7 +72,8 @@ export function handlerUrl(baseUrl: string): string {
 export function createSmsActivateClient(options: SmsActivateOptions): SmsActivateClient {
   const endpoint = handlerUrl(options.baseUrl);
   const apiKey = options.apiKey;
-  const secrets = [apiKey];
+  // The notice URL carries the bot's notice secret, in the request's query string (encoded) too.
+  const secrets = options.rentNoticeUrl ? [apiKey, options.rentNoticeUrl, encodeURIComponent(options.rentNoticeUrl)] : [apiKey];
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   const utcOffset = options.serverUtcOffsetMinutes ?? 180;
@@ -105,5 +115,5 @@ export function createSmsActivateClient(options: SmsActivateOptions): SmsActivat
     return ok(readAnswer(outcome.response.status, outcome.response.text));
   }
 
-  return { now, hostTime: (value) => parseHostTime(value, utcOffset), call, failure, unexpected };
+  return { now, rentNoticeUrl: options.rentNoticeUrl, hostTime: (value) => parseHostTime(value, utcOffset), call, failure, unexpected };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseScaled } from "../../domain/decimal.ts";
-import { ok } from "../../domain/numberProvider.ts";
+import { ANY_RENT_SERVICE, ok } from "../../domain/numberProvider.ts";
 import type {
   NumberProvider,
   ProviderRental,
@@ -27,13 +27,17 @@ import { extractCode, rentalSmsId } from "./sms.ts";
 
 export type SmsActivateRentals = Pick<
   NumberProvider,
-  "rentTerms" | "getRentOffers" | "rent" | "recoverRent" | "quoteExtension" | "getRental" | "extendRental" | "finishRental" | "cancelRental"
+  "rentTerms" | "getRentOffers" | "rent" | "recoverRent" | "quoteExtension" | "getRental" | "rentalEnd" | "extendRental" | "finishRental" | "cancelRental"
 >;
 
 /** The protocol's documented window: `setRentStatus(2)` answers CANT_CANCEL after 20 minutes (and once an SMS came). */
 export const SMS_ACTIVATE_RENT_TERMS: RentTerms = { offered: true, cancelWindowMs: 20 * 60_000 };
 
 const RENT_OFFER_CONCURRENCY = 4;
+/** The protocol's service for a number that receives SMS from any service; the shop calls it ANY_RENT_SERVICE. */
+const ANY_SERVICE_CODE = "full";
+const shopService = (service: string): string => (service === ANY_SERVICE_CODE ? ANY_RENT_SERVICE : service);
+const hostService = (service: string): string => (service === ANY_RENT_SERVICE ? ANY_SERVICE_CODE : service);
 const HOUR_MS = 3_600_000;
 
 const RentPhoneSchema = z.object({
@@ -131,7 +135,7 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
       if (!answer.ok) return answer;
       for (const offer of answer.value.services) {
         remember(rentOfferCost, `${offer.service}\n${offer.country}\n${offer.hours}`, offer.costMicros);
-        offers.push(offer);
+        offers.push({ ...offer, service: shopService(offer.service) });
       }
     }
     return ok(offers);
@@ -155,7 +159,8 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
 
   async function rent(request: RentRequest): Promise<ProviderResult<ProviderRental>> {
     const action = "getRentNumber";
-    const result = await call(action, { service: request.service, rent_time: request.hours, country: request.country });
+    // `url`: the host posts this rental's SMS there (when the bot receives notices).
+    const result = await call(action, { service: request.service, rent_time: request.hours, country: request.country, url: client.rentNoticeUrl });
     if (!result.ok) return result;
     const costMicros = rentOfferCost.get(`${request.service}\n${request.country}\n${request.hours}`) ?? 0;
     return rentalFromPhone(result.value, action, { service: request.service, country: request.country, costMicros }, now() + request.hours * HOUR_MS);
@@ -240,16 +245,9 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
    * rental is ambiguous: answered `temporary` (asked again later), never guessed, never rented again.
    */
   async function recoverRent(request: RecoverRentRequest): Promise<ProviderResult<ProviderRental | null>> {
-    const action = "getRentList";
-    const result = await call(action);
-    if (!result.ok) return result;
-    const answer = result.value;
-    // An empty list comes as an error word on some hosts.
-    if (answer.code === "NO_RENT" || answer.code === "NO_NUMBERS") return ok(null);
-    const parsed = RentListSchema.safeParse(answer.json);
-    if (answer.error || !parsed.success) return unexpected(action, answer);
-    const values = parsed.data.values ?? [];
-    const list = Array.isArray(values) ? values : Object.values(values);
+    const listed = await rentList();
+    if (!listed.ok) return listed;
+    const list = listed.value;
     const known = new Set(request.knownIds);
     const unknown = list.filter((entry) => !known.has(entry.id));
     if (unknown.length === 0) return ok(null);
@@ -267,6 +265,35 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
     return ok({ id: entry.id, ...memory, state: "active", sms: [] });
   }
 
+  /** `getRentList`'s entries; the empty list comes as an error word on some hosts. */
+  async function rentList(): Promise<ProviderResult<z.infer<typeof RentListEntrySchema>[]>> {
+    const action = "getRentList";
+    const result = await call(action);
+    if (!result.ok) return result;
+    const answer = result.value;
+    if (answer.code === "NO_RENT" || answer.code === "NO_NUMBERS") return ok([]);
+    const parsed = RentListSchema.safeParse(answer.json);
+    if (answer.error || !parsed.success) return unexpected(action, answer);
+    const values = parsed.data.values ?? [];
+    return ok(Array.isArray(values) ? values : Object.values(values));
+  }
+
+  /**
+   * The end `getRentList` shows for a rental (the documented list carries `endDate`; some hosts
+   * list only id and phone: null then). `getRentStatus` carries no end at all. A later end than
+   * the one remembered is kept, so that `getRental` does not call an extended rental expired at
+   * its old end; an earlier one is not (a host's zone slip must never end a rental early).
+   */
+  async function rentalEnd(id: string): Promise<ProviderResult<number | null>> {
+    const list = await rentList();
+    if (!list.ok) return list;
+    const entry = list.value.find((candidate) => candidate.id === id);
+    const endsAt = entry ? hostTime(entry.endDate) : null;
+    const memory = rentals.get(id);
+    if (endsAt !== null && memory) memory.endsAt = Math.max(memory.endsAt, endsAt);
+    return ok(endsAt);
+  }
+
   async function quoteExtension(id: string, hours: number): Promise<ProviderResult<{ costMicros: number }>> {
     const action = "continueRentInfo";
     const result = await call(action, { id, hours });
@@ -281,11 +308,12 @@ export function createRentals(client: SmsActivateClient, rentHours: readonly num
 
   return {
     rentTerms: SMS_ACTIVATE_RENT_TERMS,
-    recoverRent,
+    recoverRent: (request) => recoverRent({ ...request, service: hostService(request.service) }),
     quoteExtension,
     getRentOffers,
-    rent,
+    rent: (request) => rent({ ...request, service: hostService(request.service) }),
     getRental,
+    rentalEnd,
     extendRental,
     finishRental: (id) => setRentStatus(id, 1, "ALREADY_FINISH"),
     cancelRental: (id) => setRentStatus(id, 2, "ALREADY_CANCEL"),

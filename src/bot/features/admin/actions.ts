@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import { z } from "zod";
 import type { BotContext, FlowContext } from "../../context.ts";
 import { userMoney as money } from "../../format.ts";
@@ -126,7 +126,7 @@ async function unsuspend(ctx: FlowContext, text: string): Promise<void> {
 }
 
 /** No access check here: ./index.ts installs these behind the admin filter. */
-export const actionCommands = new Composer<BotContext>();
+export const actionCommands = new BotComposer<BotContext>();
 actionCommands.command("refund", (ctx) => refund(ctx, ctx.match));
 actionCommands.command("credit", (ctx) => adjust(ctx, ctx.match, "credit"));
 actionCommands.command("debit", (ctx) => adjust(ctx, ctx.match, "debit"));

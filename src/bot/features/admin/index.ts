@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import type { BotContext } from "../../context.ts";
 import { isAdmin } from "../../middleware.ts";
 import { actionCommands } from "./actions.ts";
@@ -13,6 +13,6 @@ import { supportAdminFeature } from "../support.ts";
  * update (the command menu only decides what a chat sees); for anyone else the commands do not
  * exist (the update passes on and gets the usual "I did not understand").
  */
-export const adminFeature = new Composer<BotContext>();
+export const adminFeature = new BotComposer<BotContext>();
 adminFeature.filter(isAdmin).use(actionCommands, reportCommands, rentalAdminCommands, refundAdminCommands, supportAdminFeature);
 

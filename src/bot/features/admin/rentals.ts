@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { BotComposer } from "../../composer.ts";
+import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { formatMoney } from "../../../domain/money.ts";
 import type { Rental } from "../../../domain/rentalRecords.ts";
@@ -13,7 +14,7 @@ import { clip, parse, reason, split, time, usage } from "./args.ts";
  * each with Confirm / Dismiss, or Working again once confirmed: POLICY L1), /rentrefund <rental>
  * <days> <reason> (refund days by hand, audited).
  */
-export const rentalAdminCommands = new Composer<BotContext>();
+export const rentalAdminCommands = new BotComposer<BotContext>();
 
 const problemButton = callbackData("rpa", { action: oneOf("c", "d", "w"), id: int() });
 const rentalId = z.string().regex(/^\d{1,12}$/).transform(Number);

@@ -1,4 +1,5 @@
-import { Composer, InputFile } from "grammy";
+import { InputFile } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import { z } from "zod";
 import { countryName } from "../../../domain/catalogNames.ts";
 import { formatScaled } from "../../../domain/decimal.ts";
@@ -273,7 +274,7 @@ async function showAudit(ctx: FlowContext, text: string): Promise<void> {
 }
 
 /** No access check here: ./index.ts installs these behind the admin filter. */
-export const reportCommands = new Composer<BotContext>();
+export const reportCommands = new BotComposer<BotContext>();
 reportCommands.command("user", (ctx) => showUser(ctx, ctx.match));
 reportCommands.command("order", (ctx) => showOrder(ctx, ctx.match));
 reportCommands.command("stats", (ctx) => showStats(ctx, ctx.match));

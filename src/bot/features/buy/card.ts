@@ -1,4 +1,5 @@
-import { Composer, GrammyError, InlineKeyboard, type Api } from "grammy";
+import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import { callbackData, int, oneOf } from "../../callbackData.ts";
 import type { Language } from "../../../domain/accounts.ts";
 import { minutesLeft, timeZoneOf, zonedClock, zonedDateTime } from "../../format.ts";
@@ -329,7 +330,7 @@ async function onOpen(ctx: BotContext, id: number, userId: number): Promise<void
   await sendCard(ctx, activation);
 }
 
-export const cardFeature = new Composer<BotContext>();
+export const cardFeature = new BotComposer<BotContext>();
 
 cardFeature.callbackQuery(cardButton.filter, async (ctx) => {
   const pressed = cardButton.unpack(ctx.callbackQuery.data);

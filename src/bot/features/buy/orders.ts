@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import { callbackData, int } from "../../callbackData.ts";
 import type { Activation } from "../../../domain/activations.ts";
 import { formatMoney } from "../../../domain/money.ts";
@@ -15,7 +16,7 @@ import { liveRentalsSection } from "../rent/card.ts";
  * "My numbers": the user's activations, newest first, a page at a time, with the codes received.
  * Open numbers get a button that brings their card back to the bottom of the chat.
  */
-export const ordersFeature = new Composer<BotContext>();
+export const ordersFeature = new BotComposer<BotContext>();
 
 /** Five entries with at most a few codes each keep a page far below Telegram's 4096 characters. */
 const PAGE_SIZE = 5;

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import type { Activation, BuyOutcome, QuoteResult, ReserveResult } from "../../../domain/activations.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
@@ -285,7 +286,7 @@ function buyCommand(ctx: BotContext & { match: string }): Promise<void> {
   return startBuying(ctx, search.length > 0 ? { search } : undefined);
 }
 
-export const buyFeature = new Composer<BotContext>();
+export const buyFeature = new BotComposer<BotContext>();
 
 buyFeature.command("buy", (ctx) => buyCommand(ctx));
 buyFeature.callbackQuery(buyAgainButton.filter, (ctx) => buyLike(ctx, buyAgainButton.unpack(ctx.callbackQuery.data)?.id, true));
@@ -304,7 +305,7 @@ buyFeature.callbackQuery(flowPick.anyOfPrefix, (ctx) => acknowledge(ctx, ctx.t("
  * Text typed outside any flow that names a service on sale ("whatsapp") starts buying it; the
  * catch-all for messages the bot does not understand comes after this. createBot installs it last.
  */
-export const buyByTypedName = new Composer<BotContext>();
+export const buyByTypedName = new BotComposer<BotContext>();
 buyByTypedName.on("message:text", async (ctx, next) => {
   const text = ctx.message.text.replace(/\s+/g, " ").trim();
   if (text.startsWith("/") || text.length < 2 || text.length > 50 || ctx.account?.termsAcceptedAt == null) return next();

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import { REFUSAL_CODES, type DecisionResult, type RefusalCode } from "../../../domain/refundRequests.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
 import { timeZoneOf } from "../../format.ts";
@@ -91,7 +92,7 @@ async function refuseWith(ctx: FlowContext, requestId: number, reason: { code: R
   await answerDecision(ctx, requestId, result);
 }
 
-export const refundAdminCommands = new Composer<BotContext>();
+export const refundAdminCommands = new BotComposer<BotContext>();
 
 refundAdminCommands.command("refunds", (ctx) => listRequests(ctx));
 refundAdminCommands.command("refuse", async (ctx) => {

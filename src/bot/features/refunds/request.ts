@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import { REFUND_REASONS, type RefundReason } from "../../../db/schema.ts";
 import { parseMoney } from "../../../domain/money.ts";
 import { REFUSED_REASONS, SERVICE_REASONS } from "../../../domain/refundRequests.ts";
@@ -225,7 +226,7 @@ async function showRefunds(ctx: FlowContext): Promise<void> {
   await showScreen(ctx, lines.join("\n"), keyboard);
 }
 
-export const refundRequestFeature = new Composer<BotContext>();
+export const refundRequestFeature = new BotComposer<BotContext>();
 
 refundRequestFeature.command("refundrequest", showRefunds);
 refundRequestFeature.callbackQuery(REFUNDS_SCREEN, async (ctx) => {

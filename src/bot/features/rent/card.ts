@@ -1,13 +1,14 @@
 import { GrammyError, InlineKeyboard, type Api } from "grammy";
-import type { Language } from "../../../domain/accounts.ts";
+import { ANY_RENT_SERVICE } from "../../../domain/numberProvider.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
 import { formatMoney } from "../../../domain/money.ts";
 import type { Rental, RentalSmsRow } from "../../../domain/rentalRecords.ts";
 import type { Rentals } from "../../../domain/rentals.ts";
+import { DAY_MS, HOUR_MS } from "../../../domain/rentalRules.ts";
 import type { Logger } from "../../../logger.ts";
 import { callbackData, int, oneOf } from "../../callbackData.ts";
 import type { FlowContext } from "../../context.ts";
-import { clockTime, dateTime } from "../../format.ts";
+import { zonedClock, zonedDateTime } from "../../format.ts";
 import { clip, escapeHtml } from "../../html.ts";
 import { isNotModified } from "../../respond.ts";
 import { viewOf, type CardView } from "../buy/card.ts";
@@ -47,9 +48,30 @@ export function rentalPhone(rental: Rental): string {
   return rental.phone ? `+${rental.phone}` : "—";
 }
 
-export function rentalLabels(rental: Rental, language: Language): { service: string; country: string } {
-  const country = countryName({ name: rental.countryName, iso2: rental.countryIso2 }, language);
-  return { service: escapeHtml(serviceName(rental.serviceName, language)), country: `${flagOf(rental.countryIso2)} ${escapeHtml(country)}` };
+/** A rentable service's name in the reader's language ("any service" named by the locale files); not escaped. */
+export function rentServiceName(service: { code: string; name: string }, view: Pick<CardView, "t" | "language">): string {
+  return service.code === ANY_RENT_SERVICE ? view.t("rent-any-service") : serviceName(service.name, view.language);
+}
+
+export function rentalLabels(rental: Rental, view: Pick<CardView, "t" | "language">): { service: string; country: string } {
+  const country = countryName({ name: rental.countryName, iso2: rental.countryIso2 }, view.language);
+  return { service: escapeHtml(rentServiceName({ code: rental.serviceCode, name: rental.serviceName }, view)), country: `${flagOf(rental.countryIso2)} ${escapeHtml(country)}` };
+}
+
+/** A moment of a rental in the reader's zone, with the zone named (as the activation card shows times). */
+export function rentalTime(ms: number, view: Pick<CardView, "language" | "timeZone">): string {
+  return zonedDateTime(ms, view.language, view.timeZone);
+}
+
+/**
+ * "3 days left", "5 hours left", "12 minutes left": whole days from two days on, whole hours from
+ * one hour on (both rounded down, so never more than is left), then minutes rounded up.
+ */
+export function timeLeft(until: number, view: Pick<CardView, "t" | "now">): string {
+  const left = Math.max(0, until - view.now);
+  if (left >= 2 * DAY_MS) return view.t("rent-left-days", { days: Math.floor(left / DAY_MS) });
+  if (left >= HOUR_MS) return view.t("rent-left-hours", { hours: Math.floor(left / HOUR_MS) });
+  return view.t("rent-left-minutes", { minutes: Math.ceil(left / 60_000) });
 }
 
 /** "3 days" or "4 hours", in the reader's language. */
@@ -59,13 +81,13 @@ export function periodText(hours: number, view: Pick<CardView, "t">): string {
 
 export function rentalSmsLine(sms: RentalSmsRow, view: CardView, max = CARD_SMS_TEXT_MAX): string {
   const text = escapeHtml(clip(sms.text, max));
-  const when = dateTime(sms.receivedAt, view.language);
+  const when = rentalTime(sms.receivedAt, view);
   return sms.code ? view.t("rent-sms-line-code", { when, code: escapeHtml(sms.code), text }) : view.t("rent-sms-line", { when, text });
 }
 
 /** One SMS of a rented number as its own message. */
 export function rentalSmsMessage(rental: Rental, sms: RentalSmsRow, view: CardView): string {
-  const header = view.t("rent-sms-new", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, view.language), from: escapeHtml(sms.sender ?? "—") });
+  const header = view.t("rent-sms-new", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, view), from: escapeHtml(sms.sender ?? "—") });
   const text = escapeHtml(clip(sms.text, SMS_TEXT_MAX));
   const body = sms.code ? view.t("card-sms-new-code", { code: escapeHtml(sms.code), text }) : view.t("card-sms-new-text", { text });
   return `${header}\n\n${body}`;
@@ -77,15 +99,17 @@ export interface RentalCardStore {
 }
 
 export function rentalCardText(rental: Rental, store: RentalCardStore, view: CardView): string {
-  const { t, language } = view;
-  const labels = rentalLabels(rental, language);
+  const { t } = view;
+  const labels = rentalLabels(rental, view);
   const lines = [
     t("rent-card-title", labels),
     t("rent-card-number", { phone: escapeHtml(rentalPhone(rental)) }),
     t("rent-card-state", { state: t(`rent-state-${rental.state}`) }),
   ];
   const live = rental.state === "active" || rental.state === "cancelling" || rental.state === "ending";
-  if (rental.endsAt !== null) lines.push(t(live ? "rent-card-until" : "rent-card-ended-at", { until: dateTime(live ? rental.endsAt : (rental.endedAt ?? rental.endsAt), language) }));
+  if (rental.endsAt !== null) {
+    lines.push(live ? t("rent-card-until", { until: rentalTime(rental.endsAt, view), left: timeLeft(rental.endsAt, view) }) : t("rent-card-ended-at", { until: rentalTime(rental.endedAt ?? rental.endsAt, view) }));
+  }
   const sms = store.records.sms(rental.id);
   const parts = [lines.join("\n")];
   if (sms.length === 0) {
@@ -94,9 +118,9 @@ export function rentalCardText(rental: Rental, store: RentalCardStore, view: Car
     const shown = sms.slice(-CARD_SMS_MAX).map((row) => rentalSmsLine(row, view));
     parts.push([t("rent-card-sms-title", { count: sms.length }), ...shown].join("\n"));
   }
-  if (store.canCancel(rental) && rental.cancelUntil !== null) parts.push(t("rent-card-cancel-hint", { time: clockTime(rental.cancelUntil, language) }));
+  if (store.canCancel(rental) && rental.cancelUntil !== null) parts.push(t("rent-card-cancel-hint", { time: zonedClock(rental.cancelUntil, view.language, view.timeZone) }));
   const problem = store.records.openProblem(rental.id);
-  if (problem) parts.push(t(`rent-card-problem-${problem.state}`, { when: dateTime(problem.reportedAt, language) }));
+  if (problem) parts.push(t(`rent-card-problem-${problem.state}`, { when: rentalTime(problem.reportedAt, view) }));
   return parts.join("\n\n");
 }
 
@@ -162,7 +186,7 @@ export function liveRentalsSection(ctx: FlowContext): { text: string; buttons: {
   if (live.length === 0) return undefined;
   const view = viewOf(ctx);
   const lines = live.map((rental) =>
-    ctx.t("rent-mine-entry", { ...rentalLabels(rental, view.language), phone: escapeHtml(rentalPhone(rental)), state: ctx.t(`rent-state-${rental.state}`), until: dateTime(rental.endsAt ?? rental.createdAt, view.language) }),
+    ctx.t("rent-mine-entry", { ...rentalLabels(rental, view), phone: escapeHtml(rentalPhone(rental)), state: ctx.t(`rent-state-${rental.state}`), until: rentalTime(rental.endsAt ?? rental.createdAt, view) }),
   );
   return {
     text: [ctx.t("rent-mine-title"), ...lines].join("\n\n"),

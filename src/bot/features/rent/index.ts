@@ -1,14 +1,29 @@
-import { Composer, InlineKeyboard } from "grammy";
-import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
+import { BotComposer } from "../../composer.ts";
+import { InlineKeyboard } from "grammy";
+import { countryName, flagOf } from "../../../domain/catalogNames.ts";
+import { ANY_RENT_SERVICE } from "../../../domain/numberProvider.ts";
 import type { RentOutcome } from "../../../domain/rentals.ts";
 import { callbackData, chars, int } from "../../callbackData.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
-import { dateTime, userMoney } from "../../format.ts";
+import { userMoney } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
 import { requireTerms } from "../start.ts";
-import { periodText, placeRentalCard, refreshRentalCard, rentalButton, rentalData, rentalLabels, rentalPhone, rentalSmsLine, viewOf } from "./card.ts";
+import {
+  periodText,
+  placeRentalCard,
+  refreshRentalCard,
+  rentServiceName,
+  rentalButton,
+  rentalData,
+  rentalLabels,
+  rentalPhone,
+  rentalSmsLine,
+  rentalTime,
+  timeLeft,
+  viewOf,
+} from "./card.ts";
 
 /**
  * Renting a number for days, as plain screens (no conversation: every step is in its button):
@@ -16,7 +31,7 @@ import { periodText, placeRentalCard, refreshRentalCard, rentalButton, rentalDat
  * the rules L3-L5, the documents notice L4) -> Confirm. Then the rental card and its buttons.
  * Every button is checked again on the server: a stale or forged one gets a clear answer.
  */
-export const rentFeature = new Composer<BotContext>();
+export const rentFeature = new BotComposer<BotContext>();
 
 const code = chars("[A-Za-z0-9_.-]", 1, 16);
 const servicePage = callbackData("rns", { page: int(4) });
@@ -53,11 +68,12 @@ async function showServices(ctx: FlowContext, requested = 0): Promise<void> {
     await showScreen(ctx, ctx.t("rent-no-offers"), new InlineKeyboard().text(ctx.t("menu-back"), MENU.home));
     return;
   }
+  const view = viewOf(ctx);
   const pages = Math.ceil(services.length / SERVICES_PER_PAGE);
   const page = Math.min(Math.max(0, requested), pages - 1);
   const keyboard = new InlineKeyboard();
   for (const service of services.slice(page * SERVICES_PER_PAGE, (page + 1) * SERVICES_PER_PAGE)) {
-    keyboard.text(ctx.t("rent-choice-button", { name: serviceName(service.name, lang(ctx)), price: userMoney(ctx, service.fromPrice) }), countryPick.pack({ service: service.code })).row();
+    keyboard.text(ctx.t("rent-choice-button", { name: rentServiceName(service, view), price: userMoney(ctx, service.fromPrice) }), countryPick.pack({ service: service.code })).row();
   }
   if (page > 0) keyboard.text(ctx.t("buy-prev-button"), servicePage.pack({ page: page - 1 }));
   if (page < pages - 1) keyboard.text(ctx.t("buy-next-button"), servicePage.pack({ page: page + 1 }));
@@ -67,8 +83,8 @@ async function showServices(ctx: FlowContext, requested = 0): Promise<void> {
 }
 
 async function showCountries(ctx: FlowContext, serviceCode: string): Promise<void> {
-  const { rentals, catalog } = ctx.deps;
-  const service = catalog.service(serviceCode);
+  const { rentals } = ctx.deps;
+  const service = rentals.rentService(serviceCode);
   const countries = rentals.countries(serviceCode).slice(0, COUNTRIES_MAX);
   if (!rentals.offered || !service || countries.length === 0) {
     await acknowledge(ctx, ctx.t("rent-stale-button"), true);
@@ -82,12 +98,12 @@ async function showCountries(ctx: FlowContext, serviceCode: string): Promise<voi
   }
   keyboard.text(ctx.t("menu-back"), servicePage.pack({ page: 0 }));
   const documents = countries.some((c) => c.needsDocuments) ? `\n\n${ctx.t("rent-documents-legend")}` : "";
-  await showScreen(ctx, ctx.t("rent-choose-country", { service: escapeHtml(serviceName(service.name, lang(ctx))) }) + documents, keyboard);
+  await showScreen(ctx, ctx.t("rent-choose-country", { service: escapeHtml(rentServiceName(service, viewOf(ctx))) }) + documents, keyboard);
 }
 
 async function showPeriods(ctx: FlowContext, serviceCode: string, countryCode: string): Promise<void> {
   const { rentals, catalog } = ctx.deps;
-  const service = catalog.service(serviceCode);
+  const service = rentals.rentService(serviceCode);
   const country = catalog.country(countryCode);
   const periods = rentals.periods(serviceCode, countryCode);
   if (!rentals.offered || !service || !country || periods.length === 0) {
@@ -103,7 +119,7 @@ async function showPeriods(ctx: FlowContext, serviceCode: string, countryCode: s
   keyboard.text(ctx.t("menu-back"), countryPick.pack({ service: serviceCode }));
   const lines = [
     ctx.t("rent-choose-period", {
-      service: escapeHtml(serviceName(service.name, lang(ctx))),
+      service: escapeHtml(rentServiceName(service, view)),
       country: `${flagOf(country.iso2)} ${escapeHtml(countryName(country, lang(ctx)))}`,
     }),
   ];
@@ -129,19 +145,22 @@ async function showQuote(ctx: FlowContext, serviceCode: string, countryCode: str
   }
   await acknowledge(ctx);
   const { quote } = result;
-  const service = catalog.service(serviceCode);
+  const service = rentals.rentService(serviceCode) ?? { code: serviceCode, name: serviceCode };
   const country = catalog.country(countryCode);
   const view = viewOf(ctx);
   const parts = [
     ctx.t("rent-confirm", {
-      service: escapeHtml(serviceName(service?.name ?? serviceCode, lang(ctx))),
+      service: escapeHtml(rentServiceName(service, view)),
       country: `${flagOf(country?.iso2 ?? null)} ${escapeHtml(countryName({ name: country?.name ?? countryCode, iso2: country?.iso2 ?? null }, lang(ctx)))}`,
       period: periodText(quote.hours, view),
       price: userMoney(ctx, quote.price),
-      until: dateTime(result.endsAt, lang(ctx)),
+      until: rentalTime(result.endsAt, view),
+      left: timeLeft(result.endsAt, view),
       balance: userMoney(ctx, result.available),
     }),
   ];
+  // P1, P2: a number for any service says what it may not be used for.
+  if (serviceCode === ANY_RENT_SERVICE) parts.push(ctx.t("rent-any-terms"));
   if (result.needsDocuments) parts.push(ctx.t("rent-documents-notice"));
   parts.push(ctx.t("rent-rules", { minutes: Math.round(ctx.deps.provider.rentTerms.cancelWindowMs / 60_000) }));
   const keyboard = new InlineKeyboard()
@@ -257,7 +276,7 @@ async function onCardButton(ctx: BotContext): Promise<void> {
       // L3: told first that the unused time is not refunded.
       return showScreen(
         ctx,
-        ctx.t("rent-end-ask", { phone: escapeHtml(rentalPhone(rental)), until: dateTime(rental.endsAt ?? 0, view.language) }),
+        ctx.t("rent-end-ask", { phone: escapeHtml(rentalPhone(rental)), until: rentalTime(rental.endsAt ?? 0, view) }),
         new InlineKeyboard().text(ctx.t("rent-end-yes"), rentalData.endYes(rental.id)).row().text(ctx.t("rent-keep-button"), rentalData.back(rental.id)),
       );
     case "F": {
@@ -297,7 +316,7 @@ async function showInbox(ctx: FlowContext, rentalId: number, page: number, fresh
   if (!rental) return;
   const view = viewOf(ctx);
   const inbox = rentals.records.smsPage(rentalId, page, INBOX_PAGE);
-  const header = ctx.t("rent-inbox-title", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, view.language), count: inbox.total });
+  const header = ctx.t("rent-inbox-title", { phone: escapeHtml(rentalPhone(rental)), ...rentalLabels(rental, view), count: inbox.total });
   const lines = inbox.items.map((sms) => rentalSmsLine(sms, view, 600));
   const parts = [header];
   if (inbox.pages > 1) parts.push(ctx.t("orders-page", { page: inbox.page + 1, pages: inbox.pages }));
@@ -320,7 +339,7 @@ async function showExtendPeriods(ctx: FlowContext, rentalId: number): Promise<vo
     keyboard.text(ctx.t("rent-choice-button", { name: periodText(offer.hours, view), price: userMoney(ctx, offer.price) }), extendPick.pack({ id: rentalId, hours: offer.hours })).row();
   }
   keyboard.text(ctx.t("menu-back"), rentalData.back(rentalId));
-  const text = periods.length > 0 ? ctx.t("rent-extend-choose", { phone: escapeHtml(rentalPhone(rental)), until: dateTime(rental.endsAt ?? 0, view.language) }) : ctx.t("rent-extend-none");
+  const text = periods.length > 0 ? ctx.t("rent-extend-choose", { phone: escapeHtml(rentalPhone(rental)), until: rentalTime(rental.endsAt ?? 0, view) }) : ctx.t("rent-extend-none");
   await showScreen(ctx, text, keyboard, { fresh: ctx.callbackQuery?.message?.message_id !== rental.cardMessageId });
 }
 
@@ -346,7 +365,8 @@ async function onExtendPick(ctx: BotContext, rentalId: number, hours: number): P
       phone: escapeHtml(rental ? rentalPhone(rental) : ""),
       period: periodText(hours, view),
       price: userMoney(ctx, result.quote.price),
-      until: dateTime(result.endsAt, view.language),
+      until: rentalTime(result.endsAt, view),
+      left: timeLeft(result.endsAt, view),
       balance: userMoney(ctx, result.available),
     }),
     new InlineKeyboard()
@@ -375,7 +395,9 @@ async function onExtendConfirm(ctx: BotContext, orderKey: string): Promise<void>
   const outcome = await rentals.extend(confirmed.extension.id);
   const view = viewOf(ctx);
   if (outcome.ok) {
-    await showScreen(ctx, ctx.t("rent-extended", { phone: escapeHtml(rentalPhone(outcome.rental)), until: dateTime(outcome.rental.endsAt ?? 0, view.language), price: userMoney(ctx, outcome.extension.price) }));
+    // Where the extension was chosen on the card itself, the card is redrawn there: the news is its own message.
+    const onCard = ctx.callbackQuery?.message?.message_id === outcome.rental.cardMessageId;
+    await showScreen(ctx, ctx.t("rent-extended", { phone: escapeHtml(rentalPhone(outcome.rental)), until: rentalTime(outcome.rental.endsAt ?? 0, view), price: userMoney(ctx, outcome.extension.price) }), undefined, { fresh: onCard });
     await refreshRentalCard(ctx.api, rentals, outcome.rental.id, view, ctx.log);
     return;
   }
@@ -398,7 +420,7 @@ async function showMyRentals(ctx: FlowContext): Promise<void> {
   const keyboard = new InlineKeyboard();
   const lines = list.map((rental) => {
     if (rental.state === "active") keyboard.text(ctx.t("orders-open-button", { phone: rentalPhone(rental) }), rentalData.open(rental.id)).row();
-    return ctx.t("rent-mine-entry", { ...rentalLabels(rental, view.language), phone: escapeHtml(rentalPhone(rental)), state: ctx.t(`rent-state-${rental.state}`), until: dateTime(rental.endsAt ?? rental.createdAt, view.language) });
+    return ctx.t("rent-mine-entry", { ...rentalLabels(rental, view), phone: escapeHtml(rentalPhone(rental)), state: ctx.t(`rent-state-${rental.state}`), until: rentalTime(rental.endsAt ?? rental.createdAt, view) });
   });
   await showScreen(ctx, [ctx.t("rent-mine-title"), ...lines].join("\n\n"), keyboard);
 }
