@@ -4,8 +4,8 @@ import type { FlowContext } from "./context.ts";
 
 /**
  * The one place the bot turns money and times into text for a user, in their language. Times are
- * UTC (and the texts say so) except where shown in the user's own zone with the zone named
- * (`zonedClock`, `zonedDateTime`: activation and rental cards, rental notices).
+ * shown in the user's time zone (Settings; a default from the language), and the texts name it
+ * where a reader could take it for another (`zoneLabel`).
  */
 
 /** Money in the language of the user the update comes from. */
@@ -24,14 +24,44 @@ function cached(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeForm
   return format;
 }
 
-/** A clock time such as "12:20" / "12:20 PM", in UTC. */
-export function clockTime(ms: number, language: Language): string {
-  return cached(`t:${language}`, () => new Intl.DateTimeFormat(language, { timeStyle: "short", timeZone: "UTC" })).format(ms);
+/** A clock time such as "12:20" / "12:20 PM", in a time zone (UTC unless given). */
+export function clockTime(ms: number, language: Language, timeZone = "UTC"): string {
+  return cached(`t:${language}:${timeZone}`, () => new Intl.DateTimeFormat(language, { timeStyle: "short", timeZone })).format(ms);
 }
 
-/** A date and time, in UTC, for moments that may be on another day. */
-export function dateTime(ms: number, language: Language): string {
-  return cached(`dt:${language}`, () => new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone: "UTC" })).format(ms);
+/** A date and time, in a time zone (UTC unless given), for moments that may be on another day. */
+export function dateTime(ms: number, language: Language, timeZone = "UTC"): string {
+  return cached(`dt:${language}:${timeZone}`, () => new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone })).format(ms);
+}
+
+/** "15.01.2026, 15:00 GMT+3": a date and time in the user's zone, with the zone named. */
+export function zonedDateTime(ms: number, language: Language, timeZone: string): string {
+  return `${dateTime(ms, language, timeZone)} ${zoneLabel(ms, language, timeZone)}`;
+}
+
+/** The language and zone of the user an update comes from: what their times are written in. */
+export function readerOf(ctx: FlowContext): { language: Language; timeZone: string } {
+  return { language: ctx.account?.language ?? "en", timeZone: timeZoneOf(ctx.account) };
+}
+
+/** A date and time for the user an update comes from, in their zone (the zone named once, by the screen). */
+export function userDateTime(ctx: FlowContext, ms: number): string {
+  const { language, timeZone } = readerOf(ctx);
+  return dateTime(ms, language, timeZone);
+}
+
+/**
+ * The user's zone as they read it, for a screen's "times in ..." line: "UTC", or the name they
+ * picked in Settings with today's offset, "Moscow (GMT+3)" (the city tells summer from winter time).
+ */
+export function userZone(ctx: FlowContext, style: "text" | "heading" = "text"): string {
+  const { language, timeZone } = readerOf(ctx);
+  const offset = zoneLabel(ctx.deps.clock(), language, timeZone);
+  if (timeZone === "UTC") return offset;
+  const index = TIME_ZONES.indexOf(timeZone);
+  const name = index < 0 ? timeZone : ctx.t(`tz-${index}`);
+  // A column heading goes inside parentheses already: "Date (Moscow GMT+3)".
+  return style === "heading" ? `${name} ${offset}` : `${name} (${offset})`;
 }
 
 // ---------------------------------------------------------------- the user's time zone (ux)
@@ -64,10 +94,6 @@ export function zonedClock(ms: number, language: Language, timeZone: string): st
   return cached(`z:${language}:${timeZone}`, () => new Intl.DateTimeFormat(language, { timeStyle: "short", timeZone })).format(ms) + ` ${zoneLabel(ms, language, timeZone)}`;
 }
 
-/** "1/16/26, 3:00 PM GMT+3": a date and time in the user's zone, with the zone named. */
-export function zonedDateTime(ms: number, language: Language, timeZone: string): string {
-  return cached(`zd:${language}:${timeZone}`, () => new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "short", timeZone })).format(ms) + ` ${zoneLabel(ms, language, timeZone)}`;
-}
 
 /** "UTC", "GMT+3": the zone's offset as the reader's language writes it. */
 export function zoneLabel(ms: number, language: Language, timeZone: string): string {

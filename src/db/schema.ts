@@ -41,9 +41,10 @@ export const users = sqliteTable(
     // One live account per Telegram user; deleted accounts keep their row for the ledger (B5).
     uniqueIndex("users_live_telegram_id").on(t.telegramId).where(sql`status <> 'deleted'`),
     index("users_username").on(t.username),
-    // Active and new users of a period (/stats).
-    index("users_last_seen").on(t.lastSeenAt),
-    index("users_created").on(t.createdAt),
+    // Active and new users of a period (/stats): with the status in the index, counting the live
+    // ones reads the index alone. The inactivity job's range on last_seen_at uses it too.
+    index("users_last_seen").on(t.lastSeenAt, t.status),
+    index("users_created").on(t.createdAt, t.status),
     // Admins look users up by @name whatever its case (/user @Name).
     index("users_username_lower").on(sql`lower(${t.username})`),
     check("users_status_known", sql`${t.status} IN ('active', 'blocked', 'deleted')`),
@@ -265,6 +266,9 @@ export const starPayments = sqliteTable(
   (t) => [
     uniqueIndex("star_payments_charge").on(t.chargeId),
     index("star_payments_by_user").on(t.userId),
+    // /stats: the Stars behind the top-up entries of a slice of the ledger, and the Stars given back in a period.
+    index("star_payments_by_entry").on(t.entryId),
+    index("star_payments_refunded").on(t.refundedAt).where(sql`refunded_at IS NOT NULL`),
     check("star_payments_stars", sql`typeof(${t.stars}) = 'integer' AND ${t.stars} > 0`),
     check("star_payments_credit", sql`typeof(${t.creditMinor}) = 'integer' AND ${t.creditMinor} > 0`),
     check("star_payments_refund_status", sql`${t.refundStatus} IN ('none', 'pending', 'refunded')`),

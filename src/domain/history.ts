@@ -72,6 +72,8 @@ export interface HistoryCsvOptions {
   describe: (entry: LedgerEntry) => string;
   /** Column titles in the reader's language; defaults to CSV_DEFAULT_HEADER. */
   header?: Readonly<Record<CsvColumn, string>>;
+  /** The entry's time as the reader reads it (their zone, named in the header); defaults to ISO 8601 in UTC. */
+  date?: (ms: number) => string;
   /** The entry's kind in the reader's language; defaults to the stored kind. */
   kindLabel?: (kind: LedgerEntry["kind"]) => string;
   /**
@@ -120,7 +122,7 @@ export function historyCsv(entries: readonly LedgerEntry[], options: HistoryCsvO
   const lines = [CSV_COLUMNS.map((column) => textCell(header[column])).join(separator)];
   for (const entry of entries) {
     const cells: Record<CsvColumn, string> = {
-      date: textCell(isoUtc(entry.createdAt)),
+      date: textCell(options.date ? options.date(entry.createdAt) : isoUtc(entry.createdAt)),
       kind: textCell(options.kindLabel ? options.kindLabel(entry.kind) : entry.kind),
       description: textCell(options.describe(entry)),
       amount: numberCell(entry.amount, options.currency, decimalMark),

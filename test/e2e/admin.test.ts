@@ -188,32 +188,41 @@ describe("admins run the shop from the chat", () => {
 
     await admin.send(`/order ${activation.id}`);
     const order = reply(admin);
-    expect(order).toContain(`Activation #${activation.id} · received`);
+    expect(order).toContain(`Activation #${activation.id} · code received`);
     expect(order).toContain(`+${activation.phone}`);
     expect(order).toContain("code 77777 · Telegram code: 77777");
-    expect(order).toContain("purchase · -$0.60");
+    expect(order).toContain("Purchase · -$0.60");
 
     // The same order found by the number as the user sees it on the card, with spaces, or without the country code.
     const phone = activation.phone ?? "";
     await admin.send(`/order +${phone.slice(0, 1)} ${phone.slice(1, 4)} ${phone.slice(4)}`);
-    expect(reply(admin)).toContain(`Activation #${activation.id} · received`);
+    expect(reply(admin)).toContain(`Activation #${activation.id} · code received`);
     await admin.send(`/order ${phone.slice(1)}`);
-    expect(reply(admin)).toContain(`Activation #${activation.id} · received`);
+    expect(reply(admin)).toContain(`Activation #${activation.id} · code received`);
     await admin.send("/order +1 555 000 0000");
     expect(reply(admin)).toContain("No activation with the number +1 555 000 0000.");
 
+    // Issue 13: /stats is the figures as text, then the last 30 days as a picture.
+    const before = admin.botMessages().length;
     await admin.send("/stats");
-    const stats = reply(admin);
+    const [figures, chart] = admin.botMessages().slice(before);
+    const stats = figures?.text ?? "";
+    expect(stats).toContain("Statistics · days from midnight, UTC");
     expect(stats).toContain("Today");
-    expect(stats).toContain("Sales: $0.60 (1)");
+    expect(stats).toContain("Sales: $0.60 (1) · numbers: 1 ($0.60)");
     expect(stats).toContain("Top-ups: $5.00 (1)");
     expect(stats).toContain("Success: 100% (1 of 1 numbers got a code)");
+    expect(stats).toContain("Numbers: code received 1");
     expect(stats).toMatch(/Provider balance \(simulator\): \d/);
+    expect(chart?.photo?.caption).toBe("📈 Revenue and numbers sold per day, last 30 days · UTC");
+    expect([chart?.photo?.width, chart?.photo?.height]).toEqual([1200, 600]);
+    expect(chart?.photo?.content.subarray(1, 4).toString("latin1")).toBe("PNG");
 
     // The provider failing does not break the statistics.
     w.sim.failNext("getBalance", { kind: "temporary", message: "down" });
     await admin.send("/stats");
-    expect(reply(admin)).toContain("Provider balance (simulator): unavailable (temporary)");
+    expect(admin.botMessages().at(-2)?.text).toContain("Provider balance (simulator): unavailable (temporary)");
+    expect(admin.lastBotMessage()?.photo).toBeDefined();
 
     await admin.send("/ledger");
     expect(reply(admin)).toBe("✅ Ledger OK: every balance matches its entries and holds.");
@@ -231,6 +240,37 @@ describe("admins run the shop from the chat", () => {
     expect(audit).not.toContain("bonus");
     await admin.send("/audit");
     expect(reply(admin)).toContain("credit · #");
+  });
+
+  it("/stats counts a rental apart from numbers; a Russian admin reads it in Russian, days cut in Moscow time", async () => {
+    const w = await startWorld();
+    await w.h.app.scheduler.runNow("rent-offer-sync");
+    const admin = w.h.tg.user({ id: ADMIN_ID, first_name: "Админ", language_code: "ru" });
+    const { user, account } = await customer(w.h, "Rita", { balance: 1000 });
+    await user.send("/rent");
+    await user.press(/^Telegram · /);
+    await user.press(/^🇷🇺 Russia/);
+    await user.press(/^1 day · /);
+    await user.press(/^✅ Rent · /);
+    const rental = w.h.app.deps.rentals.records.ofUser(account.id)[0];
+    expect(rental?.state).toBe("active");
+    const price = rental?.price ?? 0;
+
+    const { today } = await w.h.app.deps.adminReports.stats("Europe/Moscow");
+    expect(today.rentals).toEqual({ started: 1, extended: 0, amount: price });
+    expect(today.numbers).toEqual({ count: 0, amount: 0 });
+    expect(today.sales).toEqual({ count: 1, amount: price });
+    expect(today.margin).toBe(price - today.cost);
+    expect(today.cost).toBeGreaterThan(0);
+
+    const before = admin.botMessages().length;
+    await admin.send("/stats");
+    const [figures, chart] = admin.botMessages().slice(before);
+    expect(figures?.text).toContain("Статистика · сутки от полуночи, GMT+3 (Europe/Moscow)");
+    expect(figures?.text).toContain("аренда: 1, продления: 0");
+    expect(figures?.text).toContain("Аренда сейчас: активных 1");
+    expect(figures?.text).not.toMatch(/\b(received|waiting|cancelled|Stars)\b/);
+    expect(chart?.photo?.caption).toBe("📈 Выручка и проданные номера по дням за последние 30 дней · GMT+3 (Europe/Moscow)");
   });
 
   it("malformed arguments get the command's usage line and change nothing", async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../../src/domain/ledger.ts";
 import { startHarness, type Harness } from "../helpers/app.ts";
 import { testClock, type TestClock } from "../helpers/store.ts";
-import { customer } from "../helpers/world.ts";
+import { customer, startWorld } from "../helpers/world.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -119,10 +119,10 @@ describe("transaction history (POLICY B5)", () => {
       .all(account.id)
       .map(String);
     expect(lines.slice(1).map((line) => line.split(",").at(-1))).toEqual(ids);
-    expect(lines[1]).toBe(`2026-03-05T09:31:00Z,Top-up,Top-up,10.00,10.00,USD,${ids[0]}`);
-    expect(lines[2]).toBe(`2026-03-05T09:32:00Z,Purchase,"Purchase — Telegram, USA",-1.50,8.50,USD,${ids[1]}`);
-    expect(lines[4]).toBe(`2026-03-05T09:34:00Z,Adjustment by the shop,Adjustment by the shop — <b>rounding</b> & fix,-0.05,9.95,USD,${ids[3]}`);
-    expect(lines[12]).toBe(`2026-03-05T09:42:00Z,Top-up,Top-up,1.00,14.00,USD,${ids[11]}`);
+    expect(lines[1]).toBe(`2026-03-05 09:31:00,Top-up,Top-up,10.00,10.00,USD,${ids[0]}`);
+    expect(lines[2]).toBe(`2026-03-05 09:32:00,Purchase,"Purchase — Telegram, USA",-1.50,8.50,USD,${ids[1]}`);
+    expect(lines[4]).toBe(`2026-03-05 09:34:00,Adjustment by the shop,Adjustment by the shop — <b>rounding</b> & fix,-0.05,9.95,USD,${ids[3]}`);
+    expect(lines[12]).toBe(`2026-03-05 09:42:00,Top-up,Top-up,1.00,14.00,USD,${ids[11]}`);
 
     // The history message, above the file, turns back into the menu.
     await user.press("⬅️ Main menu");
@@ -199,7 +199,9 @@ describe("transaction history (POLICY B5)", () => {
     await user.press("📜 История");
     const text = user.lastBotMessage()?.text ?? "";
     expect(text).toContain("История операций");
-    expect(text).toContain("05.03.2026");
+    // Issue 13: times in the reader's zone (Moscow by default for Russian), the zone named once.
+    expect(text).toContain("Сначала новые, время: Москва (GMT+3).");
+    expect(text).toContain("05.03.2026, 12:31");
     expect(text).toMatch(/\+250,00\s\$/);
     expect(text).toContain("Пополнение — Подарок <от друга>");
     expect(text).toMatch(/−10,50\s\$/);
@@ -214,9 +216,10 @@ describe("transaction history (POLICY B5)", () => {
     expect([...content.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csvLines(content);
     // A spreadsheet set to Russian reads ";" between cells and decimal commas; the type is in Russian too.
-    expect(lines[0]).toBe("Дата (UTC);Тип;Описание;Сумма;Баланс после операции;Валюта;№ записи");
-    expect(lines[1]).toMatch(/^2026-03-05T09:31:00Z;Пополнение;Пополнение — Подарок <от друга>;250,00;250,00;USD;\d+$/);
-    expect(lines[2]).toMatch(/^2026-03-05T09:32:00Z;Корректировка баланса магазином;Корректировка баланса магазином;-10,50;239,50;USD;\d+$/);
+    expect(file?.text).toContain("время: Москва (GMT+3)");
+    expect(lines[0]).toBe("Дата (Москва GMT+3);Тип;Описание;Сумма;Баланс после операции;Валюта;№ записи");
+    expect(lines[1]).toMatch(/^2026-03-05 12:31:00;Пополнение;Пополнение — Подарок <от друга>;250,00;250,00;USD;\d+$/);
+    expect(lines[2]).toMatch(/^2026-03-05 12:32:00;Корректировка баланса магазином;Корректировка баланса магазином;-10,50;239,50;USD;\d+$/);
   });
 
   it("a page of ten entries with very long memos still fits in one Telegram message", async () => {
@@ -240,5 +243,25 @@ describe("transaction history (POLICY B5)", () => {
     const lines = csvLines(user.lastBotMessage()?.document?.content ?? Buffer.alloc(0));
     expect(lines).toHaveLength(12);
     expect(lines[1]).toContain(`Refund — ${memo}`);
+  });
+});
+
+describe("history in the reader's language (issue 13)", () => {
+  it("a Russian user's purchase reads with the country's Russian name, though the entry stores the provider's", async () => {
+    const w = await startWorld();
+    const { user, account } = await customer(w.h, "Фёдор", { language_code: "ru", balance: 500 });
+    const reserved = w.h.app.deps.activations.reserve({ userId: account.id, serviceCode: "tg", countryCode: "kz", orderKey: "history-ru-1" });
+    if (!reserved.ok) throw new Error(reserved.reason);
+    const bought = await w.h.app.deps.activations.buy(reserved.activation.id);
+    if (!bought.ok) throw new Error(bought.reason);
+    w.sim.deliverSms(bought.activation.providerId ?? "", "Telegram code: 12345");
+    await w.h.app.scheduler.runNow("activation-poll");
+    await w.h.tg.settle();
+    const stored = w.h.app.store.sqlite.prepare("SELECT memo FROM ledger_entries WHERE kind = 'purchase' AND user_id = ?").pluck().get(account.id);
+    expect(stored).toContain("Kazakhstan");
+    await user.send("/history");
+    const text = user.lastBotMessage()?.text ?? "";
+    expect(text).toContain(`Покупка — Telegram · Казахстан · +${bought.activation.phone}`);
+    expect(text).not.toContain("Kazakhstan");
   });
 });

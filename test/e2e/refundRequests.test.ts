@@ -73,7 +73,11 @@ describe("W6: a refund request approved through Telegram", () => {
     await user.waitForMessage(`Refund request #${id} is approved: 100 ⭐ went back`);
     expect(h.app.deps.audit.latest(5).map((e) => e.action)).toContain("refund-approved-stars");
     await admin.send("/stats");
-    expect(admin.lastBotMessage()?.text).toContain("Refunds to payment methods, 30 days: $1.30 (1)");
+    // The figures come first, the chart after them.
+    const figures = admin.botMessages().at(-2)?.text ?? "";
+    expect(figures).toContain("to payment methods: $1.30 (1)");
+    expect(figures).toContain("⭐ Stars received: 100 (payments: 1) · given back: 100 (payments: 1)");
+    expect(admin.lastBotMessage()?.photo).toBeDefined();
   });
 
   it("Telegram's answer lost, the refund done there, the bot restarted: settled once on CHARGE_ALREADY_REFUNDED", async () => {
@@ -158,7 +162,7 @@ describe("refused, withdrawn, too old", () => {
     await user.press("➕ Новая заявка");
     await user.press(/^100 ⭐ · /);
     await user.press(/^Всё: /);
-    await user.press("Я передумал");
+    await user.press("Передумал(а), услуга больше не нужна");
     expect(user.lastBotMessage()?.text).toContain("По нашим правилам платёж не возвращается, если вы передумали");
     await user.press("📨 Всё равно отправить");
     await user.press("✅ Отправить заявку");

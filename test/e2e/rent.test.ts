@@ -147,7 +147,7 @@ describe("renting a number for days", () => {
     await user.pressData(`rnx:${orderKey}`);
     expect(w.h.app.deps.rentals.records.extensions(rental.id)).toHaveLength(1);
     await user.send("/history");
-    expect(user.lastBotMessage()?.text).toContain(`📅 +${rental.phone} · Telegram · Russia · +24 h`);
+    expect(user.lastBotMessage()?.text).toContain(`📅 +${rental.phone} · Telegram · Russia · extended by 24 hours`);
     expect(w.h.app.deps.ledger.balanceOf(account.id).posted).toBe(2000 - paid);
   });
 

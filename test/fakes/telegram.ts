@@ -10,7 +10,7 @@ import { parseTelegramHtml, trimFormatted, type TelegramEntity } from "./telegra
  *
  * What it models: real long polling (`getUpdates` holds until an update arrives; `offset` confirms);
  * private chats with per-chat message ids, edits and deletions; inline keyboards and callback queries;
- * Telegram-HTML validation; documents uploaded as multipart; Telegram Stars invoices, pre-checkout,
+ * Telegram-HTML validation; documents and photos uploaded as multipart (a photo must be a PNG or JPEG); Telegram Stars invoices, pre-checkout,
  * successful payments, refunds and the bot's Star transactions; users who block the bot; injected faults.
  *
  * Choices where Telegram is not documented or the fake is deliberately stricter:
@@ -85,7 +85,7 @@ export interface ChatMessage {
   from: "bot" | "user";
   /** Unix seconds, like Telegram. */
   date: number;
-  /** Plain text (markup stripped), or the caption of a document; "" when there is none. */
+  /** Plain text (markup stripped), or the caption of a document or photo; "" when there is none. */
   text: string;
   /** The HTML as the bot sent it (latest edit), when parse_mode was HTML. */
   html?: string;
@@ -95,6 +95,8 @@ export interface ChatMessage {
   inlineKeyboard: InlineButton[][];
   edited: boolean;
   document?: { fileName: string; content: Buffer; mimeType: string; caption?: string };
+  /** A photo as uploaded, with its size in pixels (read from the image) and its caption. */
+  photo?: { content: Buffer; width: number; height: number; caption?: string };
   invoice?: { title: string; description: string; payload: string; currency: string; amount: number };
   successfulPayment?: {
     currency: string;
@@ -450,6 +452,7 @@ interface StoredMessage {
   entities: TelegramEntity[];
   html?: string;
   document?: StoredFile;
+  photo?: StoredFile & { width: number; height: number };
   invoice?: InvoiceData;
   /** The inline keyboard markup ({inline_keyboard}) attached to a bot message. */
   markup?: Json;
@@ -524,6 +527,22 @@ const BUTTON_ACTIONS = [
 
 function randomId(bytes = 12): string {
   return randomBytes(bytes).toString("base64url");
+}
+
+/** Width and height of a PNG (its IHDR chunk) or a JPEG (its first SOFn marker); undefined for anything else. */
+function imageSize(content: Buffer): { width: number; height: number } | undefined {
+  if (content.length >= 24 && content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) && content.toString("latin1", 12, 16) === "IHDR") {
+    return { width: content.readUInt32BE(16), height: content.readUInt32BE(20) };
+  }
+  if (content.length > 4 && content[0] === 0xff && content[1] === 0xd8) {
+    for (let at = 2; at + 9 < content.length; ) {
+      if (content[at] !== 0xff) return undefined;
+      const marker = content[at + 1] ?? 0;
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { height: content.readUInt16BE(at + 5), width: content.readUInt16BE(at + 7) };
+      at += 2 + content.readUInt16BE(at + 2);
+    }
+  }
+  return undefined;
 }
 
 function mimeTypeFor(fileName: string): string {
@@ -952,6 +971,12 @@ class FakeTelegramServer implements FakeTelegram {
         json.caption = m.text;
         if (m.entities.length > 0) json.caption_entities = clone(m.entities);
       }
+    } else if (m.photo) {
+      json.photo = [{ file_id: m.photo.fileId, file_unique_id: m.photo.fileUniqueId, width: m.photo.width, height: m.photo.height, file_size: m.photo.content.length }];
+      if (m.text !== undefined && m.text.length > 0) {
+        json.caption = m.text;
+        if (m.entities.length > 0) json.caption_entities = clone(m.entities);
+      }
     } else if (m.invoice) {
       json.invoice = {
         title: m.invoice.title,
@@ -984,6 +1009,10 @@ class FakeTelegramServer implements FakeTelegram {
     if (m.document) {
       view.document = { fileName: m.document.fileName, content: Buffer.from(m.document.content), mimeType: m.document.mimeType };
       if (m.text !== undefined && m.text.length > 0) view.document.caption = m.text;
+    }
+    if (m.photo) {
+      view.photo = { content: Buffer.from(m.photo.content), width: m.photo.width, height: m.photo.height };
+      if (m.text !== undefined && m.text.length > 0) view.photo.caption = m.text;
     }
     if (m.invoice) {
       const { title, description, payload, currency, amount } = m.invoice;
@@ -1505,7 +1534,7 @@ class FakeTelegramServer implements FakeTelegram {
 
     def("editMessageText", (p) => {
       const { chat, message } = this.editTarget(p);
-      if (message.document || message.invoice || message.text === undefined) throw badRequest("there is no text in the message to edit");
+      if (message.document || message.photo || message.invoice || message.text === undefined) throw badRequest("there is no text in the message to edit");
       const formatted = this.formatText(p, "text");
       const markup = this.replyMarkup(p, undefined, true);
       if (chat.blocked) throw BLOCKED();
@@ -1588,6 +1617,16 @@ class FakeTelegramServer implements FakeTelegram {
       if (chat.blocked) throw BLOCKED();
       this.replyMarkup(p, chat, false);
       return this.botMessage(chat, { ...formatted, document, ...(markup ? { markup } : {}) });
+    });
+
+    def("sendPhoto", (p, { files }) => {
+      const chat = this.requireChat(p);
+      const photo = this.photoParam(p, files);
+      const formatted = this.formatText(p, "caption");
+      const markup = this.replyMarkup(p, undefined, false);
+      if (chat.blocked) throw BLOCKED();
+      this.replyMarkup(p, chat, false);
+      return this.botMessage(chat, { ...formatted, photo, ...(markup ? { markup } : {}) });
     });
 
     def("copyMessage", (p) => {
@@ -1681,6 +1720,18 @@ class FakeTelegramServer implements FakeTelegram {
     if (!message) throw badRequest("message to edit not found");
     if (message.from !== "bot") throw badRequest("message can't be edited");
     return { chat, message };
+  }
+
+  /** An uploaded photo: only PNG and JPEG are read here (Telegram takes more); its size comes from the image. */
+  private photoParam(p: Params, files: Map<string, UploadedFile>): StoredFile & { width: number; height: number } {
+    const value = p.photo;
+    const upload = typeof value === "string" && value.startsWith("attach://") ? files.get(value.slice("attach://".length)) : files.get("photo");
+    if (!upload || upload.content.length === 0) throw badRequest("there is no photo in the request");
+    const size = imageSize(upload.content);
+    if (!size) throw badRequest("IMAGE_PROCESS_FAILED");
+    const stored = { fileId: `AgACAgI${randomId(24)}`, fileUniqueId: `AQAD${randomId(8)}`, fileName: upload.fileName, mimeType: mimeTypeFor(upload.fileName), content: upload.content, ...size };
+    this.files.set(stored.fileId, stored);
+    return stored;
   }
 
   private documentParam(p: Params, files: Map<string, UploadedFile>): StoredFile {

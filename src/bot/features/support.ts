@@ -2,7 +2,7 @@ import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard } from "grammy";
 import { BotComposer } from "../composer.ts";
 import type { BotContext, FlowContext } from "../context.ts";
-import { dateTime } from "../format.ts";
+import { dateTime, timeZoneOf, zonedDateTime } from "../format.ts";
 import { clip, escapeHtml } from "../html.ts";
 import { MENU } from "../keyboards.ts";
 import { acknowledge } from "../respond.ts";
@@ -69,7 +69,7 @@ async function openSupport(ctx: BotContext): Promise<void> {
   if (thread.length > 0) {
     lines.push(ctx.t("support-thread-title"));
     for (const m of thread) {
-      lines.push(ctx.t(m.direction === "in" ? "support-thread-you" : "support-thread-team", { date: dateTime(m.createdAt, account.language), text: escapeHtml(clip(m.text, 300)) }));
+      lines.push(ctx.t(m.direction === "in" ? "support-thread-you" : "support-thread-team", { date: zonedDateTime(m.createdAt, account.language, timeZoneOf(account)), text: escapeHtml(clip(m.text, 300)) }));
     }
   }
   lines.push(ctx.t("support-write-now"));

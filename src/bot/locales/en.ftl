@@ -207,7 +207,7 @@ cancel-done = ✅ Stopped. Open /menu to continue.
 ## Transaction history (POLICY B5)
 history-title =
     📜 <b>Transaction history</b>
-    Newest first, times in UTC.
+    Newest first, times: { $zone }.
 history-page = Page { $page } of { $pages }
 history-empty =
     📜 <b>Transaction history</b>
@@ -231,9 +231,9 @@ history-csv-button = ⬇️ CSV
 history-csv-caption = 📄 Your full transaction history: { $count ->
         [one] { $count } entry
        *[other] { $count } entries
-    }. Amounts are in { $currency }, times in UTC.
+    }. Amounts are in { $currency }, times: { $zone }.
 history-csv-empty = Your history is empty, so there is nothing to download yet.
-history-csv-date = Date (UTC)
+history-csv-date = Date ({ $zone })
 history-csv-kind = Type
 history-csv-description = Description
 history-csv-amount = Amount
@@ -302,10 +302,10 @@ buy-other-countries-button = 🌍 Other countries
 buy-order-expired = ⌛ This confirmation is out of date: prices and stock may have changed. Please choose again.
 buy-price-changed = 💱 The price of this number has changed to { $price }. Nothing was charged. Please choose again to see the new price.
 buy-suspended =
-    ⛔ Buying numbers is paused for your account until { $until } UTC.
+    ⛔ Buying numbers is paused for your account until { $until }.
     Reason: many numbers were cancelled without a code in a short time. Your balance is safe and you can still use your current numbers.
 buy-suspended-now =
-    ⛔ You have cancelled many numbers without a code in a short time, so buying is paused until { $until } UTC.
+    ⛔ You have cancelled many numbers without a code in a short time, so buying is paused until { $until }.
     Your balance is safe; after that time you can buy again.
 
 card-title = 📱 <b>{ $service }</b> · { $country }
@@ -364,7 +364,7 @@ card-sms-new-text = { $text }
 
 orders-title =
     📱 <b>My numbers</b>
-    Newest first, times in UTC.
+    Newest first, times: { $zone }.
 orders-page = Page { $page } of { $pages }
 orders-empty =
     📱 <b>My numbers</b>
@@ -496,17 +496,18 @@ admin-order-sms-title = <b>SMS: { $count }</b>
 admin-order-sms-line = ✉️ { $date } · code { $code } · { $text }
 admin-order-money-title = <b>Money</b>
 admin-order-entry = entry { $id } · { $date } · { $kind } · { $amount } · { $memo }
-admin-stats-title = 📊 <b>Statistics</b> (UTC)
+admin-stats-title = 📊 <b>Statistics</b> · days from midnight, { $zone }
 admin-stats-today = Today
 admin-stats-week = Last 7 days
 admin-stats-month = Last 30 days
 admin-stats-period =
     <b>{ $title }</b>
+    ⭐ Stars received: { $stars } (payments: { $starPayments }) · given back: { $starsBack } (payments: { $starRefunds })
     Top-ups: { $topups } ({ $topupCount })
-    Sales: { $sales } ({ $salesCount })
-    Refunds: { $refunds } ({ $refundCount })
-    Provider cost: { $cost } · margin <b>{ $margin }</b>
-    Activations: { $outcomes }
+    Sales: { $sales } ({ $salesCount }) · numbers: { $numbers } ({ $numbersAmount }) · rentals: { $rentals }, extensions: { $extensions } ({ $rentalsAmount })
+    Refunds to balances: { $refunds } ({ $refundCount }) · to payment methods: { $paymentRefunds } ({ $paymentRefundCount })
+    Provider cost: { $cost } · margin after refunds: <b>{ $margin }</b>
+    Numbers: { $outcomes }
     Success: { $rate } ({ $withCode } of { $issued } numbers got a code)
     Active users: { $active } · new: { $newUsers }
 admin-stats-provider-balance = Provider balance ({ $provider }): { $balance }
@@ -717,7 +718,7 @@ admin-rentrefund-done = Refunded { $amount } for { $days ->
     } of rental #{ $id }. Written to the audit log.
 admin-usage-rental = Usage: /rental <rental id>
 admin-usage-rentrefund = Usage: /rentrefund <rental id> <days> <reason>
-admin-stats-rentals = 📅 Rentals: { $rented } started in 30 days, { $live } active now, { $problems } problem reports open.
+admin-stats-rentals = 📅 Rentals now: active { $live } · problem reports open: { $problems }
 admin-cmd-rental = Look up a rented number
 admin-cmd-rentproblems = Open problem reports of rented numbers
 admin-cmd-rentrefund = Refund days of a rental
@@ -890,7 +891,7 @@ card-refresh-button = 🔄 Refresh
 card-refreshed = Updated.
 settings-time-zone = Time zone: { $zone }
 settings-time-zone-button = 🕒 Time zone: { $zone }
-settings-time-zone-choose = Choose the time zone for the times on your numbers:
+settings-time-zone-choose = Choose your time zone: the bot shows times in it on number cards, in your history and in refund requests:
 tz-0 = UTC
 tz-1 = London
 tz-2 = Berlin, Paris
@@ -921,3 +922,40 @@ bot-description =
 bot-short-description = Numbers for verification SMS. No code — no charge. Top up with Telegram Stars.
 admin-order-phone-none = No activation with the number { $phone }.
 admin-order-phone-title = <b>Activations of { $phone }: { $count }</b> (newest first; the newest in full below)
+
+## /stats: the chart and the activation states in the figures
+admin-stats-chart-title = Last 30 days · { $zone }
+admin-stats-chart-revenue = Revenue
+admin-stats-chart-sold = Numbers sold
+admin-stats-chart-caption = 📈 Revenue and numbers sold per day, last 30 days · { $zone }
+admin-stats-chart-failed = ⚠️ The chart could not be drawn this time; the figures above are complete.
+admin-state-reserving = being issued
+admin-state-waiting = waiting
+admin-state-cancelling = cancelling
+admin-state-received = code received
+admin-state-finished = finished
+admin-state-cancelled = cancelled
+admin-state-banned = already used
+admin-state-expired = expired
+admin-state-failed = not issued
+
+## History: the shop's own memos, in the reader's language
+history-memo-deleted-request = account deleted at your request
+history-memo-deleted-inactive = account deleted after a long time unused
+history-memo-refund-outside = refund request #{ $id }, paid back outside the bot
+history-memo-refund-stars = refund request #{ $id }: { $stars } ⭐ back through Telegram
+history-memo-rental-day = unavailable day { $day } refunded
+history-memo-rental-revoked = taken away by the carrier, unused time refunded
+history-memo-rental-extended = extended by { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }
+admin-status-active = active
+admin-status-blocked = blocked
+admin-status-deleted = deleted
+admin-refund-status-none = none
+admin-refund-status-pending = in progress
+admin-refund-status-refunded = refunded
+admin-hold-open = open
+admin-hold-captured = captured
+admin-hold-voided = voided

@@ -130,7 +130,7 @@ paysupport-admin-notice =
 
     { $text }
 
-    <i>Ответьте на это сообщение (reply) или отправьте /reply #{ $accountId } текст.</i>
+    <i>Ответьте на это сообщение (кнопка «Ответить») или отправьте /reply #{ $accountId } текст.</i>
 
 account-blocked =
     ⛔ Ваш аккаунт заблокирован.
@@ -210,7 +210,7 @@ cancel-done = ✅ Остановлено. Откройте /menu, чтобы п�
 ## История операций (POLICY B5)
 history-title =
     📜 <b>История операций</b>
-    Сначала новые, время — по UTC.
+    Сначала новые, время: { $zone }.
 history-page = Страница { $page } из { $pages }
 history-empty =
     📜 <b>История операций</b>
@@ -235,9 +235,9 @@ history-csv-caption = 📄 Вся ваша история операций: { $c
         [one] { $count } запись
         [few] { $count } записи
        *[many] { $count } записей
-    }. Суммы — в { $currency }, время — по UTC.
+    }. Суммы — в { $currency }, время: { $zone }.
 history-csv-empty = История пока пуста — скачивать нечего.
-history-csv-date = Дата (UTC)
+history-csv-date = Дата ({ $zone })
 history-csv-kind = Тип
 history-csv-description = Описание
 history-csv-amount = Сумма
@@ -307,10 +307,10 @@ buy-other-countries-button = 🌍 Другие страны
 buy-order-expired = ⌛ Это подтверждение устарело: цены и наличие могли измениться. Выберите номер заново.
 buy-price-changed = 💱 Цена этого номера изменилась: теперь { $price }. Ничего не списано. Выберите номер заново, чтобы увидеть новую цену.
 buy-suspended =
-    ⛔ Покупка номеров для вашего аккаунта приостановлена до { $until } UTC.
+    ⛔ Покупка номеров для вашего аккаунта приостановлена до { $until }.
     Причина: слишком много номеров отменено без кода за короткое время. Баланс в сохранности, уже купленными номерами можно пользоваться.
 buy-suspended-now =
-    ⛔ Вы отменили много номеров без кода за короткое время, поэтому покупка приостановлена до { $until } UTC.
+    ⛔ Вы отменили много номеров без кода за короткое время, поэтому покупка приостановлена до { $until }.
     Баланс в сохранности; после этого времени покупать снова можно.
 
 card-title = 📱 <b>{ $service }</b> · { $country }
@@ -329,7 +329,7 @@ card-state-cancelling = ⏳ отменяется
 card-state-received = ✅ код получен
 card-state-finished = ✔️ завершён
 card-state-cancelled = ↩️ отменён, деньги возвращены
-card-state-banned = 🚫 отмечен как использованный, деньги возвращены
+card-state-banned = 🚫 отмечен как уже использованный, деньги возвращены
 card-state-expired = ⌛ истёк без кода, деньги возвращены
 card-state-failed = ❌ не выдан, ничего не списано
 card-sms-none = Введите этот номер в { $service } и запросите код: SMS появится здесь.
@@ -347,7 +347,7 @@ card-banned-refunded = 🚫 Спасибо, что сообщили: номер 
 card-expired-refunded = ⌛ Код на <code>{ $phone }</code> ({ $service }) так и не пришёл, срок номера истёк. На баланс возвращено { $amount }.
 card-ended-refunded = ↩️ Поставщик закрыл номер <code>{ $phone }</code> ({ $service }) до прихода кода. На баланс возвращено { $amount }.
 card-not-found = Этого номера нет среди ваших заказов. Ваши номера — в /orders.
-card-too-early = Поставщик разрешает отменить этот номер с { $time }. Попробуйте тогда.
+card-too-early = Поставщик разрешает отменить этот номер только с { $time }. Попробуйте ещё раз в это время.
 card-has-code = На этот номер уже пришёл код, поэтому он считается выданным: отменить его и вернуть деньги нельзя.
 card-ended = Этот номер уже завершён.
 card-busy = Номер уже отменяется. Минутку…
@@ -370,7 +370,7 @@ card-sms-new-text = { $text }
 
 orders-title =
     📱 <b>Мои номера</b>
-    Сначала новые, время в UTC.
+    Сначала новые, время: { $zone }.
 orders-page = Страница { $page } из { $pages }
 orders-empty =
     📱 <b>Мои номера</b>
@@ -408,7 +408,7 @@ account-delete-confirm =
     🗑 <b>Удалить аккаунт?</b>
 
     Ваш баланс { $balance } сгорит: его нельзя будет восстановить или вернуть.
-    История платежей и активаций сохраняется, как того требуют правила, но ваше имя и username удаляются.
+    История операций сохраняется, как того требуют правила, а ваше имя и имя пользователя в Telegram удаляются.
     Если вы снова напишете боту, у вас будет новый, пустой аккаунт.
 account-delete-confirm-button = 🗑 Да, удалить аккаунт
 account-delete-keep-button = ⬅️ Нет, оставить
@@ -503,17 +503,18 @@ admin-order-sms-title = <b>SMS: { $count }</b>
 admin-order-sms-line = ✉️ { $date } · код { $code } · { $text }
 admin-order-money-title = <b>Деньги</b>
 admin-order-entry = запись { $id } · { $date } · { $kind } · { $amount } · { $memo }
-admin-stats-title = 📊 <b>Статистика</b> (UTC)
+admin-stats-title = 📊 <b>Статистика</b> · сутки от полуночи, { $zone }
 admin-stats-today = Сегодня
-admin-stats-week = 7 дней
-admin-stats-month = 30 дней
+admin-stats-week = За 7 дней
+admin-stats-month = За 30 дней
 admin-stats-period =
     <b>{ $title }</b>
+    ⭐ Получено звёзд: { $stars } (платежей: { $starPayments }) · возвращено: { $starsBack } (платежей: { $starRefunds })
     Пополнения: { $topups } ({ $topupCount })
-    Продажи: { $sales } ({ $salesCount })
-    Возвраты: { $refunds } ({ $refundCount })
-    Себестоимость: { $cost } · маржа <b>{ $margin }</b>
-    Активации: { $outcomes }
+    Продажи: { $sales } ({ $salesCount }) · номера: { $numbers } ({ $numbersAmount }) · аренда: { $rentals }, продления: { $extensions } ({ $rentalsAmount })
+    Возвраты на баланс: { $refunds } ({ $refundCount }) · на способ оплаты: { $paymentRefunds } ({ $paymentRefundCount })
+    Расходы у поставщика: { $cost } · маржа после возвратов: <b>{ $margin }</b>
+    Номера: { $outcomes }
     Успешность: { $rate } (код пришёл на { $withCode } из { $issued } номеров)
     Активные пользователи: { $active } · новые: { $newUsers }
 admin-stats-provider-balance = Баланс у поставщика ({ $provider }): { $balance }
@@ -542,7 +543,7 @@ card-finish-unclear = Ответ поставщика непонятен, поэ
 
 ## Money paths (issue 10): payments of blocked accounts, admin amount limits, /refund overrides
 topup-paid-frozen = ✅ Платёж получен: { $stars } ⭐. На баланс зачислено { $amount }, но ваш аккаунт заблокирован, поэтому баланс заморожен до снятия блокировки. Если есть вопросы, напишите в /paysupport.
-stars-paid-while-blocked = ❄️ Платёж Stars <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> (аккаунт #{ $account }) пришёл уже после блокировки: { $amount } зачислено на замороженный баланс. Верните его, если деньги не должны оставаться.
+stars-paid-while-blocked = ❄️ Платёж звёздами <code>{ $charge }</code> на { $stars } ⭐ от пользователя <code>{ $telegramId }</code> (аккаунт #{ $account }) пришёл уже после блокировки: { $amount } зачислено на замороженный баланс. Верните его, если деньги не должны оставаться.
 admin-amount-over-limit = ⛔ Не выполнено: админ может начислить или списать не больше { $max }, и начисление не может поднять баланс { $user } выше этой суммы (ADMIN_MAX_AMOUNT).
 admin-refund-code-delivered = ⛔ Возврата нет: на активацию #{ $id } пришёл код, значит услуга оказана (правило A4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
 admin-refund-too-old = ⛔ Возврата нет: активации #{ $id } больше месяца (правило W4). Чтобы всё же вернуть деньги, скажите это явно: <code>/refund { $id } force причина</code> (это попадёт в журнал действий).
@@ -553,7 +554,7 @@ admin-refund-account-deleted = ⛔ Возврата нет: аккаунт ак�
 rent-not-offered = 📅 Аренда номеров на дни сейчас недоступна. Разовые номера — в разделе «Купить номер».
 rent-no-offers = 📅 Сейчас нет номеров для аренды. Загляните чуть позже.
 rent-choose-service = 📅 <b>Аренда номера на дни</b>
-    Номер ваш на весь срок: каждое СМС на него придёт в этот чат.
+    Номер ваш на весь срок: каждое SMS на него придёт в этот чат.
     Выберите сервис, для которого он нужен:
 rent-choice-button = { $name } · { $price }
 rent-choose-country = Сервис: { $service }
@@ -589,7 +590,7 @@ rent-left-minutes = { $minutes ->
    *[many] осталось { $minutes } минут
 }
 rent-any-service = 🌐 Любой сервис
-rent-any-terms = 🌐 <b>Номер для любого сервиса</b> принимает СМС от всех отправителей весь срок аренды. Его нельзя использовать для банков, Qiwi и WebMoney, платных подписок и чего-либо противозаконного. Такое использование нарушает правила магазина, и деньги за него не возвращаются.
+rent-any-terms = 🌐 <b>Номер для любого сервиса</b> принимает SMS от всех отправителей весь срок аренды. Его нельзя использовать для банков, Qiwi и WebMoney, платных подписок и чего-либо противозаконного. Такое использование нарушает правила магазина, и деньги за него не возвращаются.
 rent-confirm = 📅 <b>Аренда номера</b>
     Сервис: { $service }
     Страна: { $country }
@@ -602,17 +603,17 @@ rent-rules = <b>Важно знать</b>
         [one] { $minutes } минуты
         [few] { $minutes } минут
        *[many] { $minutes } минут
-    }, пока не пришло ни одного СМС, — и вся сумма вернётся.
-    • Если номер перестал работать, сообщите нам: дни неработы сверх 24 часов вернём на баланс, считая от вашего сообщения.
+    }, пока не пришло ни одного SMS, — и вся сумма вернётся.
+    • Если номер перестал работать, сообщите нам: дни простоя сверх 24 часов вернём на баланс, считая от вашего сообщения.
     • Если оператор связи отберёт номер, неиспользованное время вернём сразу.
-    • Досрочное завершение по вашему желанию не возвращает деньги, и неработающий Caller ID при исходящих звонках — не причина для возврата.
+    • Досрочное завершение по вашему желанию не возвращает деньги, и неработающий определитель номера при исходящих звонках — не причина для возврата.
 rent-confirm-button = ✅ Арендовать · { $price }
 rent-in-progress = ⏳ Арендуем номер…
 rent-pending = ⏳ Поставщик ещё не ответил. Деньги остаются зарезервированы, пока всё не выяснится; мы напишем в любом случае.
 rent-out-of-stock = 😕 Таких номеров для аренды сейчас нет. Ничего не списано.
 rent-failed = 😕 Арендовать номер не удалось. Ничего не списано.
 rent-quote-expired = ⌛ Это предложение устарело. Выберите заново, чтобы увидеть текущую цену.
-rent-stale-button = Эта кнопка устарела. Откройте «📅 Аренда номера» заново.
+rent-stale-button = Эта кнопка устарела. Откройте «📅 Арендовать номер» заново.
 rent-card-title = 📅 <b>Арендованный номер</b> · { $service } · { $country }
 rent-card-number = Номер: <code>{ $phone }</code>
 rent-card-state = Статус: { $state }
@@ -627,15 +628,15 @@ rent-state-revoked = 📵 отозван оператором связи, неи
 rent-state-failed = ✖️ не арендован, ничего не списано
 rent-card-until = Аренда до { $until } · { $left }
 rent-card-ended-at = Завершён { $until }
-rent-card-sms-none = СМС пока нет. Каждое придёт сюда отдельным сообщением.
+rent-card-sms-none = SMS пока нет. Каждое придёт сюда отдельным сообщением.
 rent-card-sms-title = { $count ->
-    [one] Получено { $count } СМС:
-    [few] Получено { $count } СМС:
-   *[many] Получено { $count } СМС:
+    [one] Получено { $count } SMS:
+    [few] Получено { $count } SMS:
+   *[many] Получено { $count } SMS:
 }
 rent-sms-line = { $when }: { $text }
 rent-sms-line-code = { $when }: <code>{ $code }</code> — { $text }
-rent-card-cancel-hint = Отменить с полным возвратом ещё можно до { $time }, пока не пришло ни одного СМС.
+rent-card-cancel-hint = Отменить с полным возвратом ещё можно до { $time }, пока не пришло ни одного SMS.
 rent-card-problem-open = ⚠️ Вы сообщили о проблеме { $when }; администраторы разбираются.
 rent-card-problem-confirmed = ⚠️ Подтверждено, что номер не работает с { $when }: дни сверх первых 24 часов возвращаются.
 rent-extend-button = ➕ Продлить
@@ -646,26 +647,26 @@ rent-cancel-button = ❌ Отменить (полный возврат)
 rent-keep-button = ⬅️ Оставить номер
 rent-end-yes = ⏹ Да, завершить сейчас
 rent-report-yes = ⚠️ Да, не работает
-rent-sms-new = 📩 СМС на <code>{ $phone }</code> ({ $service }, { $country }) от { $from }
+rent-sms-new = 📩 SMS на <code>{ $phone }</code> ({ $service }, { $country }) от { $from }
 rent-not-found = Эта аренда не найдена.
 rent-not-active = Эта аренда уже не активна.
 rent-cancelled = ↩️ Аренда { $phone } отменена. { $amount } вернулись на баланс.
 rent-cancel-window-closed = Время для отмены с полным возвратом прошло. Аренду можно завершить, но неиспользованное время не возвращается.
-rent-cancel-has-sms = На этот номер уже пришло СМС, поэтому отменить его с возвратом нельзя.
+rent-cancel-has-sms = На этот номер уже пришло SMS, поэтому отменить его с возвратом нельзя.
 rent-cancel-refused-now = Поставщик больше не разрешает отменить этот номер. Он остаётся вашим до конца срока.
 rent-end-ask = ⏹ <b>Завершить аренду <code>{ $phone }</code> сейчас?</b>
     Она оплачена до { $until }. При досрочном завершении неиспользованное время <b>не возвращается</b>, а номер вернуть будет нельзя.
     Если номер не работает, лучше сообщите о проблеме.
-rent-ended = ⏹ Аренда { $phone } завершена. Номер больше не принимает СМС для вас.
+rent-ended = ⏹ Аренда { $phone } завершена. Номер больше не принимает SMS для вас.
 rent-end-pending = ⏳ Поставщик ещё не подтвердил. Завершим, как только он ответит.
 rent-report-ask = ⚠️ <b>Номер <code>{ $phone }</code> не работает?</b>
-    Мы запишем время вашего сообщения и известим администраторов. Если номер не работает дольше 24 часов, дни неработы вернутся на баланс, считая от этого момента.
-    Неработающий Caller ID при исходящих звонках — не причина для возврата.
+    Мы запишем время вашего сообщения и известим администраторов. Если номер не работает дольше 24 часов, дни простоя вернутся на баланс, считая от этого момента.
+    Неработающий определитель номера при исходящих звонках — не причина для возврата.
 rent-reported = ✅ Спасибо. Сообщение записано, администраторы извещены.
 rent-report-duplicate = Ваше сообщение о проблеме уже записано.
 rent-extend-not-active = Продлить можно только активную аренду.
-rent-inbox-title = 📥 <b>Входящие <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } СМС
-rent-inbox-empty = СМС пока нет.
+rent-inbox-title = 📥 <b>Входящие <code>{ $phone }</code></b> ({ $service }, { $country }) — { $count } SMS
+rent-inbox-empty = SMS пока нет.
 rent-extend-choose = ➕ <b>Продление <code>{ $phone }</code></b>
     Аренда до { $until }. Добавить:
 rent-extend-none = Сейчас этот номер продлить нельзя.
@@ -684,15 +685,15 @@ rent-mine-entry = { $service } · { $country }
     <code>{ $phone }</code> — { $state }, до { $until }
 rent-recovered = ✅ Арендованный номер <code>{ $phone }</code> ({ $service }, { $country }) готов. Откройте его через /rentals.
 rent-recovery-failed = 😕 Номер ({ $service }, { $country }) так и не удалось арендовать. Зарезервированные { $amount } снова свободны на балансе.
-rent-cancel-refused = Поставщик отказал в отмене <code>{ $phone }</code> (пришло СМС или время вышло). Номер остаётся вашим до конца срока; возврата нет.
+rent-cancel-refused = Поставщик отказал в отмене <code>{ $phone }</code> (пришло SMS или время вышло). Номер остаётся вашим до конца срока; возврата нет.
 rent-revoked = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Это не ваша вина: неиспользованное время, { $amount }, вернулось на баланс.
 rent-revoked-nothing-left = 📵 Оператор связи отобрал номер <code>{ $phone }</code> ({ $service }, { $country }). Оплаченное время уже было использовано или возвращено.
-rent-expired = ⌛ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончилась. Номер больше не принимает СМС для вас.
+rent-expired = ⌛ Аренда <code>{ $phone }</code> ({ $service }, { $country }) закончилась. Номер больше не принимает SMS для вас.
 rent-extended-later = ✅ <code>{ $phone }</code> продлён до { $until }.
 rent-extend-refused-later = 😕 Поставщик не продлил <code>{ $phone }</code>. Ничего не списано.
-rent-problem-confirmed = ⚠️ Администраторы подтвердили, что <code>{ $phone }</code> не работает. Дни неработы сверх первых 24 часов вернутся на баланс, считая от вашего сообщения.
+rent-problem-confirmed = ⚠️ Администраторы подтвердили, что <code>{ $phone }</code> не работает. Дни простоя сверх первых 24 часов вернутся на баланс, считая от вашего сообщения.
 rent-problem-dismissed = Администраторы проверили <code>{ $phone }</code>: номер работает, возврата нет. Если сбой повторится, сообщите снова.
-rent-problem-resolved = ✅ <code>{ $phone }</code> снова работает. Возвращено за дни неработы: { $amount }.
+rent-problem-resolved = ✅ <code>{ $phone }</code> снова работает. Возвращено за дни простоя: { $amount }.
 rent-problem-days-refunded = ↩️ <code>{ $phone }</code> всё ещё не работает: { $amount } вернулись на баланс (пока за { $days ->
     [one] { $days } день
     [few] { $days } дня
@@ -711,7 +712,7 @@ rent-extension-unknown = ❓ Продление #{ $extension } аренды #{ 
     }. Деньги зарезервированы, бот продолжает спрашивать; проверьте у поставщика.
 admin-rental = Аренда #{ $id } · пользователь #{ $user } · { $phone }
     { $service } · { $country } · { $state }
-    Начало { $started }, конец { $ends } · СМС: { $sms }
+    Начало { $started }, конец { $ends } · SMS: { $sms }
     Оплачено { $paid }, возвращено { $refunded } · { $provider }
 admin-rental-not-found = Аренды #{ $id } нет.
 admin-rental-problem = Проблема #{ $id }: { $state }, сообщено { $reported }, возвращено дней: { $days }
@@ -734,7 +735,7 @@ admin-rentrefund-done = Возвращено { $amount } за { $days ->
     } аренды #{ $id }. Записано в журнал действий.
 admin-usage-rental = Как использовать: /rental <номер аренды>
 admin-usage-rentrefund = Как использовать: /rentrefund <номер аренды> <дней> <причина>
-admin-stats-rentals = 📅 Аренда: { $rented } начато за 30 дней, { $live } активно сейчас, открытых проблем: { $problems }.
+admin-stats-rentals = 📅 Аренда сейчас: активных { $live } · открытых жалоб: { $problems }
 admin-cmd-rental = Найти аренду номера
 admin-cmd-rentproblems = Открытые проблемы аренды
 admin-cmd-rentrefund = Вернуть дни аренды
@@ -766,10 +767,10 @@ refund-bad-amount = Отправьте сумму больше нуля и не 
 refund-ask-reason = Почему вы хотите вернуть деньги?
 refund-reason-not_provided = Оплаченный номер не смогли выдать
 refund-reason-carrier_failure = Номер перестал работать по вине оператора
-refund-reason-changed_mind = Я передумал
-refund-reason-accidental = Пополнил баланс случайно
+refund-reason-changed_mind = Передумал(а), услуга больше не нужна
+refund-reason-accidental = Баланс пополнен по ошибке
 refund-reason-left_unused = Остались деньги после отказа от услуг
-refund-reason-misunderstood = Я неправильно понял, как работает сервис
+refund-reason-misunderstood = Сервис работает не так, как я ожидал(а)
 refund-reason-other = Другое
 refund-ask-reason-text = Опишите причину одним сообщением.
 refund-w2-warning = { $reason ->
@@ -861,7 +862,7 @@ support-user-answer =
     { $text }
 support-admin-sent = ✅ Отправлено #{ $id }.
 support-admin-no-user = Этого аккаунта больше нет, отвечать некому.
-support-admin-reply-usage = Формат: <code>/reply ПОЛЬЗОВАТЕЛЬ текст</code> или <code>/thread ПОЛЬЗОВАТЕЛЬ</code> (ПОЛЬЗОВАТЕЛЬ: #12, Telegram id или @username). Или ответьте (reply) на сообщение поддержки.
+support-admin-reply-usage = Формат: <code>/reply ПОЛЬЗОВАТЕЛЬ текст</code> или <code>/thread ПОЛЬЗОВАТЕЛЬ</code> (ПОЛЬЗОВАТЕЛЬ: #12, Telegram id или @username). Или ответьте на сообщение поддержки (кнопка «Ответить»).
 support-admin-thread-title = 💬 <b>Переписка с #{ $id }</b>: { $count ->
         [one] { $count } сообщение
         [few] { $count } сообщения
@@ -909,7 +910,7 @@ card-refresh-button = 🔄 Обновить
 card-refreshed = Обновлено.
 settings-time-zone = Часовой пояс: { $zone }
 settings-time-zone-button = 🕒 Часовой пояс: { $zone }
-settings-time-zone-choose = Выберите часовой пояс для времени на карточках номеров:
+settings-time-zone-choose = Выберите часовой пояс — в нём бот показывает время на карточках номеров, в истории и в заявках:
 tz-0 = UTC
 tz-1 = Лондон
 tz-2 = Берлин, Париж
@@ -926,7 +927,7 @@ admin-cmd-unsuspend = Снять паузу на покупки (A6)
 admin-usage-unsuspend = Как использовать: <code>/unsuspend ПОЛЬЗОВАТЕЛЬ</code> — разрешает покупать раньше, чем закончится пауза за отмены.
 admin-unsuspend-done = ✅ { $user } снова может покупать: пауза снята.
 admin-unsuspend-none = У { $user } нет паузы на покупки, ничего не изменилось.
-admin-notice-unsuspended = ✅ Пауза на покупки снята: можно снова покупать номера. /buy
+admin-notice-unsuspended = ✅ Покупка номеров снова доступна: ограничение снято. /buy
 broadcast-preview = 📣 <b>Предпросмотр</b> · получателей: { $total }. Так будет выглядеть сообщение:
 broadcast-preview-plain = (Telegram не смог разобрать форматирование, поэтому сообщение уйдёт простым текстом.)
 broadcast-preview-copy = 📣 <b>Предпросмотр</b> · получателей: { $total }. Сообщение выше будет скопировано им без изменений.
@@ -940,3 +941,41 @@ bot-description =
 bot-short-description = Номера для SMS с кодом. Нет кода — нет оплаты. Пополнение звёздами Telegram.
 admin-order-phone-none = Нет активаций с номером { $phone }.
 admin-order-phone-title = <b>Активации номера { $phone }: { $count }</b> (сначала новые; самая новая — полностью ниже)
+
+## /stats: график и состояния номеров в цифрах
+admin-stats-chart-title = Последние 30 дней · { $zone }
+admin-stats-chart-revenue = Выручка
+admin-stats-chart-sold = Продано номеров
+admin-stats-chart-caption = 📈 Выручка и проданные номера по дням за последние 30 дней · { $zone }
+admin-stats-chart-failed = ⚠️ График сейчас построить не удалось; цифры выше — полные.
+admin-state-reserving = выдаётся
+admin-state-waiting = ждёт SMS
+admin-state-cancelling = отменяется
+admin-state-received = код получен
+admin-state-finished = завершён
+admin-state-cancelled = отменён
+admin-state-banned = уже использован
+admin-state-expired = истёк
+admin-state-failed = не выдан
+
+## История: записи, которые делает сам магазин, — на языке читателя
+history-memo-deleted-request = аккаунт удалён по вашей просьбе
+history-memo-deleted-inactive = аккаунт удалён после долгого бездействия
+history-memo-refund-outside = заявка на возврат №{ $id }, деньги возвращены вне бота
+history-memo-refund-stars = заявка на возврат №{ $id }: { $stars } ⭐ возвращены через Telegram
+history-memo-rental-day = возвращён день недоступности № { $day }
+history-memo-rental-revoked = номер отозван оператором связи, неиспользованное время возвращено
+history-memo-rental-extended = продление на { $hours ->
+        [one] { $hours } час
+        [few] { $hours } часа
+       *[many] { $hours } часов
+    }
+admin-status-active = активен
+admin-status-blocked = заблокирован
+admin-status-deleted = удалён
+admin-refund-status-none = нет
+admin-refund-status-pending = идёт
+admin-refund-status-refunded = возвращён
+admin-hold-open = открыт
+admin-hold-captured = списан
+admin-hold-voided = снят

@@ -184,7 +184,7 @@ export function createDelivery(deps: DeliveryDeps): Deliver {
         const request = deps.refundRequests?.byId(message.requestId);
         if (!request || !deps.refundRequests) return { type: "skip", reason: "no such refund request" };
         const facts = deps.refundRequests.facts(request);
-        const vars = { ...requestVars(t, language, deps.currency, facts, deps.accounts.byId(request.userId), deps.clock()), ...formatVars(message.vars, language, deps.currency) };
+        const vars = { ...requestVars(t, language, deps.currency, facts, deps.accounts.byId(request.userId), deps.clock(), view.timeZone), ...formatVars(message.vars, language, deps.currency) };
         // The admins' copies of a request still open carry the decision buttons.
         const forAdmins = row.userId === null && request.status === "open";
         return { type: "send", text: t(message.key, vars), ...(forAdmins ? { keyboard: decisionKeyboard(t, request.id) } : {}) };

@@ -1,14 +1,22 @@
-import { Composer } from "grammy";
+import { InputFile } from "grammy";
+import { BotComposer } from "../../composer.ts";
 import { z } from "zod";
+import { countryName } from "../../../domain/catalogNames.ts";
 import { formatScaled } from "../../../domain/decimal.ts";
 import type { PeriodStats } from "../../../domain/adminReports.ts";
 import { costInShopMinor } from "../../../domain/pricing.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
-import { userMoney as money } from "../../format.ts";
+import { userMoney as money, timeZoneOf, zoneLabel } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
+import { renderStatsChart } from "./statsChart.ts";
 import { activationId, auditCount, clip, none, parse, resolveUser, split, time, usage, userLabel, userRef } from "./args.ts";
 
 /** The admin commands that only look: /user, /order, /stats, /ledger, /audit. */
+
+/** A number's country in the admin's language (the provider's own name is stored). */
+function countryOf(ctx: FlowContext, a: { countryName: string; countryIso2: string | null }): string {
+  return countryName({ name: a.countryName, iso2: a.countryIso2 }, ctx.account?.language ?? "en");
+}
 
 async function showUser(ctx: FlowContext, text: string): Promise<void> {
   const { words, rest } = split(text, 1);
@@ -22,7 +30,7 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
     ctx.t("admin-user-card", {
       user: userLabel(ctx, account),
       name: clip([account.firstName, account.lastName].filter(Boolean).join(" "), 64),
-      status: account.status,
+      status: ctx.t(`admin-status-${account.status}`),
       language: account.language,
       created: time(account.createdAt),
       seen: time(account.lastSeenAt),
@@ -44,7 +52,7 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
       ? "—"
       : profile.lastActivations
           .map((a) =>
-            ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: a.state, price: money(ctx, a.price) }),
+            ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(countryOf(ctx, a), 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
           )
           .join("\n"),
   );
@@ -53,7 +61,7 @@ async function showUser(ctx: FlowContext, text: string): Promise<void> {
     profile.lastPayments.length === 0
       ? "—"
       : profile.lastPayments
-          .map((p) => ctx.t("admin-user-payment-line", { date: time(p.paidAt), stars: p.stars, amount: money(ctx, p.creditMinor), refund: p.refundStatus }))
+          .map((p) => ctx.t("admin-user-payment-line", { date: time(p.paidAt), stars: p.stars, amount: money(ctx, p.creditMinor), refund: ctx.t(`admin-refund-status-${p.refundStatus}`) }))
           .join("\n"),
   );
   await ctx.reply(parts.join("\n\n"));
@@ -82,7 +90,7 @@ async function showOrdersOfPhone(ctx: FlowContext, phone: string): Promise<void>
   }
   if (found.length > 1) {
     const lines = found.map((a) =>
-      ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(a.countryName, 40), state: a.state, price: money(ctx, a.price) }),
+      ctx.t("admin-user-activation-line", { id: String(a.id), date: time(a.createdAt), service: clip(a.serviceName, 40), country: clip(countryOf(ctx, a), 40), state: ctx.t(`admin-state-${a.state}`), price: money(ctx, a.price) }),
     );
     await ctx.reply([ctx.t("admin-order-phone-title", { phone: escapeHtml(phone), count: found.length }), ...lines].join("\n"));
   }
@@ -100,10 +108,10 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
   const parts = [
     ctx.t("admin-order-card", {
       id: String(a.id),
-      state: a.state,
+      state: ctx.t(`admin-state-${a.state}`),
       user: account ? userLabel(ctx, account) : "—",
       service: clip(a.serviceName, 60),
-      country: clip(a.countryName, 60),
+      country: clip(countryOf(ctx, a), 60),
       phone: a.phone ? `+${a.phone}` : "—",
       provider: escapeHtml(a.provider),
       providerId: clip(a.providerId, 40),
@@ -113,7 +121,7 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
       expires: time(a.expiresAt),
       ended: time(a.endedAt),
       endReason: clip(a.endReason, 60),
-      hold: hold ? `#${hold.id} ${hold.status} ${money(ctx, hold.amount)}` : "—",
+      hold: hold ? `#${hold.id} ${ctx.t(`admin-hold-${hold.status}`)} ${money(ctx, hold.amount)}` : "—",
     }),
     ctx.t("admin-order-sms-title", { count: details.sms.length }),
   ];
@@ -125,7 +133,7 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
     details.entries.length === 0
       ? "—"
       : details.entries
-          .map((e) => ctx.t("admin-order-entry", { id: String(e.id), date: time(e.createdAt), kind: e.kind, amount: money(ctx, e.amount), memo: clip(e.memo, 80) }))
+          .map((e) => ctx.t("admin-order-entry", { id: String(e.id), date: time(e.createdAt), kind: ctx.t(`history-kind-${e.kind}`), amount: money(ctx, e.amount), memo: clip(e.memo, 80) }))
           .join("\n"),
   );
   await ctx.reply(parts.join("\n\n"));
@@ -133,18 +141,29 @@ async function showOrderDetails(ctx: FlowContext, id: number): Promise<void> {
 
 function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
   const outcomes = Object.entries(s.outcomes)
-    .map(([state, n]) => `${state} ${n}`)
+    .map(([state, n]) => `${ctx.t(`admin-state-${state}`)} ${n}`)
     .join(", ");
   // A rate with one decimal: integer arithmetic on counts, no money involved.
   const rate = s.issued === 0 ? "—" : `${Math.round((s.withCode * 1000) / s.issued) / 10}%`;
   return ctx.t("admin-stats-period", {
     title: ctx.t(title),
+    stars: s.stars.stars,
+    starPayments: s.stars.payments,
+    starsBack: s.stars.refundedStars,
+    starRefunds: s.stars.refunds,
     topups: money(ctx, s.topups.amount),
     topupCount: s.topups.count,
     sales: money(ctx, s.sales.amount),
     salesCount: s.sales.count,
+    numbers: s.numbers.count,
+    numbersAmount: money(ctx, s.numbers.amount),
+    rentals: s.rentals.started,
+    extensions: s.rentals.extended,
+    rentalsAmount: money(ctx, s.rentals.amount),
     refunds: money(ctx, s.refunds.amount),
     refundCount: s.refunds.count,
+    paymentRefunds: money(ctx, s.paymentRefunds.amount),
+    paymentRefundCount: s.paymentRefunds.count,
     cost: money(ctx, s.cost),
     margin: money(ctx, s.margin),
     outcomes: outcomes === "" ? "—" : outcomes,
@@ -156,43 +175,68 @@ function periodText(ctx: FlowContext, title: string, s: PeriodStats): string {
   });
 }
 
-/** Rentals in /stats: started in the last 30 days, live now, problem reports waiting. */
-function rentalStats(ctx: FlowContext): { rented: number; live: number; problems: number } {
-  const stats = ctx.deps.rentals.records.statsSince(ctx.deps.clock() - 30 * 86_400_000);
-  return { rented: stats.rented, live: stats.live, problems: stats.openProblems };
+/** Rentals live now and problem reports waiting (what was rented is in each period). */
+function rentalStats(ctx: FlowContext): { live: number; problems: number } {
+  const stats = ctx.deps.rentals.records.statsSince(ctx.deps.clock());
+  return { live: stats.live, problems: stats.openProblems };
 }
 
-/** W3/W6: money returned to payment methods in the last 30 days. */
-function paymentRefundsLine(ctx: FlowContext): string {
-  const { count, amount } = ctx.deps.refundRequests.paymentRefundsSince(ctx.deps.clock() - 30 * 86_400_000);
-  return ctx.t("admin-stats-payment-refunds", { amount: money(ctx, amount), count });
-}
-
-async function showStats(ctx: FlowContext, text: string): Promise<void> {
-  if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
-  const stats = await ctx.deps.adminReports.stats();
+async function providerBalanceLine(ctx: FlowContext): Promise<string> {
   const provider = ctx.deps.provider;
-  let balanceLine: string;
   try {
     const balance = await provider.getBalance();
-    balanceLine = balance.ok
+    return balance.ok
       ? ctx.t("admin-stats-provider-balance", { provider: escapeHtml(provider.name), balance: formatScaled(balance.value.micros, 6, 2) })
       : ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: clip(balance.failure.kind, 40) });
   } catch (error) {
     ctx.log.warn({ err: error }, "provider balance for /stats failed");
-    balanceLine = ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: "error" });
+    return ctx.t("admin-stats-provider-unavailable", { provider: escapeHtml(provider.name), reason: "error" });
   }
+}
+
+/** "02.12" / "12/02": a day of the chart, in the admin's language and zone. */
+function dayLabel(ms: number, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(language, { day: "2-digit", month: "2-digit", timeZone }).format(ms);
+}
+
+/**
+ * /stats: the figures of today, 7 and 30 days as text, then the last 30 days as a chart. Days are
+ * cut at midnight in the admin's own time zone (Settings), which the header names.
+ */
+async function showStats(ctx: FlowContext, text: string): Promise<void> {
+  if (!parse(none, { rest: text.trim() })) return usage(ctx, "stats");
+  const language = ctx.account?.language ?? "en";
+  const timeZone = timeZoneOf(ctx.account);
+  const stats = await ctx.deps.adminReports.stats(timeZone);
+  const zone = `${zoneLabel(ctx.deps.clock(), language, timeZone)}${timeZone === "UTC" ? "" : ` (${timeZone})`}`;
   await ctx.reply(
     [
-      ctx.t("admin-stats-title"),
+      ctx.t("admin-stats-title", { zone: escapeHtml(zone) }),
       periodText(ctx, "admin-stats-today", stats.today),
       periodText(ctx, "admin-stats-week", stats.week),
       periodText(ctx, "admin-stats-month", stats.month),
       ctx.t("admin-stats-rentals", { ...rentalStats(ctx) }),
-      paymentRefundsLine(ctx),
-      balanceLine,
+      await providerBalanceLine(ctx),
     ].join("\n\n"),
   );
+  let png: Buffer;
+  try {
+    png = await renderStatsChart({
+      labels: stats.days.map((d) => dayLabel(d.start, language, timeZone)),
+      revenue: stats.days.map((d) => d.revenue),
+      sold: stats.days.map((d) => d.sold),
+      title: ctx.t("admin-stats-chart-title", { zone }),
+      revenueLabel: ctx.t("admin-stats-chart-revenue"),
+      soldLabel: ctx.t("admin-stats-chart-sold"),
+      currency: ctx.deps.currency,
+      language,
+    });
+  } catch (error) {
+    ctx.log.error({ err: error }, "the /stats chart could not be drawn");
+    await ctx.reply(ctx.t("admin-stats-chart-failed"));
+    return;
+  }
+  await ctx.replyWithPhoto(new InputFile(png, "stats.png"), { caption: ctx.t("admin-stats-chart-caption", { zone: escapeHtml(zone) }) });
 }
 
 async function checkLedger(ctx: FlowContext, text: string): Promise<void> {
@@ -230,7 +274,7 @@ async function showAudit(ctx: FlowContext, text: string): Promise<void> {
 }
 
 /** No access check here: ./index.ts installs these behind the admin filter. */
-export const reportCommands = new Composer<BotContext>();
+export const reportCommands = new BotComposer<BotContext>();
 reportCommands.command("user", (ctx) => showUser(ctx, ctx.match));
 reportCommands.command("order", (ctx) => showOrder(ctx, ctx.match));
 reportCommands.command("stats", (ctx) => showStats(ctx, ctx.match));

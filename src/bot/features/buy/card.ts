@@ -2,7 +2,7 @@ import { GrammyError, InlineKeyboard, type Api } from "grammy";
 import { BotComposer } from "../../composer.ts";
 import { callbackData, int, oneOf } from "../../callbackData.ts";
 import type { Language } from "../../../domain/accounts.ts";
-import { dateTime, minutesLeft, timeZoneOf, zonedClock } from "../../format.ts";
+import { minutesLeft, timeZoneOf, zonedClock, zonedDateTime } from "../../format.ts";
 import type { Activation, ActivationSmsRow, CodeActionOutcome, EndOutcome } from "../../../domain/activations.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
 import { formatMoney, type Currency } from "../../../domain/money.ts";
@@ -248,7 +248,7 @@ async function onEnd(ctx: BotContext, id: number, kind: "cancel" | "ban", userId
       reply_markup: nextStepsKeyboard(outcome.activation, viewOf(ctx).t),
     });
     if (outcome.suspendedUntil !== undefined) {
-      await ctx.reply(ctx.t("buy-suspended-now", { until: dateTime(outcome.suspendedUntil, language) }));
+      await ctx.reply(ctx.t("buy-suspended-now", { until: zonedDateTime(outcome.suspendedUntil, language, timeZoneOf(ctx.account)) }));
     }
     return;
   }

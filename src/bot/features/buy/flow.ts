@@ -5,7 +5,7 @@ import type { Language } from "../../../domain/accounts.ts";
 import { countryName, serviceName } from "../../../domain/catalogNames.ts";
 import { cutText } from "../../../domain/text.ts";
 import type { BotContext, BotDeps, FlowContext } from "../../context.ts";
-import { dateTime, userMoney } from "../../format.ts";
+import { timeZoneOf, userMoney, zonedDateTime } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
@@ -425,7 +425,7 @@ export async function startBuying(ctx: BotContext, start?: BuyStart): Promise<vo
   if (suspended) {
     // A message, not an alert: the explanation is longer than an alert may be (200 characters).
     await acknowledge(ctx);
-    const text = ctx.t("buy-suspended", { until: dateTime(suspended.until, account.language) });
+    const text = ctx.t("buy-suspended", { until: zonedDateTime(suspended.until, account.language, timeZoneOf(account)) });
     await showScreen(ctx, text, new InlineKeyboard().text(ctx.t("menu-back"), MENU.home), { fresh: start?.fresh === true });
     return;
   }

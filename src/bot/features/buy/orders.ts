@@ -8,7 +8,7 @@ import { escapeHtml } from "../../html.ts";
 import type { Translate } from "../../i18n.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
-import { dateTime } from "../../format.ts";
+import { dateTime, timeZoneOf, userZone } from "../../format.ts";
 import { cardData, labelsOf, phoneOf, stateLabel } from "./card.ts";
 import { liveRentalsSection } from "../rent/card.ts";
 
@@ -41,7 +41,7 @@ function entryText(ctx: FlowContext, activation: Activation): string {
   const lines = [
     t("orders-entry", {
       ...labelsOf(activation, language),
-      date: dateTime(activation.createdAt, language),
+      date: dateTime(activation.createdAt, language, timeZoneOf(ctx.account)),
       phone: escapeHtml(phoneOf(activation)),
       state: stateLabel(activation, t),
       price: formatMoney(activation.price, ctx.deps.currency, language),
@@ -74,7 +74,7 @@ async function showOrders(ctx: FlowContext, requested: number): Promise<void> {
   // A page beyond the last (a stale or forged button) shows the last one.
   const page = Math.min(Math.max(0, requested), pages - 1);
   const items = activations.listedOfUser(account.id, PAGE_SIZE, page * PAGE_SIZE);
-  const parts = [ctx.t("orders-title")];
+  const parts = [ctx.t("orders-title", { zone: userZone(ctx) })];
   if (pages > 1) parts.push(ctx.t("orders-page", { page: page + 1, pages }));
   parts.push(...items.map((activation) => entryText(ctx, activation)));
   if (rented) parts.push(rented.text);

@@ -3,7 +3,7 @@ import { BotComposer } from "../../composer.ts";
 import type { Activation, BuyOutcome, QuoteResult, ReserveResult } from "../../../domain/activations.ts";
 import { countryName, flagOf, serviceName } from "../../../domain/catalogNames.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
-import { dateTime, userMoney } from "../../format.ts";
+import { timeZoneOf, userMoney, zonedDateTime } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
@@ -118,7 +118,7 @@ async function explainReserveFailure(ctx: BotContext, result: Exclude<ReserveRes
       return showScreen(ctx, text, keyboard);
     }
     case "suspended":
-      return failureScreen(ctx, "buy-suspended", { orderKey: null }, { until: dateTime(result.until, language) });
+      return failureScreen(ctx, "buy-suspended", { orderKey: null }, { until: zonedDateTime(result.until, language, timeZoneOf(ctx.account)) });
     case "out_of_stock":
       return failureScreen(ctx, "buy-out-of-stock", { orderKey, watch: true });
     case "not_offered":

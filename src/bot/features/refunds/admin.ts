@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { BotComposer } from "../../composer.ts";
 import { REFUSAL_CODES, type DecisionResult, type RefusalCode } from "../../../domain/refundRequests.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
+import { timeZoneOf } from "../../format.ts";
 import { acknowledge } from "../../respond.ts";
 import { parse, reason as reasonArg, split, usage } from "../admin/args.ts";
 import { z } from "zod";
@@ -25,7 +26,7 @@ function vars(ctx: FlowContext, requestId: number): Record<string, string | numb
   const { refundRequests, accounts, currency, clock } = ctx.deps;
   const request = refundRequests.byId(requestId);
   if (!request) return undefined;
-  return requestVars((key, v) => ctx.t(key, v), ctx.account?.language ?? "en", currency, refundRequests.facts(request), accounts.byId(request.userId), clock());
+  return requestVars((key, v) => ctx.t(key, v), ctx.account?.language ?? "en", currency, refundRequests.facts(request), accounts.byId(request.userId), clock(), timeZoneOf(ctx.account));
 }
 
 async function listRequests(ctx: FlowContext): Promise<void> {

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { Account, Language } from "../../../domain/accounts.ts";
 import { formatMoney, type Currency } from "../../../domain/money.ts";
 import type { RequestFacts } from "../../../domain/refundRequests.ts";
-import { dateTime } from "../../format.ts";
+import { zonedDateTime } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
 import type { Translate } from "../../i18n.ts";
 
@@ -26,7 +26,8 @@ export function decisionText(t: Translate, note: string | null): string {
   return note.startsWith("W2:") ? t(`refund-refusal-${note.slice(3)}`) : escapeHtml(note);
 }
 
-export function requestVars(t: Translate, language: Language, currency: Currency, facts: RequestFacts, account: Account | undefined, now: number): Record<string, string | number> {
+/** The request's facts as text for a reader of `language` in `timeZone` (times carry the zone's name). */
+export function requestVars(t: Translate, language: Language, currency: Currency, facts: RequestFacts, account: Account | undefined, now: number, timeZone = "UTC"): Record<string, string | number> {
   const { request, payment, deadline, since } = facts;
   const money = (minor: number) => formatMoney(minor, currency, language);
   const hours = Math.round(Math.abs(deadline - now) / 3_600_000);
@@ -37,12 +38,12 @@ export function requestVars(t: Translate, language: Language, currency: Currency
     credited: money(payment.creditMinor),
     stars: payment.stars,
     charge: escapeHtml(payment.chargeId),
-    paid: dateTime(payment.paidAt, language),
+    paid: zonedDateTime(payment.paidAt, language, timeZone),
     reason: t(`refund-reason-${request.reason}`),
     note: request.reasonText ? escapeHtml(request.reasonText) : "—",
     service: request.service ? escapeHtml(request.service) : "—",
     user: `#${request.userId} (${escapeHtml(name)}, tg <code>${account?.telegramId ?? "?"}</code>)`,
-    deadline: `${dateTime(deadline, language)} UTC`,
+    deadline: zonedDateTime(deadline, language, timeZone),
     left: now < deadline ? t("refund-left", { hours }) : t("refund-overdue-by", { hours }),
     purchases: since.purchases,
     spent: money(since.spent),

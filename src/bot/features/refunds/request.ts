@@ -7,7 +7,7 @@ import { parseMoney } from "../../../domain/money.ts";
 import { REFUSED_REASONS, SERVICE_REASONS } from "../../../domain/refundRequests.ts";
 import { cutText } from "../../../domain/text.ts";
 import type { BotContext, FlowContext } from "../../context.ts";
-import { dateTime, userMoney } from "../../format.ts";
+import { timeZoneOf, userDateTime, userMoney, zonedDateTime } from "../../format.ts";
 import { escapeHtml } from "../../html.ts";
 import { MENU } from "../../keyboards.ts";
 import { acknowledge, showScreen } from "../../respond.ts";
@@ -89,7 +89,7 @@ async function requestFlow(conversation: FlowConversation, ctx: FlowContext): Pr
   // 1. Which payment.
   const paymentKeyboard = new InlineKeyboard();
   offers.slice(0, 10).forEach((o, i) =>
-    paymentKeyboard.text(ctx.t("refund-payment-button", { stars: o.stars, date: dateTime(o.paidAt, ctx.account?.language ?? "en"), amount: userMoney(ctx, o.credited) }), `rr:p:${i}`).row(),
+    paymentKeyboard.text(ctx.t("refund-payment-button", { stars: o.stars, date: userDateTime(ctx, o.paidAt), amount: userMoney(ctx, o.credited) }), `rr:p:${i}`).row(),
   );
   paymentKeyboard.text(ctx.t("refund-cancel-button"), CANCEL);
   await ctx.reply(ctx.t("refund-pick-payment"), { reply_markup: paymentKeyboard });
@@ -175,7 +175,7 @@ async function requestFlow(conversation: FlowConversation, ctx: FlowContext): Pr
   // 5. The summary to confirm.
   const summary = ctx.t("refund-summary", {
     stars: offer.stars,
-    date: dateTime(offer.paidAt, ctx.account?.language ?? "en"),
+    date: zonedDateTime(offer.paidAt, ctx.account?.language ?? "en", timeZoneOf(ctx.account)),
     amount: userMoney(ctx, amount),
     reason: ctx.t(`refund-reason-${reason}`),
     note: reasonText ? escapeHtml(reasonText) : "—",
