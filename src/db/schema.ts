@@ -135,7 +135,9 @@ export const ledgerEntries = sqliteTable(
     uniqueIndex("ledger_idempotency_key").on(t.idempotencyKey),
     // A hold is captured by at most one entry.
     uniqueIndex("ledger_one_capture_per_hold").on(t.holdId).where(sql`hold_id IS NOT NULL`),
-    index("ledger_by_user").on(t.userId, t.id),
+    // An account's entries in order, with what the ledger check reads (amount, balance_after): the
+    // check walks this index alone, never the table.
+    index("ledger_by_user").on(t.userId, t.id, t.amount, t.balanceAfter),
     index("ledger_by_ref").on(t.refType, t.refId),
     // Where a report's period starts (/stats reads from there in slices).
     index("ledger_by_time").on(t.createdAt),
