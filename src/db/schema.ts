@@ -401,6 +401,9 @@ export const broadcasts = sqliteTable(
     finishedAt: integer("finished_at"),
     progressChatId: integer("progress_chat_id"),
     progressMessageId: integer("progress_message_id"),
+    // Active accounts left out at the start (opted out of news, blocked the bot): counted once
+    // then, so that a progress report never reads every account. Null for broadcasts started before.
+    leftOut: integer("left_out"),
   },
   (t) => [check("broadcasts_status", sql`${t.status} IN ('running', 'cancelled', 'done')`)],
 );
@@ -454,6 +457,21 @@ export const outbox = sqliteTable(
     check("outbox_status", sql`${t.status} IN ('pending', 'sending', 'sent', 'blocked', 'failed', 'dropped', 'cancelled')`),
     check("outbox_settled_when_closed", sql`(${t.status} IN ('pending', 'sending')) = (${t.settledAt} IS NULL)`),
   ],
+);
+
+/*
+ * How many outbox messages of each `ref` are in each status, kept by triggers on `outbox`
+ * (drizzle/0014_outbox_ref_count_triggers.sql) in the same statement as each change: a broadcast's
+ * progress is one small read however many recipients it has.
+ */
+export const outboxRefCounts = sqliteTable(
+  "outbox_ref_counts",
+  {
+    ref: text("ref").notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ref, t.status] })],
 );
 
 /*

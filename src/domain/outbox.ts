@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
-import { outbox, users, type OutboxStatus } from "../db/schema.ts";
+import { outbox, outboxRefCounts, users, type OutboxStatus } from "../db/schema.ts";
 
 /**
  * The one way the bot tells people something on its own. A message is a row, written in the same
@@ -254,8 +254,16 @@ export class Outbox {
     );
   }
 
-  /** Messages of one `ref`, by status. */
+  /** Messages of one `ref`, by status: the counts the store's triggers keep (a few rows, whatever the size). */
   countsByRef(ref: string): Record<OutboxStatus, number> {
+    const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, blocked: 0, failed: 0, dropped: 0, cancelled: 0 };
+    const rows = this.db.select({ status: outboxRefCounts.status, n: outboxRefCounts.n }).from(outboxRefCounts).where(eq(outboxRefCounts.ref, ref)).all();
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  /** The same, counted from the messages themselves (the check of the kept counts). */
+  recountByRef(ref: string): Record<OutboxStatus, number> {
     const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, blocked: 0, failed: 0, dropped: 0, cancelled: 0 };
     const rows = this.db
       .select({ status: outbox.status, n: sql<number>`count(*)` })
