@@ -428,7 +428,8 @@ export const outbox = sqliteTable(
     kind: text("kind").notNull(),
     payload: text("payload").notNull(),
     dedupeKey: text("dedupe_key").notNull(),
-    // 0: personal messages (SMS, refunds, alerts) go first; 1: bulk (broadcasts).
+    // 0: personal messages (SMS, refunds, alerts) go first; 1: redraws of a message already sent
+    // (cards, a broadcast's progress); 2: bulk (broadcasts). See PRIORITY in domain/outbox.ts.
     priority: integer("priority").notNull().default(0),
     // At most once (broadcasts): a message in flight during a crash is written off, never repeated.
     // Otherwise at least once: it is sent again after a crash during the send itself.

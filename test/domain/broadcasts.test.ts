@@ -79,7 +79,7 @@ describe("broadcasts through the outbox", () => {
     expect(recipients).toBe(1);
     // Opted out and blocked the bot are skipped; a blocked account is not a subscriber at all.
     expect(w.broadcasts.counts(broadcast.id)).toEqual({ total: 1, pending: 1, sent: 0, blocked: 0, failed: 0, skipped: 2 });
-    expect(rowFor(w, broadcast.id, keen.id)).toMatchObject({ chatId: keen.chatId, kind: "broadcast", priority: 1, atMostOnce: true, ref: `broadcast:${broadcast.id}` });
+    expect(rowFor(w, broadcast.id, keen.id)).toMatchObject({ chatId: keen.chatId, kind: "broadcast", priority: 2, atMostOnce: true, ref: `broadcast:${broadcast.id}` });
 
     expect(await oneAtATime(w, delivery(tg, w)).drain()).toBe(1);
     expect(textsIn(keen.fake)).toEqual(["hello"]);
