@@ -64,8 +64,10 @@ export class OutboxSender {
   private readonly inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private woken = false;
-  /** The earliest moment the next message may go (pacing). */
+  /** The deadline of the next message's slot (pacing). */
   private nextSlot = 0;
+  /** The last look found nothing due: the next slot starts from now, with no catching up. */
+  private wasIdle = true;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -156,6 +158,7 @@ export class OutboxSender {
         this.logger.error({ err: error }, "outbox: could not read due messages");
       }
       if (rows.length === 0) {
+        this.wasIdle = true;
         await this.sleep();
         continue;
       }
@@ -199,7 +202,9 @@ export class OutboxSender {
    */
   private async untilNextSlot(): Promise<void> {
     const now = Date.now();
-    this.nextSlot = Math.max(this.nextSlot, now - 1000 / this.options.perSecond);
+    // After a wait with nothing to send there is nothing to catch up.
+    this.nextSlot = Math.max(this.nextSlot, this.wasIdle ? now : now - 1000 / this.options.perSecond);
+    this.wasIdle = false;
     if (this.nextSlot > now) await new Promise((resolve) => setTimeout(resolve, this.nextSlot - now));
   }
 
