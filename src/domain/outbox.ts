@@ -246,11 +246,6 @@ export class Outbox {
     );
   }
 
-  /** Runs `fn` in one IMMEDIATE write transaction: one commit (one sync to disk) for all it does. */
-  inOneWrite<T>(fn: () => T): T {
-    return this.db.transaction(fn, { behavior: "immediate" });
-  }
-
   /** A message reached its final state. */
   settle(id: number, status: Settled, error?: string): void {
     this.db

@@ -66,8 +66,6 @@ export class OutboxSender {
   private woken = false;
   /** The deadline of the next message's slot (pacing). */
   private nextSlot = 0;
-  /** Outcomes of finished sends, recorded with the loop's next claim (see `send`). */
-  private readonly outcomes: Array<{ row: OutboxRow; result: DeliveryResult }> = [];
   /** The last look found nothing due: the next slot starts from now, with no catching up. */
   private wasIdle = true;
   private unsubscribe: (() => void) | undefined;
@@ -100,18 +98,12 @@ export class OutboxSender {
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
-    try {
-      this.recordingOutcomes(() => undefined);
-    } catch (error) {
-      // The database closed under us: those rows stay `sending` and are dealt with at start-up.
-      this.logger.warn({ err: error }, "outbox: could not record the last deliveries");
-    }
   }
 
   /** Nothing in flight and nothing due now (messages waiting for a retry later do not count). */
   isIdle(): boolean {
     if (!this.running) return true;
-    if (this.inFlight.size > 0 || this.outcomes.length > 0 || this.woken) return false;
+    if (this.inFlight.size > 0 || this.woken) return false;
     const due = this.outbox.nextDueAt();
     return due === undefined || due > this.clock();
   }
@@ -159,10 +151,8 @@ export class OutboxSender {
       await this.untilNextSlot();
       if (!this.running) break;
       let rows: OutboxRow[] = [];
-      const take = Math.min(free, Math.max(1, Math.floor(LOOKAHEAD_MS / interval)));
       try {
-        // The outcomes of the sends that finished since and the next claim: one commit, not one each.
-        rows = this.recordingOutcomes(() => this.outbox.claimDue(take));
+        rows = this.outbox.claimDue(Math.min(free, Math.max(1, Math.floor(LOOKAHEAD_MS / interval))));
       } catch (error) {
         if (!this.running) break;
         this.logger.error({ err: error }, "outbox: could not read due messages");
@@ -180,7 +170,7 @@ export class OutboxSender {
           continue;
         }
         this.nextSlot += interval;
-        const task = this.send(row, true).finally(() => {
+        const task = this.send(row).finally(() => {
           this.inFlight.delete(task);
           this.wake();
         });
@@ -218,38 +208,7 @@ export class OutboxSender {
     if (this.nextSlot > now) await new Promise((resolve) => setTimeout(resolve, this.nextSlot - now));
   }
 
-  /**
-   * Records the outcomes waiting (see `send`) and runs `then` in the same write transaction. If the
-   * write fails, the outcomes stay queued for the next one.
-   */
-  private recordingOutcomes<T>(then: () => T): T {
-    const done = this.outcomes.splice(0);
-    try {
-      return this.outbox.inOneWrite(() => {
-        for (const { row, result } of done) this.recordSafely(row, result);
-        return then();
-      });
-    } catch (error) {
-      this.outcomes.unshift(...done);
-      throw error;
-    }
-  }
-
-  private recordSafely(row: OutboxRow, result: DeliveryResult): void {
-    try {
-      this.record(row, result);
-    } catch (error) {
-      // The database closed under us (shutdown): the row stays `sending` and is resent at start-up.
-      this.logger.warn({ err: error, outbox: row.id }, "outbox: could not record a delivery");
-    }
-  }
-
-  /**
-   * Sends one message. The loop (`later`) queues the outcome for its next write, where it is
-   * recorded together with the next claim: at Telegram's pace that halves the commits, each a sync
-   * to disk that holds the event loop. Until then the row stays `sending`, so its chat waits.
-   */
-  private async send(row: OutboxRow, later = false): Promise<void> {
+  private async send(row: OutboxRow): Promise<void> {
     let result: DeliveryResult;
     try {
       result = await this.deliver(row);
@@ -262,8 +221,12 @@ export class OutboxSender {
           : { status: "retry", error: message };
       this.logger.error({ err: error, outbox: row.id, kind: row.message.kind }, "outbox: delivery threw");
     }
-    if (later) this.outcomes.push({ row, result });
-    else this.recordSafely(row, result);
+    try {
+      this.record(row, result);
+    } catch (error) {
+      // The database closed under us (shutdown): the row stays `sending` and is resent at start-up.
+      this.logger.warn({ err: error, outbox: row.id }, "outbox: could not record a delivery");
+    }
   }
 
   private record(row: OutboxRow, result: DeliveryResult): void {
