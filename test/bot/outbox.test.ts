@@ -159,18 +159,6 @@ describe("the outbox sender over Telegram", () => {
     expect(textsIn(next.fake)).toEqual(["spring sale"]);
   });
 
-  it("broadcast messages waiting for their turn under the pace are not taken yet, so a crash would write off only the one in flight (issue 15)", async () => {
-    const tg = await fakeTelegram();
-    const w = world();
-    const recipients = [member(tg, w.accounts), member(tg, w.accounts), member(tg, w.accounts)];
-    const { broadcast } = w.broadcasts.start(ADMIN_CHAT, { kind: "text", text: "spring sale" });
-    // One slot a second: the second recipient's turn is a second after the first.
-    running(w, tg, { perSecond: 1 });
-    await vi.waitFor(() => expect(textsIn(recipients[0]!.fake)).toEqual(["spring sale"]));
-    expect(recipients.slice(1).map((r) => rowByKey(w, `broadcast:${broadcast.id}:${r.id}`).status)).toEqual(["pending", "pending"]);
-    expect(w.outbox.recoverInFlight()).toEqual({ resent: 0, writtenOff: 0 });
-  });
-
   it("a 429 is retried once retry_after has passed, not before, and other chats are not held up meanwhile", async () => {
     const tg = await fakeTelegram();
     const w = world();

@@ -54,9 +54,6 @@ export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
   atMostOnceAttempts: 3,
 };
 
-/** How far ahead of their slots messages are taken (at Telegram's pace: one at a time). */
-const LOOKAHEAD_MS = 10;
-
 export class OutboxSender {
   private readonly options: SenderOptions;
   private running = false;
@@ -64,10 +61,8 @@ export class OutboxSender {
   private readonly inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private woken = false;
-  /** The deadline of the next message's slot (pacing). */
+  /** The earliest moment the next message may go (pacing). */
   private nextSlot = 0;
-  /** The last look found nothing due: the next slot starts from now, with no catching up. */
-  private wasIdle = true;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -131,51 +126,33 @@ export class OutboxSender {
     }
   }
 
-  /**
-   * One continuous loop on a schedule of deadlines, one slot every 1/perSecond: wait for the next
-   * slot, take what is due first (the pending-order index is the cursor: sent rows leave it), send
-   * it and go on without waiting for the answer. Messages are taken only for the slots of the next
-   * few milliseconds (one at a time at Telegram's pace), so nothing sits "sending" while it waits
-   * for its turn (a broadcast message in that state is written off after a crash). A slot left
-   * unused because nothing was due is not spent.
-   */
   private async run(): Promise<void> {
-    const interval = 1000 / this.options.perSecond;
     while (this.running) {
       this.woken = false;
       const free = this.options.concurrency - this.inFlight.size;
-      if (free <= 0) {
-        await this.sleep();
-        continue;
-      }
-      await this.untilNextSlot();
-      if (!this.running) break;
       let rows: OutboxRow[] = [];
       try {
-        rows = this.outbox.claimDue(Math.min(free, Math.max(1, Math.floor(LOOKAHEAD_MS / interval))));
+        rows = this.outbox.claimDue(free);
       } catch (error) {
         if (!this.running) break;
         this.logger.error({ err: error }, "outbox: could not read due messages");
       }
-      if (rows.length === 0) {
-        this.wasIdle = true;
-        await this.sleep();
-        continue;
-      }
-      for (const [i, row] of rows.entries()) {
-        if (i > 0) await this.untilNextSlot();
+      for (const row of rows) {
+        await this.pace();
         if (!this.running) {
           // Taken but not sent: back to the queue at once, nothing is lost or doubled.
           this.outbox.retryAt(row.id, this.clock(), "sender stopped");
           continue;
         }
-        this.nextSlot += interval;
         const task = this.send(row).finally(() => {
           this.inFlight.delete(task);
           this.wake();
         });
         this.inFlight.add(task);
       }
+      if (!this.running) break;
+      if (rows.length > 0 && this.inFlight.size < this.options.concurrency) continue;
+      await this.sleep();
     }
   }
 
@@ -195,17 +172,11 @@ export class OutboxSender {
     });
   }
 
-  /**
-   * Waits for the next slot. A loop that was late (a busy event loop, a slow disk) keeps its
-   * deadlines and catches up, by one slot at most: no second ever carries more than
-   * perSecond + 1 messages, and a moment of delay does not lower the rate for good.
-   */
-  private async untilNextSlot(): Promise<void> {
+  private async pace(): Promise<void> {
     const now = Date.now();
-    // After a wait with nothing to send there is nothing to catch up.
-    this.nextSlot = Math.max(this.nextSlot, this.wasIdle ? now : now - 1000 / this.options.perSecond);
-    this.wasIdle = false;
-    if (this.nextSlot > now) await new Promise((resolve) => setTimeout(resolve, this.nextSlot - now));
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + 1000 / this.options.perSecond;
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   }
 
   private async send(row: OutboxRow): Promise<void> {
