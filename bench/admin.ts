@@ -20,7 +20,7 @@ const ENTRIES = Number(process.env["BENCH_LEDGER_ENTRIES"] ?? 1_000_000);
 const ACCOUNTS = 10_000;
 const DAY = 86_400_000;
 
-function seed(path: string): void {
+export function seed(path: string): void {
   const store = openStore(path);
   const { sqlite } = store;
   const now = Date.now();
@@ -65,7 +65,15 @@ export async function benchAdmin(runs: number): Promise<FigureResult[]> {
   const config = benchConfig({ DATABASE_PATH: path });
 
   const stats: FigureResult = { figure: `/stats at ${ENTRIES.toLocaleString("en-US")} entries, longest event-loop block`, unit: "ms", project: [], baseline: [], target: "<= 50" };
-  const ledger: FigureResult = { figure: `/ledger check at ${ENTRIES.toLocaleString("en-US")} entries, longest event-loop block`, unit: "ms", project: [], baseline: [], target: "<= 50" };
+  const ledger: FigureResult = {
+    figure: `/ledger check at ${ENTRIES.toLocaleString("en-US")} entries, longest event-loop block`,
+    unit: "ms",
+    project: [],
+    baseline: [],
+    // On a shared machine the process is also paused by others: the same wait with nothing to do shows that floor.
+    baselineName: "idle event loop, same time",
+    target: "<= 50",
+  };
   const ledgerTotal: FigureResult = { figure: `/ledger check at ${ENTRIES.toLocaleString("en-US")} entries, total time`, unit: "ms", project: [], baseline: [] };
   const lookup: FigureResult = { figure: "/user @name lookup, 10,000 accounts", unit: "ms", project: [], baseline: [] };
   const startup: FigureResult = {
@@ -87,6 +95,7 @@ export async function benchAdmin(runs: number): Promise<FigureResult[]> {
     });
     ledger.project.push(check.blockedMs);
     ledgerTotal.project.push(check.totalMs);
+    ledger.baseline.push((await longestBlock(() => new Promise((resolve) => setTimeout(resolve, Math.min(check.totalMs, 10_000))))).blockedMs);
     const l0 = performance.now();
     const found = deps.adminActions.findUser(`@Bench_User_${1 + run}`);
     lookup.project.push(performance.now() - l0);

@@ -3,7 +3,9 @@
  * against the fake Bot API server and the fake sms-activate server.
  *
  * 1. Provider requests per polling tick with 1,000 open activations (target: 1).
- * 2. Time from the provider having a code to the user's message being sent (target: < 1 tick + 100 ms).
+ * 2. Time from the provider having a code to the user's message being sent (target: < 1 tick + 100 ms):
+ *    200 codes within about 2 s (more than Telegram's limit lets the outbox send: the queue sets the
+ *    time), then 100 codes at 10 a second (with each card's redraw, 20 messages a second: a pace the limit allows).
  * 3. The bot's own time to handle a button press, with the network cut out.
  * 4. Time from the provider having a code to the user's message being sent when the provider pushes
  *    it (target: p99 < 100 ms), with 1,000 open activations.
@@ -19,11 +21,14 @@ import { createBot } from "../src/bot/createBot.ts";
 import { startApp, type App } from "../src/main.ts";
 import { startFakeSmsActivate } from "../test/fakes/smsActivateServer.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
+import { Api } from "grammy";
 import { runSizeFigures } from "./figures.ts";
 import { BENCH_BOT_INFO } from "./lib.ts";
 
 const OPEN_ACTIVATIONS = Number(process.env["BENCH_ACTIVATIONS"] ?? 1_000);
 const CODES = 200;
+const PACED_CODES = 100;
+const PACED_PER_SECOND = 10;
 const TICK_SECONDS = 1;
 const PRESSES = 2_000;
 const PUSH_SECRET = "bench-push-secret-0123456789";
@@ -66,7 +71,8 @@ async function main(): Promise<void> {
     await app.scheduler.runNow("catalog-sync");
     const { accounts, ledger, activations } = app.deps;
 
-    // 1,000 users, each with one open activation.
+    // 1,000 users, each with one open activation and its card.
+    const cards = new Api(tg.token, { apiRoot: tg.apiRoot });
     const started = performance.now();
     const owners: Array<{ telegramId: number; providerId: string }> = [];
     for (let i = 0; i < OPEN_ACTIVATIONS; i++) {
@@ -77,9 +83,40 @@ async function main(): Promise<void> {
       if (!reserved.ok) throw new Error(`reserve ${i}: ${reserved.reason}`);
       const bought = await activations.buy(reserved.activation.id);
       if (!bought.ok) throw new Error(`buy ${i}: ${bought.reason}`);
+      // The number card, as the reply to Confirm put it on screen: each SMS redraws it through the outbox.
+      const card = await cards.sendMessage(user.id, "number card");
+      activations.setCard(bought.activation.id, user.id, card.message_id);
       owners.push({ telegramId: user.id, providerId: bought.activation.providerId ?? "" });
     }
     console.log(`set-up: ${OPEN_ACTIVATIONS} open activations in ${ms(performance.now() - started)}`);
+
+    /** The provider gets one code per owner, `gap` apart; how long until each user's SMS message was sent. */
+    const codeLatencies = async (who: typeof owners, firstCode: number, gap: () => Promise<unknown>): Promise<number[]> => {
+      const sentAt = new Map<string, number>();
+      const pending = who.map((owner, i) => ({ ...owner, code: String(firstCode + i) }));
+      for (const item of pending) {
+        await gap();
+        provider.deliverSms(item.providerId, `Telegram code: ${item.code}`, item.code);
+        sentAt.set(item.code, Date.now());
+      }
+      const deadline = Date.now() + 20_000;
+      const latencies = new Map<string, number>();
+      let seen = 0;
+      while (latencies.size < pending.length && Date.now() < deadline) {
+        const calls = tg.calls("sendMessage");
+        for (const call of calls.slice(seen)) {
+          const text = String(call.params["text"] ?? "");
+          for (const item of pending) {
+            if (!latencies.has(item.code) && String(call.params["chat_id"]) === String(item.telegramId) && text.includes(item.code)) {
+              latencies.set(item.code, call.at - (sentAt.get(item.code) ?? call.at));
+            }
+          }
+        }
+        seen = calls.length;
+        await sleep(100);
+      }
+      return [...latencies.values()];
+    };
 
     // 1. Requests per tick.
     provider.resetRequests();
@@ -89,31 +126,18 @@ async function main(): Promise<void> {
     // Each tick makes exactly one getActiveActivations call, so that count is the number of ticks.
     console.log(`provider requests per polling tick: ${(requests / Math.max(1, lists)).toFixed(2)} (${requests} requests in ${lists} ticks of ${TICK_SECONDS} s)`);
 
-    // 2. Code -> message latency, for codes arriving at random moments within a tick.
-    const sentAt = new Map<string, number>();
-    const pending = owners.slice(0, CODES).map((owner, i) => ({ ...owner, code: String(100_000 + i) }));
-    for (const item of pending) {
-      await sleep(Math.random() * 20);
-      provider.deliverSms(item.providerId, `Telegram code: ${item.code}`, item.code);
-      sentAt.set(item.code, Date.now());
-    }
-    const deadline = Date.now() + 15_000;
-    const latencies = new Map<string, number>();
-    while (latencies.size < pending.length && Date.now() < deadline) {
-      for (const call of tg.calls("sendMessage")) {
-        const text = String(call.params["text"] ?? "");
-        for (const item of pending) {
-          if (!latencies.has(item.code) && String(call.params["chat_id"]) === String(item.telegramId) && text.includes(item.code)) {
-            latencies.set(item.code, call.at - (sentAt.get(item.code) ?? call.at));
-          }
-        }
-      }
-      await sleep(100);
-    }
-    const values = [...latencies.values()];
+    // 2. Code -> message latency, for codes arriving at random moments within a tick: a flood, then a pace the limit allows.
+    const flood = await codeLatencies(owners.slice(0, CODES), 100_000, () => sleep(Math.random() * 20));
     console.log(
-      `code -> message: ${values.length}/${pending.length} delivered; median ${ms(percentile(values, 50))}, p99 ${ms(percentile(values, 99))}, max ${ms(Math.max(...values))} (target < ${TICK_SECONDS * 1000 + 100} ms)`,
+      `code -> message, ${CODES} codes within ~2 s: ${flood.length}/${CODES} delivered; median ${ms(percentile(flood, 50))}, p99 ${ms(percentile(flood, 99))}, max ${ms(Math.max(...flood))} (target < ${TICK_SECONDS * 1000 + 100} ms)`,
     );
+    // Let the flood's card redraws go before the next figure.
+    while (!app.sender.isIdle()) await sleep(100);
+    const paced = await codeLatencies(owners.slice(CODES + PUSHED, CODES + PUSHED + PACED_CODES), 300_000, () => sleep(1000 / PACED_PER_SECOND));
+    console.log(
+      `code -> message, ${PACED_CODES} codes at ${PACED_PER_SECOND} a second: ${paced.length}/${PACED_CODES} delivered; median ${ms(percentile(paced, 50))}, p99 ${ms(percentile(paced, 99))}, max ${ms(Math.max(...paced))} (target < ${TICK_SECONDS * 1000 + 100} ms)`,
+    );
+    while (!app.sender.isIdle()) await sleep(100);
 
     // 4. The same, with the provider pushing each SMS to the bot (other activations than in 2).
     provider.setPushUrl(`http://127.0.0.1:${app.http?.port ?? 0}/provider/${PUSH_SECRET}`);
@@ -218,8 +242,10 @@ async function throughput(tg: Awaited<ReturnType<typeof startFakeTelegram>>, app
   return THROUGHPUT_UPDATES / ((performance.now() - started) / 1000);
 }
 
-// The size figures against their baselines (bench/figures.ts); BENCH_FIGURES=<names> runs only those.
-(process.env["BENCH_FIGURES"] ? runSizeFigures() : main().then(() => runSizeFigures())).then(
+// The size figures against their baselines (bench/figures.ts); BENCH_FIGURES=<names> runs only those,
+// BENCH_FIGURES=main only the figures above.
+const figures = process.env["BENCH_FIGURES"];
+(figures === "main" ? main() : figures ? runSizeFigures() : main().then(() => runSizeFigures())).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -136,7 +136,9 @@ export const ledgerEntries = sqliteTable(
     uniqueIndex("ledger_idempotency_key").on(t.idempotencyKey),
     // A hold is captured by at most one entry.
     uniqueIndex("ledger_one_capture_per_hold").on(t.holdId).where(sql`hold_id IS NOT NULL`),
-    index("ledger_by_user").on(t.userId, t.id),
+    // An account's entries in order, with what the ledger check reads (amount, balance_after): the
+    // check walks this index alone, never the table.
+    index("ledger_by_user").on(t.userId, t.id, t.amount, t.balanceAfter),
     index("ledger_by_ref").on(t.refType, t.refId),
     // Where a report's period starts (/stats reads from there in slices).
     index("ledger_by_time").on(t.createdAt),
@@ -403,6 +405,9 @@ export const broadcasts = sqliteTable(
     finishedAt: integer("finished_at"),
     progressChatId: integer("progress_chat_id"),
     progressMessageId: integer("progress_message_id"),
+    // Active accounts left out at the start (opted out of news, blocked the bot): counted once
+    // then, so that a progress report never reads every account. Null for broadcasts started before.
+    leftOut: integer("left_out"),
   },
   (t) => [check("broadcasts_status", sql`${t.status} IN ('running', 'cancelled', 'done')`)],
 );
@@ -427,7 +432,8 @@ export const outbox = sqliteTable(
     kind: text("kind").notNull(),
     payload: text("payload").notNull(),
     dedupeKey: text("dedupe_key").notNull(),
-    // 0: personal messages (SMS, refunds, alerts) go first; 1: bulk (broadcasts).
+    // 0: personal messages (SMS, refunds, alerts) go first; 1: redraws of a message already sent
+    // (cards, a broadcast's progress); 2: bulk (broadcasts). See PRIORITY in domain/outbox.ts.
     priority: integer("priority").notNull().default(0),
     // At most once (broadcasts): a message in flight during a crash is written off, never repeated.
     // Otherwise at least once: it is sent again after a crash during the send itself.
@@ -456,6 +462,21 @@ export const outbox = sqliteTable(
     check("outbox_status", sql`${t.status} IN ('pending', 'sending', 'sent', 'blocked', 'failed', 'dropped', 'cancelled')`),
     check("outbox_settled_when_closed", sql`(${t.status} IN ('pending', 'sending')) = (${t.settledAt} IS NULL)`),
   ],
+);
+
+/*
+ * How many outbox messages of each `ref` are in each status, kept by triggers on `outbox`
+ * (drizzle/0014_outbox_ref_count_triggers.sql) in the same statement as each change: a broadcast's
+ * progress is one small read however many recipients it has.
+ */
+export const outboxRefCounts = sqliteTable(
+  "outbox_ref_counts",
+  {
+    ref: text("ref").notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ref, t.status] })],
 );
 
 /*

@@ -66,18 +66,21 @@ export class Broadcasts {
           })
           .returning()
           .get();
+        const active = this.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${users} WHERE ${users.status} = 'active'`)?.n ?? 0;
         const recipients = this.outbox.enqueueToUsers(
           sql`${users.status} = 'active' AND ${users.newsOptOut} = 0 AND ${users.botBlockedAt} IS NULL`,
           { kind: "broadcast", broadcastId: broadcast.id },
           { dedupePrefix: `${refOf(broadcast.id)}:`, ref: refOf(broadcast.id), bulk: true },
         );
+        // Counted once here: a progress report never reads every account.
+        this.db.update(broadcasts).set({ leftOut: active - recipients }).where(eq(broadcasts.id, broadcast.id)).run();
         this.audit.write({
           adminTelegramId,
           action: "broadcast",
           targetRef: refOf(broadcast.id),
           details: content.kind === "text" ? (written ?? content.text) : "copy",
         });
-        return { broadcast, recipients };
+        return { broadcast: { ...broadcast, leftOut: active - recipients }, recipients };
       },
       { behavior: "immediate" },
     );
@@ -162,9 +165,11 @@ export class Broadcasts {
       skipped: byStatus.dropped,
     };
     counts.total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
-    // Accounts that existed at the start but were left out of it (opted out, blocked the bot).
+    // Accounts that existed at the start but were left out of it (opted out, blocked the bot):
+    // counted at the start; read from the accounts only for a broadcast started before that count.
     const broadcast = this.byId(broadcastId);
-    if (broadcast) {
+    if (broadcast?.leftOut !== null && broadcast?.leftOut !== undefined) counts.skipped += broadcast.leftOut;
+    else if (broadcast) {
       const left = this.db.get<{ n: number }>(sql`
         SELECT count(*) AS n FROM ${users}
         WHERE ${users.status} = 'active' AND ${users.createdAt} <= ${broadcast.createdAt}

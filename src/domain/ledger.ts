@@ -70,15 +70,57 @@ function assertAmount(amount: number): void {
   }
 }
 
+interface SliceOptions {
+  /** First slice sizes (accounts, entries, holds); each then adapts to the time budget. */
+  accounts: number;
+  entries: number;
+  holds: number;
+  /** Time one slice may take; 0 shrinks every slice to a single row (tests). */
+  budgetMs: number;
+}
+
+const DEFAULT_SLICES: SliceOptions = { accounts: 50, entries: 2_000, holds: 2_000, budgetMs: 8 };
+const LARGEST_SLICE = 20_000;
+
+/** Where the chain walk stands: the last entry checked (undefined once every entry was). */
+type ChainCursor = { userId: number; id: number; balanceAfter: number } | undefined;
+const CHAIN_START: ChainCursor = { userId: Number.MIN_SAFE_INTEGER, id: 0, balanceAfter: 0 };
+
+/**
+ * Runs `slice(size)` until it says it is done, yielding to the event loop after each call and
+ * sizing the next one to the budget: halved after a slice that took longer, a quarter larger after
+ * one that took less than half (slow growth: a doubled slice on a cold page could blow the budget).
+ */
+async function inSlices(size: number, budgetMs: number, slice: (size: number) => boolean): Promise<void> {
+  for (;;) {
+    const started = performance.now();
+    const done = slice(size);
+    const took = performance.now() - started;
+    if (took > budgetMs) size = Math.max(1, Math.floor(size / 2));
+    else if (took < budgetMs / 2) size = Math.min(LARGEST_SLICE, Math.ceil(size * 1.25));
+    await new Promise((resolve) => setImmediate(resolve));
+    if (done) return;
+  }
+}
+
 export class Ledger {
   /** Read on most screens and in every debit: prepared once. */
   private readonly balanceRow;
+  /** The ledger check's walk: the next entries in account order, from the ledger_by_user index alone. */
+  private readonly chainStep;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
     this.balanceRow = db.select().from(balances).where(eq(balances.userId, sql.placeholder("userId"))).prepare();
+    this.chainStep = db
+      .select({ userId: ledgerEntries.userId, id: ledgerEntries.id, amount: ledgerEntries.amount, balanceAfter: ledgerEntries.balanceAfter })
+      .from(ledgerEntries)
+      .where(sql`(${ledgerEntries.userId}, ${ledgerEntries.id}) > (${sql.placeholder("userId")}, ${sql.placeholder("id")})`)
+      .orderBy(ledgerEntries.userId, ledgerEntries.id)
+      .limit(sql.placeholder("limit"))
+      .prepare();
   }
 
   /** Runs `fn` in one IMMEDIATE write transaction; `fn` must be synchronous. */
@@ -238,29 +280,42 @@ export class Ledger {
    * Returns a list of human-readable violations; empty means the books balance.
    */
   checkInvariants(): string[] {
-    return [...this.checkAccounts(0, Number.MAX_SAFE_INTEGER), ...this.checkEntries(0, Number.MAX_SAFE_INTEGER), ...this.checkHolds(0, Number.MAX_SAFE_INTEGER)];
+    const chain: string[] = [];
+    let cursor: ChainCursor = CHAIN_START;
+    while (cursor !== undefined) cursor = this.checkChain(cursor, 100_000, chain);
+    return [...this.checkAccounts(0, Number.MAX_SAFE_INTEGER), ...chain, ...this.checkHolds(0, Number.MAX_SAFE_INTEGER)];
   }
 
   /**
-   * The same checks in slices (accounts, entries and holds by id ranges), the event loop free
-   * between slices: at a million entries the chat keeps answering while an admin checks the books.
-   * Each slice is one synchronous read, so each account, entry or hold is checked as one state.
+   * The same checks in slices, the event loop free between them: at a million entries the chat
+   * keeps answering while an admin checks the books. Each slice is one synchronous read sized to
+   * take about `budgetMs` (it halves after a slower slice and grows after a quick one), so a
+   * loaded machine or a larger account makes slices smaller, not blocks longer. Accounts and
+   * holds go by id ranges (each account or hold checked as one state); the chain of balance_after
+   * is walked account by account through the ledger_by_user index, which holds every value it reads.
    */
-  async checkInvariantsInSlices(slice = { accounts: 50, entries: 2_000, holds: 5_000 }): Promise<string[]> {
+  async checkInvariantsInSlices(options: Partial<SliceOptions> = {}): Promise<string[]> {
+    const { accounts, entries, holds: holdSlice, budgetMs } = { ...DEFAULT_SLICES, ...options };
+    const top = this.db.get<{ users: number | null; holds: number | null }>(sql`
+      SELECT (SELECT max(id) FROM users) AS users, (SELECT max(id) FROM holds) AS holds`);
     const problems: string[] = [];
-    const top = this.db.get<{ users: number | null; entries: number | null; holds: number | null }>(sql`
-      SELECT (SELECT max(id) FROM users) AS users, (SELECT max(id) FROM ledger_entries) AS entries, (SELECT max(id) FROM holds) AS holds`);
-    const passes: Array<[number, number, (from: number, to: number) => string[]]> = [
-      [top?.users ?? 0, slice.accounts, (from, to) => this.checkAccounts(from, to)],
-      [top?.entries ?? 0, slice.entries, (from, to) => this.checkEntries(from, to)],
-      [top?.holds ?? 0, slice.holds, (from, to) => this.checkHolds(from, to)],
-    ];
-    for (const [max, size, check] of passes) {
-      for (let from = 0; from <= max; from += size) {
-        problems.push(...check(from, from + size));
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
+    let from = 0;
+    await inSlices(accounts, budgetMs, (size) => {
+      problems.push(...this.checkAccounts(from, from + size));
+      from += size;
+      return from > (top?.users ?? 0);
+    });
+    let cursor: ChainCursor = CHAIN_START;
+    await inSlices(entries, budgetMs, (size) => {
+      cursor = cursor && this.checkChain(cursor, size, problems);
+      return cursor === undefined;
+    });
+    from = 0;
+    await inSlices(holdSlice, budgetMs, (size) => {
+      problems.push(...this.checkHolds(from, from + size));
+      from += size;
+      return from > (top?.holds ?? 0);
+    });
     return problems;
   }
 
@@ -290,17 +345,22 @@ export class Ledger {
   }
 
   /**
-   * Entries with id in [from, to): each balance_after is the account's previous balance_after plus
-   * the amount (0 before its first entry), which, entry by entry, is the running sum.
+   * The next `limit` entries after `cursor` in account order (user, then id): each balance_after
+   * is the account's previous balance_after plus the amount (0 before its first entry), which,
+   * entry by entry, is the running sum. Entries are append-only with growing ids, so walking on
+   * from the cursor later sees the same chain. Returns where to go on, or undefined at the end.
    */
-  private checkEntries(from: number, to: number): string[] {
-    const chain = this.db.all<{ id: number; balanceAfter: number; expected: number }>(sql`
-      SELECT id, balanceAfter, expected FROM (
-        SELECT e.id AS id, e.balance_after AS balanceAfter,
-          COALESCE((SELECT p.balance_after FROM ledger_entries p WHERE p.user_id = e.user_id AND p.id < e.id ORDER BY p.id DESC LIMIT 1), 0) + e.amount AS expected
-        FROM ledger_entries e WHERE e.id >= ${from} AND e.id < ${to})
-      WHERE balanceAfter <> expected`);
-    return chain.map((row) => `entry ${row.id}: balance_after ${row.balanceAfter} but the running sum is ${row.expected}`);
+  private checkChain(cursor: NonNullable<ChainCursor>, limit: number, problems: string[]): ChainCursor {
+    // [user_id, id, amount, balance_after] arrays through a statement prepared once: at a
+    // million entries, building an object per row would be most of the cost.
+    const rows = this.chainStep.values({ userId: cursor.userId, id: cursor.id, limit }) as Array<[number, number, number, number]>;
+    let previous = cursor;
+    for (const [userId, id, amount, balanceAfter] of rows) {
+      const expected = (userId === previous.userId ? previous.balanceAfter : 0) + amount;
+      if (balanceAfter !== expected) problems.push(`entry ${id}: balance_after ${balanceAfter} but the running sum is ${expected}`);
+      previous = { userId, id, balanceAfter };
+    }
+    return rows.length < limit ? undefined : previous;
   }
 
   /** Holds with id in [from, to): a captured hold has exactly one entry, any other none. */

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
-import { outbox, users, type OutboxStatus } from "../db/schema.ts";
+import { outbox, outboxRefCounts, users, type OutboxStatus } from "../db/schema.ts";
 
 /**
  * The one way the bot tells people something on its own. A message is a row, written in the same
@@ -47,6 +47,18 @@ export type OutboxMessage =
   | { kind: "broadcast-progress"; broadcastId: number };
 
 export type OutboxKind = OutboxMessage["kind"];
+
+/**
+ * The order in which the sender takes messages (lower first), within a chat and across chats:
+ * what the user is waiting for (an SMS, a refund, an alert) before redraws of a message already
+ * on screen, and those before broadcasts. A redraw edits a message that was first sent as a reply
+ * to the user (the number card, a rental card, a broadcast's progress), so an SMS that overtakes
+ * it never appears before the message it belongs to; messages of one priority keep their order.
+ */
+export const PRIORITY = { personal: 0, redraw: 1, bulk: 2 } as const;
+
+/** Kinds that edit a message in place, rendered from the current state when sent. */
+const REDRAWS: ReadonlySet<OutboxKind> = new Set<OutboxKind>(["activation-card", "rental-card", "broadcast-progress"]);
 
 export interface Envelope {
   chatId: number;
@@ -102,24 +114,46 @@ export class Outbox {
    */
   enqueue(envelope: Envelope, message: OutboxMessage): boolean {
     const now = this.clock();
+    const payload = JSON.stringify(message);
+    const redraw = REDRAWS.has(message.kind);
+    const priority = envelope.bulk ? PRIORITY.bulk : redraw ? PRIORITY.redraw : PRIORITY.personal;
     const inserted = this.db
       .insert(outbox)
       .values({
         chatId: envelope.chatId,
         userId: envelope.userId ?? null,
         kind: message.kind,
-        payload: JSON.stringify(message),
+        payload,
         dedupeKey: envelope.dedupeKey,
-        priority: envelope.bulk ? 1 : 0,
+        priority,
         atMostOnce: envelope.bulk ?? false,
         nextAttemptAt: now,
         ref: envelope.ref ?? null,
         createdAt: now,
       })
       .onConflictDoNothing()
-      .run().changes;
-    if (inserted > 0) this.wake();
-    return inserted > 0;
+      .returning({ id: outbox.id })
+      .get();
+    if (!inserted) return false;
+    if (redraw) {
+      // Only the latest redraw of a message matters (each renders the state at send time): an
+      // earlier one still waiting in this chat is replaced, never sent. One in flight is left alone.
+      this.db
+        .update(outbox)
+        .set({ status: "dropped", settledAt: now, lastError: "replaced by a later redraw" })
+        .where(
+          and(
+            eq(outbox.chatId, envelope.chatId),
+            eq(outbox.status, "pending"),
+            eq(outbox.priority, priority),
+            eq(outbox.payload, payload),
+            sql`${outbox.id} < ${inserted.id}`,
+          ),
+        )
+        .run();
+    }
+    this.wake();
+    return true;
   }
 
   /**
@@ -132,7 +166,7 @@ export class Outbox {
     const queued = this.db.run(sql`
       INSERT INTO outbox (chat_id, user_id, kind, payload, dedupe_key, priority, at_most_once, status, attempts, next_attempt_at, ref, created_at)
       SELECT ${users.telegramId}, ${users.id}, ${message.kind}, ${JSON.stringify(message)}, ${options.dedupePrefix} || ${users.id},
-        ${bulk ? 1 : 0}, ${bulk ? 1 : 0}, 'pending', 0, ${now}, ${options.ref ?? null}, ${now}
+        ${bulk ? PRIORITY.bulk : PRIORITY.personal}, ${bulk ? 1 : 0}, 'pending', 0, ${now}, ${options.ref ?? null}, ${now}
       FROM ${users} WHERE ${where}
       ON CONFLICT DO NOTHING`).changes;
     if (queued > 0) this.wake();
@@ -204,7 +238,7 @@ export class Outbox {
           message: JSON.parse(row.payload) as OutboxMessage,
           attempts: row.attempts + 1,
           atMostOnce: row.at_most_once === 1,
-          bulk: row.priority > 0,
+          bulk: row.at_most_once === 1,
           createdAt: row.created_at,
         }));
       },
@@ -254,8 +288,16 @@ export class Outbox {
     );
   }
 
-  /** Messages of one `ref`, by status. */
+  /** Messages of one `ref`, by status: the counts the store's triggers keep (a few rows, whatever the size). */
   countsByRef(ref: string): Record<OutboxStatus, number> {
+    const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, blocked: 0, failed: 0, dropped: 0, cancelled: 0 };
+    const rows = this.db.select({ status: outboxRefCounts.status, n: outboxRefCounts.n }).from(outboxRefCounts).where(eq(outboxRefCounts.ref, ref)).all();
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  /** The same, counted from the messages themselves (the check of the kept counts). */
+  recountByRef(ref: string): Record<OutboxStatus, number> {
     const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, blocked: 0, failed: 0, dropped: 0, cancelled: 0 };
     const rows = this.db
       .select({ status: outbox.status, n: sql<number>`count(*)` })

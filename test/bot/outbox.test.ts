@@ -347,4 +347,56 @@ describe("the outbox sender over Telegram", () => {
     expect(cardNow).toMatchObject({ id: card.message_id, edited: true });
     expect(cardNow?.text).toContain("54321");
   });
+  it("an SMS goes before card redraws waiting anywhere, and only the latest redraw of a card is sent (issue 15)", async () => {
+    const tg = await fakeTelegram();
+    const shop = await testShop();
+    cleanups.push(() => shop.store.close());
+    const api = new Api(tg.token, { apiRoot: tg.apiRoot });
+    const buyer = async (orderKey: string) => {
+      const userId = shop.userWithMoney(1_000);
+      const telegramId = shop.accounts.byId(userId)!.telegramId;
+      const user = tg.user({ id: telegramId });
+      const reserved = shop.activations.reserve({ userId, serviceCode: "tg", countryCode: "kz", orderKey });
+      if (!reserved.ok) throw new Error(`reserve failed: ${reserved.reason}`);
+      const bought = await shop.activations.buy(reserved.activation.id);
+      if (!bought.ok) throw new Error(`buy failed: ${bought.reason}`);
+      // The card was sent as the reply to Confirm, before anything could go through the outbox.
+      const card = await api.sendMessage(telegramId, "number card");
+      shop.activations.setCard(bought.activation.id, telegramId, card.message_id);
+      return { user, telegramId, activation: bought.activation, cardId: card.message_id };
+    };
+    const ann = await buyer("ann");
+    const bob = await buyer("bob");
+
+    // Two SMS for Ann before anything is sent (two card redraws queued), then one for Bob.
+    shop.provider.deliverSms(ann.activation.providerId ?? "", "Telegram code 11111", "11111");
+    await shop.activations.poll();
+    shop.provider.deliverSms(ann.activation.providerId ?? "", "Telegram code 22222", "22222");
+    await shop.activations.poll();
+    shop.provider.deliverSms(bob.activation.providerId ?? "", "Telegram code 33333", "33333");
+    await shop.activations.poll();
+    // Ann's first redraw was replaced by the second while it waited.
+    expect(shop.queued().map((q) => [q.message.kind, q.chatId, q.status])).toEqual([
+      ["activation-sms", ann.telegramId, "pending"],
+      ["activation-card", ann.telegramId, "dropped"],
+      ["activation-sms", ann.telegramId, "pending"],
+      ["activation-card", ann.telegramId, "pending"],
+      ["activation-sms", bob.telegramId, "pending"],
+      ["activation-card", bob.telegramId, "pending"],
+    ]);
+
+    const broadcasts = new Broadcasts(shop.store.db, shop.outbox, new AuditLog(shop.store.db, shop.clock), shop.clock);
+    await senderFor(shop.outbox, telegramDelivery(tg, { ...shop, broadcasts }), shop.clock, { concurrency: 1 }).drain();
+
+    // Every SMS first, in the order they came (Ann's two in order), then one edit of each card.
+    const calls = tg.calls().filter((call) => call.method === "sendMessage" || call.method === "editMessageText").slice(2);
+    expect(calls.map((call) => [call.method, Number(call.params["chat_id"]), ["11111", "22222", "33333"].filter((code) => String(call.params["text"]).includes(code)).join(",")])).toEqual([
+      ["sendMessage", ann.telegramId, "11111"],
+      ["sendMessage", ann.telegramId, "22222"],
+      ["sendMessage", bob.telegramId, "33333"],
+      ["editMessageText", ann.telegramId, "11111,22222"],
+      ["editMessageText", bob.telegramId, "33333"],
+    ]);
+    expect(ann.user.botMessages().find((m) => m.id === ann.cardId)?.text).toContain("22222");
+  });
 });

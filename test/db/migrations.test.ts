@@ -15,11 +15,14 @@ const TRIGGERS = [
   "ledger_entries_no_delete",
   "ledger_entries_no_update",
   "ledger_entries_post",
+  "outbox_ref_counts_delete",
+  "outbox_ref_counts_insert",
+  "outbox_ref_counts_move",
   "users_no_delete",
 ];
 
 describe("database set-up", () => {
-  it("creates the folder and file, applies every migration, and keeps the ledger triggers", () => {
+  it("creates the folder and file, applies every migration, and keeps the ledger and outbox-count triggers", () => {
     const dir = mkdtempSync(join(tmpdir(), "db-"));
     try {
       const path = join(dir, "nested", "bot.sqlite");

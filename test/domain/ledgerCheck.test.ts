@@ -21,6 +21,7 @@ describe("checking the books in slices (fast at any size)", () => {
     if (!held.ok) throw new Error(held.reason);
     world.ledger.capture(held.hold.id);
     expect(await world.ledger.checkInvariantsInSlices({ accounts: 2, entries: 5, holds: 1 })).toEqual([]);
+    expect(await world.ledger.checkInvariantsInSlices({ budgetMs: 0 })).toEqual([]);
 
     // Break the books behind the ledger's back, in ways the store would refuse.
     const sqlite = world.store.sqlite;
@@ -38,14 +39,38 @@ describe("checking the books in slices (fast at any size)", () => {
     expect(whole).toContain(`user ${users[3]}: posted 601 but entries sum to 600`);
     expect(whole.some((p) => p.startsWith(`hold ${held.hold.id} (captured) has 2 capture entries`))).toBe(true);
     expect((await world.ledger.checkInvariantsInSlices({ accounts: 2, entries: 5, holds: 1 })).sort()).toEqual([...whole].sort());
+    // Budget 0: every slice shrinks to one account, one entry, one hold; the walk carries each
+    // account's running sum from one slice to the next.
+    expect((await world.ledger.checkInvariantsInSlices({ budgetMs: 0 })).sort()).toEqual([...whole].sort());
+    expect((await world.ledger.checkInvariantsInSlices()).sort()).toEqual([...whole].sort());
   });
 
-  it("each slice reads through indexes: an account's entries, the previous entry, a hold's capture", () => {
+  it("finds an entry in the middle of an account's chain whose amount was changed, and the balance it no longer adds up to", async () => {
+    world = testWorld();
+    const ann = world.newUser();
+    const bob = world.newUser();
+    for (let k = 1; k <= 4; k++) {
+      world.ledger.credit({ userId: ann, amount: 100, kind: "topup", ref, idempotencyKey: `ann:${k}` });
+      world.ledger.credit({ userId: bob, amount: 10, kind: "topup", ref, idempotencyKey: `bob:${k}` });
+    }
+    const sqlite = world.store.sqlite;
+    const second = sqlite.prepare("SELECT id FROM ledger_entries WHERE idempotency_key = 'ann:2'").get() as { id: number };
+    sqlite.exec("DROP TRIGGER ledger_entries_no_update");
+    sqlite.prepare("UPDATE ledger_entries SET amount = 150 WHERE id = ?").run(second.id);
+
+    const expected = [`user ${ann}: posted 400 but entries sum to 450`, `entry ${second.id}: balance_after 200 but the running sum is 250`];
+    expect(world.ledger.checkInvariants().sort()).toEqual([...expected].sort());
+    for (const budgetMs of [0, 8]) expect((await world.ledger.checkInvariantsInSlices({ budgetMs })).sort()).toEqual([...expected].sort());
+  });
+
+  it("each slice reads through indexes alone: an account's entries and the chain walk never touch the table, a hold's capture", () => {
     world = testWorld();
     const plan = (query: string) =>
       (world.store.sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as { detail: string }[]).map((row) => row.detail).join("\n");
-    expect(plan("SELECT SUM(e.amount) FROM ledger_entries e WHERE e.user_id = 1")).toContain("ledger_by_user");
-    expect(plan("SELECT p.balance_after FROM ledger_entries p WHERE p.user_id = 1 AND p.id < 9 ORDER BY p.id DESC LIMIT 1")).toContain("ledger_by_user");
+    expect(plan("SELECT SUM(e.amount) FROM ledger_entries e WHERE e.user_id = 1")).toContain("COVERING INDEX ledger_by_user");
+    const walk = plan("SELECT user_id, id, amount, balance_after FROM ledger_entries WHERE (user_id, id) > (1, 9) ORDER BY user_id, id LIMIT 100");
+    expect(walk).toContain("COVERING INDEX ledger_by_user");
+    expect(walk).not.toContain("TEMP B-TREE");
     expect(plan("SELECT COUNT(*) FROM ledger_entries e WHERE e.hold_id = 3")).toContain("ledger_one_capture_per_hold");
   });
 });

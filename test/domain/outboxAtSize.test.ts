@@ -68,5 +68,9 @@ describe("the outbox walks its queue like a cursor (fast at any size)", () => {
     expect(plan("SELECT 1 FROM outbox s WHERE s.chat_id = 1 AND s.status = 'sending'")).toContain("outbox_sending_by_chat");
     expect(plan("SELECT 1 FROM outbox e WHERE e.chat_id = 1 AND e.status = 'pending' AND e.priority = 0 AND e.id < 5")).toContain("outbox_pending_by_chat");
     expect(plan("SELECT 1 FROM outbox WHERE ref = 'broadcast:1' AND user_id = 3")).toContain("outbox_by_user_ref");
+    // A new card redraw replaces the one waiting in the same chat: found through the chat's pending rows.
+    expect(plan("UPDATE outbox SET status = 'dropped' WHERE chat_id = 1 AND status = 'pending' AND priority = 1 AND payload = 'x' AND id < 5")).toContain("outbox_pending_by_chat");
+    // A broadcast's progress reads the counts kept per ref, not the messages.
+    expect(plan("SELECT status, n FROM outbox_ref_counts WHERE ref = 'broadcast:1'")).toContain("sqlite_autoindex_outbox_ref_counts");
   });
 });
