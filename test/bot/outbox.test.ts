@@ -105,6 +105,30 @@ describe("the outbox sender over Telegram", () => {
     expect(rowByKey(w, "credit:1")).toMatchObject({ attempts: 1, lastError: null });
   });
 
+  it("the sender is not idle while a message it took waits for its pacing slot: idle means every due message went out", async () => {
+    const tg = await fakeTelegram();
+    const w = world();
+    const alice = member(tg, w.accounts);
+    const bob = member(tg, w.accounts);
+    // Two a second: the second message waits about half a second for its slot after the first.
+    const sender = running(w, tg, { perSecond: 2 });
+    w.outbox.toUser(alice.id, line("first"), "pace:1");
+    await vi.waitFor(() => expect(rowByKey(w, "pace:1").status).toBe("sent"), { interval: 5 });
+    // Queued just after: taken at once, then held until the next slot with nothing in flight.
+    w.outbox.toUser(bob.id, line("second"), "pace:2");
+    // Watched every few milliseconds until the second is sent: whenever the sender calls itself
+    // idle, no message may be left unsent.
+    const idleWithWork: string[] = [];
+    const deadline = Date.now() + 5_000;
+    while (rowByKey(w, "pace:2").status !== "sent" && Date.now() < deadline) {
+      if (sender.isIdle()) idleWithWork.push(rowByKey(w, "pace:2").status);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(rowByKey(w, "pace:2").status).toBe("sent");
+    expect(idleWithWork).toEqual([]);
+    expect(textsIn(bob.fake)).toEqual(["second"]);
+  });
+
   it("crash before the send: a message queued by a process that died is sent exactly once after the restart", async () => {
     const tg = await fakeTelegram();
     const path = tempDatabase();

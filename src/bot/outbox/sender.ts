@@ -59,6 +59,8 @@ export class OutboxSender {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Taken from the queue and waiting for their pacing slot: not in flight yet, but not idle either. */
+  private claimed = 0;
   private wakeUp: (() => void) | undefined;
   private woken = false;
   /** The earliest moment the next message may go (pacing). */
@@ -98,7 +100,7 @@ export class OutboxSender {
   /** Nothing in flight and nothing due now (messages waiting for a retry later do not count). */
   isIdle(): boolean {
     if (!this.running) return true;
-    if (this.inFlight.size > 0 || this.woken) return false;
+    if (this.inFlight.size > 0 || this.claimed > 0 || this.woken) return false;
     const due = this.outbox.nextDueAt();
     return due === undefined || due > this.clock();
   }
@@ -137,8 +139,10 @@ export class OutboxSender {
         if (!this.running) break;
         this.logger.error({ err: error }, "outbox: could not read due messages");
       }
+      this.claimed = rows.length;
       for (const row of rows) {
         await this.pace();
+        this.claimed--;
         if (!this.running) {
           // Taken but not sent: back to the queue at once, nothing is lost or doubled.
           this.outbox.retryAt(row.id, this.clock(), "sender stopped");
