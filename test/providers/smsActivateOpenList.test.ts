@@ -32,6 +32,23 @@ describe("sms-activate: the open list read every tick (fast at any size)", () =>
     expect(after).toMatchObject({ state: "received", sms: [expect.objectContaining({ code: "12345" })] });
   });
 
+  it("a list byte for byte the last one gives the same open activations as reading it afresh (issue 15: the idle tick reads nothing again)", async () => {
+    const first = value(await provider.buy({ service: "tg", country: "6", orderId: "o-1" }));
+    const second = value(await provider.buy({ service: "tg", country: "6", orderId: "o-2" }));
+    const once = value(await provider.listOpenActivations()) ?? [];
+    const again = value(await provider.listOpenActivations()) ?? [];
+    expect(again).toEqual(once);
+    expect(again.map((a) => a.id).sort()).toEqual([first.id, second.id].sort());
+    // A fresh adapter reading the same list from nothing agrees.
+    const fresh = createSmsActivateProvider({ baseUrl: fake.url, apiKey: KEY, timeoutMs: 3_000, now: () => fake.now() });
+    expect(value(await fresh.listOpenActivations())).toEqual(once);
+    // One entry changes: the next list is read again and shows it.
+    fake.deliverSms(second.id, "Telegram code: 55555", "55555");
+    const changed = value(await provider.listOpenActivations()) ?? [];
+    expect(changed.find((a) => a.id === second.id)?.sms).toEqual([expect.objectContaining({ code: "55555" })]);
+    expect(changed.find((a) => a.id === first.id)).toEqual(once.find((a) => a.id === first.id));
+  });
+
   it("a malformed entry still fails the whole list after the others were read before", async () => {
     const bought = value(await provider.buy({ service: "tg", country: "6", orderId: "o-1" }));
     value(await provider.listOpenActivations());

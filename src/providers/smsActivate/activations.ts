@@ -97,6 +97,9 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
   const startedAt = new Map<string, number>();
   /** The entries of the last getActiveActivations, by their text, as read then: an idle tick parses nothing. */
   let lastRead = new Map<string, ReadEntry>();
+  /** The last list's body as received, and its entries as read: an unchanged list is not read again. */
+  let lastBody: string | null = null;
+  let lastEntries: ReadEntry[] = [];
   /** Our clock when this process bought each activation. */
   const boughtAt = new Map<string, number>();
   /**
@@ -149,22 +152,33 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       return "unsupported";
     }
     if (answer.error || !isRecord(answer.json)) return unexpected(action, answer);
-    const parsed = ActiveListSchema.safeParse(answer.json);
-    if (!parsed.success) return unexpected(action, answer);
-    const list = parsed.data.activeActivations ?? [];
-    const entries = Array.isArray(list) ? list : Object.values(list);
+    // A list that is byte for byte the last one (an idle tick) is the entries read then: nothing is
+    // parsed or keyed again. Otherwise each entry is keyed by its JSON and only a new one is read.
+    let reads = lastEntries;
+    if (answer.body !== lastBody) {
+      const parsed = ActiveListSchema.safeParse(answer.json);
+      if (!parsed.success) return unexpected(action, answer);
+      const list = parsed.data.activeActivations ?? [];
+      const entries = Array.isArray(list) ? list : Object.values(list);
+      const readNow = new Map<string, ReadEntry>();
+      reads = [];
+      for (const raw of entries) {
+        // An entry exactly as the last list gave it is read as it was then (same text, same result).
+        // The cache holds only the entries of the last list.
+        const text = JSON.stringify(raw);
+        const open = lastRead.get(text) ?? readEntry(raw);
+        // One malformed entry fails the whole answer: silently dropping it would make an open
+        // activation look closed.
+        if (!open) return unexpected(action, answer);
+        readNow.set(text, open);
+        reads.push(open);
+      }
+      lastRead = readNow;
+      lastBody = answer.body;
+      lastEntries = reads;
+    }
     const out: OpenActivation[] = [];
-    const readNow = new Map<string, ReadEntry>();
-    for (const raw of entries) {
-      // An entry exactly as the last list gave it is read as it was then (same text, same result):
-      // an idle tick parses nothing. The cache holds only the entries of the last list.
-      const text = JSON.stringify(raw);
-      const open = lastRead.get(text) ?? readEntry(raw);
-      // One malformed entry fails the whole answer: silently dropping it would make an open
-      // activation look closed.
-      if (!open) return unexpected(action, answer);
-      readNow.set(text, open);
-      const { activation, stamped } = open;
+    for (const { activation, stamped } of reads) {
       // Our own clock at the buy wins over the host's stamp; a stamp in the future is a clock difference.
       const own = boughtAt.get(activation.id);
       if (own !== undefined) observeStamp(stamped, own);
@@ -172,7 +186,6 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       if (started !== null && own === undefined) startedAt.set(activation.id, started);
       out.push({ activation, startedAt: started, ownClock: own !== undefined });
     }
-    lastRead = readNow;
     forgetStartTimesNotIn(out);
     return ok(out);
   }
