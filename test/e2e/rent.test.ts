@@ -357,9 +357,10 @@ describe("renting a number for days", () => {
 
     w.clock.advance(3 * HOUR);
     await user.press("➕ Extend");
-    expect(user.lastBotMessage()?.text).toContain("It is rented until 1/16/26, 3:00 PM GMT+3");
+    // By name, not as the last message: an SMS the simulator sends meanwhile may come after it.
+    await user.waitForMessage("It is rented until 1/16/26, 3:00 PM GMT+3");
     await user.press(/^1 day · /);
-    expect(user.lastBotMessage()?.text).toContain("New end: 1/17/26, 3:00 PM GMT+3 · 45 hours left");
+    await user.waitForMessage("New end: 1/17/26, 3:00 PM GMT+3 · 45 hours left");
     await user.press(/^✅ Extend · /);
     expect(user.botMessages().some((m) => m.text.includes("is extended until 1/17/26, 3:00 PM GMT+3"))).toBe(true);
     expect(card(user, rental).text).toContain("Rented until 1/17/26, 3:00 PM GMT+3 · 45 hours left");
