@@ -94,7 +94,6 @@ export function zonedClock(ms: number, language: Language, timeZone: string): st
   return cached(`z:${language}:${timeZone}`, () => new Intl.DateTimeFormat(language, { timeStyle: "short", timeZone })).format(ms) + ` ${zoneLabel(ms, language, timeZone)}`;
 }
 
-
 /** "UTC", "GMT+3": the zone's offset as the reader's language writes it. */
 export function zoneLabel(ms: number, language: Language, timeZone: string): string {
   if (timeZone === "UTC") return "UTC";

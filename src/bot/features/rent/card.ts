@@ -8,7 +8,7 @@ import { DAY_MS, HOUR_MS } from "../../../domain/rentalRules.ts";
 import type { Logger } from "../../../logger.ts";
 import { callbackData, int, oneOf } from "../../callbackData.ts";
 import type { FlowContext } from "../../context.ts";
-import { zonedClock, zonedDateTime } from "../../format.ts";
+import { minutesLeft, zonedClock, zonedDateTime } from "../../format.ts";
 import { clip, escapeHtml } from "../../html.ts";
 import { isNotModified } from "../../respond.ts";
 import { viewOf, type CardView } from "../buy/card.ts";
@@ -71,7 +71,7 @@ export function timeLeft(until: number, view: Pick<CardView, "t" | "now">): stri
   const left = Math.max(0, until - view.now);
   if (left >= 2 * DAY_MS) return view.t("rent-left-days", { days: Math.floor(left / DAY_MS) });
   if (left >= HOUR_MS) return view.t("rent-left-hours", { hours: Math.floor(left / HOUR_MS) });
-  return view.t("rent-left-minutes", { minutes: Math.ceil(left / 60_000) });
+  return view.t("rent-left-minutes", { minutes: minutesLeft(view.now, until) });
 }
 
 /** "3 days" or "4 hours", in the reader's language. */
