@@ -36,5 +36,6 @@ VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node itself is the process that gets SIGTERM (not npm), so the bot stops cleanly.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# node itself is the process that gets SIGTERM (not npm), so the bot stops cleanly. The flags are
+# those of `npm start` (package.json): a young generation of at most 8 MiB per half (README, Speed).
+CMD ["node", "--max-semi-space-size=8", "--import", "tsx", "src/main.ts"]

@@ -17,6 +17,7 @@ import { openStore } from "../src/db/open.ts";
 import { createLogger } from "../src/logger.ts";
 import { startApp } from "../src/main.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
+import { startNodeFlags } from "../test/helpers/startCommand.ts";
 import { benchConfig, sleep, tempDir, type FigureResult } from "./lib.ts";
 import { listServer, seedOpenNumbers } from "./polling.ts";
 
@@ -106,7 +107,8 @@ async function runChild(side: "project" | "baseline", path: string, now: number)
 
 function spawnChild(side: "project" | "baseline", path: string, fakes: Fakes): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
+    // Both sides run with the node flags of `npm start` (V8's young generation size among them).
+    const proc = spawn(process.execPath, [...startNodeFlags(), fileURLToPath(import.meta.url)], {
       env: { ...process.env, BENCH_MEMORY_CHILD: side, BENCH_MEMORY_DB: path, BENCH_MEMORY_FAKES: JSON.stringify(fakes) },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -24,6 +24,7 @@ import { startFakeTelegram } from "../test/fakes/telegram.ts";
 import { Api } from "grammy";
 import { runSizeFigures } from "./figures.ts";
 import { BENCH_BOT_INFO } from "./lib.ts";
+import { startNodeFlags } from "../test/helpers/startCommand.ts";
 
 const OPEN_ACTIVATIONS = Number(process.env["BENCH_ACTIVATIONS"] ?? 1_000);
 const CODES = 200;
@@ -245,6 +246,10 @@ async function throughput(tg: Awaited<ReturnType<typeof startFakeTelegram>>, app
 // The size figures against their baselines (bench/figures.ts); BENCH_FIGURES=<names> runs only those,
 // BENCH_FIGURES=main only the figures above.
 const figures = process.env["BENCH_FIGURES"];
+// The figures are those of the bot as `npm start` runs it: warn when this process lacks its node flags.
+const missingFlags = startNodeFlags().filter((flag) => flag.startsWith("--max-") && !process.execArgv.includes(flag));
+if (missingFlags.length > 0) console.warn(`bench: not running with npm start's node flags (${missingFlags.join(" ")}): run it with \`npm run bench\``);
+
 (figures === "main" ? main() : figures ? runSizeFigures() : main().then(() => runSizeFigures())).then(
   () => process.exit(0),
   (error: unknown) => {

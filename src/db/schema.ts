@@ -816,3 +816,14 @@ export const stockWatches = sqliteTable(
     index("stock_watches_pair").on(t.serviceCode, t.countryCode),
   ],
 );
+
+/*
+ * Counters that triggers move with every change of what they watch (drizzle/0016_change_counters.sql),
+ * in the same statement: a reader that keeps a copy of a large set reads one row to know whether
+ * its copy still holds. `open-activations` moves with every activation inserted, deleted or changed
+ * in state or provider id, and with every SMS stored or removed.
+ */
+export const changeCounters = sqliteTable("change_counters", {
+  name: text("name").primaryKey(),
+  n: integer("n").notNull().default(0),
+});

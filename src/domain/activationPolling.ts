@@ -1,7 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/open.ts";
-import { activations, activationSms, type ActivationState } from "../db/schema.ts";
+import { activations, activationSms, changeCounters, type ActivationState } from "../db/schema.ts";
 import type { Activation, ActivationRecords, ActivationSmsRow } from "./activationRecords.ts";
 import type { Ledger } from "./ledger.ts";
 import type { NumberProvider, ProviderActivation, ProviderSms } from "./numberProvider.ts";
@@ -43,28 +43,32 @@ export class ActivationPolling {
       .from(activations)
       .where(inArray(activations.state, ["waiting", "received"]))
       .prepare();
+    this.openCounter = db.select({ n: changeCounters.n }).from(changeCounters).where(eq(changeCounters.name, "open-activations")).prepare();
   }
 
-  /** A tick reads only ids of the open activations; a whole row is read only when something changed. */
   private readonly openIds;
+  /** Moved by triggers with every activation and SMS change (drizzle/0016_change_counters.sql). */
+  private readonly openCounter;
+  /** The open activations and the SMS stored for them, as of the counter's value `n`. */
+  private openCopy: { n: number; open: { id: number; providerId: string | null }[]; known: Map<number, Set<string>> } | null = null;
+  /** The last list the provider gave, keyed by id: a provider that answers an unchanged list with the same array is not keyed again. */
+  private lastListed: { list: readonly ProviderActivation[]; byId: Map<string, ProviderActivation> } | null = null;
 
-  /** One polling tick. Returns what changed (the messages are already queued). */
-  async poll(): Promise<{ updates: ActivationUpdate[]; requests: number; failures: number }> {
+  private keyed(list: readonly ProviderActivation[]): Map<string, ProviderActivation> {
+    if (this.lastListed?.list !== list) this.lastListed = { list, byId: new Map(list.map((remote) => [remote.id, remote])) };
+    return this.lastListed.byId;
+  }
+
+  /**
+   * The ids of the open activations, and the SMS already stored for each (by the provider's SMS
+   * ids, not a count: some hosts list only the newest code, so the count can stay the same while a
+   * new SMS arrives). Read again only when the counter moved: an idle tick reads one row.
+   */
+  private openActivations(): { open: { id: number; providerId: string | null }[]; known: Map<number, Set<string>> } {
+    // The counter is read first: a change landing after it moves it again, and the next tick reads anew.
+    const n = this.openCounter.get()?.n;
+    if (n !== undefined && this.openCopy?.n === n) return this.openCopy;
     const open = this.openIds.all();
-    if (open.length === 0) return { updates: [], requests: 0, failures: 0 };
-    let requests = 1;
-    let failures = 0;
-    const listed = await this.provider.listOpenActivations();
-    const byId = new Map<string, ProviderActivation>();
-    if (listed.ok && listed.value) for (const remote of listed.value) byId.set(remote.id, remote);
-    if (!listed.ok) {
-      failures++;
-      // A revoked key or a banned account stops every user's SMS: the admins hear of it at once.
-      this.alerts.jobFailed("activation-poll", listed.failure);
-    }
-    // The SMS already stored, per activation, in one query: an activation with nothing new costs
-    // no write. "New" is decided by the provider's SMS ids, not by a count: some hosts list only
-    // the newest code, so the count can stay the same while a new SMS arrives.
     const known = new Map<number, Set<string>>();
     for (const row of this.db
       .select({ id: activationSms.activationId, smsId: activationSms.providerSmsId })
@@ -76,6 +80,24 @@ export class ActivationPolling {
       ids.add(row.smsId);
       known.set(row.id, ids);
     }
+    this.openCopy = n === undefined ? null : { n, open, known };
+    return { open, known };
+  }
+
+  /** One polling tick. Returns what changed (the messages are already queued). */
+  async poll(): Promise<{ updates: ActivationUpdate[]; requests: number; failures: number }> {
+    const { open, known } = this.openActivations();
+    if (open.length === 0) return { updates: [], requests: 0, failures: 0 };
+    let requests = 1;
+    let failures = 0;
+    const listed = await this.provider.listOpenActivations();
+    const byId = listed.ok && listed.value ? this.keyed(listed.value) : new Map<string, ProviderActivation>();
+    if (!listed.ok) {
+      failures++;
+      // A revoked key or a banned account stops every user's SMS: the admins hear of it at once.
+      this.alerts.jobFailed("activation-poll", listed.failure);
+    }
+    // An activation with nothing new costs no write.
     const updates: ActivationUpdate[] = [];
     for (const { id, providerId } of open) {
       if (providerId === null) continue;

@@ -7,7 +7,23 @@ import type { ProviderFailure } from "../domain/numberProvider.ts";
 
 export interface HttpResponse {
   status: number;
-  text: string;
+  /** The body as received. */
+  bytes: Buffer;
+  /** The body as UTF-8 text, decoded on first use. */
+  readonly text: string;
+}
+
+/** A response whose text is decoded only when read: an answer compared byte for byte is never decoded. */
+function response(status: number, bytes: Buffer): HttpResponse {
+  let text: string | undefined;
+  return {
+    status,
+    bytes,
+    get text() {
+      text ??= bytes.toString("utf8");
+      return text;
+    },
+  };
 }
 
 export interface HttpRequest {
@@ -20,6 +36,11 @@ export interface HttpRequest {
   retries: number;
   /** Values to blank out of any message that could reach a log (API keys, tokens). */
   secrets: string[];
+  /**
+   * The body this request was last answered with: a body byte for byte the same is answered with
+   * this buffer, compared as it arrives, and no copy of it is made (a large list read every second).
+   */
+  lastBody?: Buffer;
 }
 
 export type HttpOutcome = { ok: true; response: HttpResponse } | { ok: false; failure: ProviderFailure };
@@ -40,6 +61,21 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The body, or `last` itself when the body is byte for byte the same. */
+async function readBody(res: Response, last: Buffer | undefined): Promise<Buffer> {
+  if (res.body === null) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  let same = last !== undefined;
+  for await (const chunk of res.body) {
+    if (same && last !== undefined) same = length + chunk.length <= last.length && last.compare(chunk, 0, chunk.length, length, length + chunk.length) === 0;
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  if (same && last !== undefined && length === last.length) return last;
+  return Buffer.concat(chunks, length);
+}
+
 async function attempt(request: HttpRequest): Promise<HttpOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), request.timeoutMs);
@@ -50,7 +86,7 @@ async function attempt(request: HttpRequest): Promise<HttpOutcome> {
       body: request.body,
       signal: controller.signal,
     });
-    const text = await res.text();
+    const bytes = await readBody(res, request.lastBody);
     if (res.status === 429) {
       const retryAfter = Number(res.headers.get("retry-after"));
       return {
@@ -65,10 +101,10 @@ async function attempt(request: HttpRequest): Promise<HttpOutcome> {
     if (res.status >= 500) {
       return {
         ok: false,
-        failure: { kind: "temporary", message: `provider answered HTTP ${res.status}`, raw: redact(text, request.secrets).slice(0, 300) },
+        failure: { kind: "temporary", message: `provider answered HTTP ${res.status}`, raw: redact(bytes.subarray(0, 4096).toString("utf8"), request.secrets).slice(0, 300) },
       };
     }
-    return { ok: true, response: { status: res.status, text } };
+    return { ok: true, response: response(res.status, bytes) };
   } catch (error) {
     const aborted = controller.signal.aborted;
     const detail = error instanceof Error ? error.message : String(error);

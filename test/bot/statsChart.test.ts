@@ -1,6 +1,8 @@
 import { createCanvas, loadImage } from "@napi-rs/canvas";
+import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { BAR_COLOUR, CHART_HEIGHT, CHART_WIDTH, drawStatsChart, renderStatsChart, stopStatsChartWorker, type StatsChartInput } from "../../src/bot/features/admin/statsChart.ts";
+import { BAR_COLOUR, CHART_HEIGHT, CHART_WIDTH, renderStatsChart, stopStatsChartWorker, type StatsChartInput } from "../../src/bot/features/admin/statsChart.ts";
+import { drawStatsChart } from "../../src/bot/features/admin/statsChartDraw.ts";
 import { currency } from "../../src/domain/money.ts";
 
 /*
@@ -78,5 +80,16 @@ describe("the /stats chart", () => {
     data.revenue = data.revenue.map((v, i) => (i % 2 === 0 ? 0 : v));
     const png = await drawStatsChart(data);
     expect(await barsIn(png)).toBe(15);
+  });
+
+  it("is not loaded by the bot's own thread: Skia and the fonts are mapped in the chart worker only (issue 15, memory)", () => {
+    // The whole bot, imported as `npm start` imports it, without starting it.
+    const probe = [
+      'await import("./src/main.ts");',
+      'const { readFileSync } = await import("node:fs");',
+      'process.stdout.write(readFileSync("/proc/self/maps", "utf8").includes("skia") ? "skia" : "none");',
+    ].join(" ");
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { cwd: process.cwd(), encoding: "utf8" });
+    expect(out).toBe("none");
   });
 });

@@ -15,6 +15,12 @@ const TRIGGERS = [
   "ledger_entries_no_delete",
   "ledger_entries_no_update",
   "ledger_entries_post",
+  "open_activation_sms_change",
+  "open_activation_sms_delete",
+  "open_activation_sms_insert",
+  "open_activations_change",
+  "open_activations_delete",
+  "open_activations_insert",
   "outbox_ref_counts_delete",
   "outbox_ref_counts_insert",
   "outbox_ref_counts_move",
@@ -22,7 +28,7 @@ const TRIGGERS = [
 ];
 
 describe("database set-up", () => {
-  it("creates the folder and file, applies every migration, and keeps the ledger and outbox-count triggers", () => {
+  it("creates the folder and file, applies every migration, and keeps the ledger, outbox-count and open-activation counter triggers", () => {
     const dir = mkdtempSync(join(tmpdir(), "db-"));
     try {
       const path = join(dir, "nested", "bot.sqlite");

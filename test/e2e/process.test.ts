@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startFakeTelegram } from "../fakes/telegram.ts";
+import { startArgs } from "../helpers/startCommand.ts";
 import { until } from "../helpers/until.ts";
 
 /*
- * The bot as an operator runs it: `tsx src/main.ts` (what `npm start` runs) in its own process,
+ * The bot as an operator runs it: the command line of `npm start` in its own process,
  * configured only through the environment.
  */
 
@@ -21,7 +22,7 @@ interface Running {
 }
 
 function startProcess(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, startArgs(), {
     cwd: process.cwd(),
     // A clean environment: only what the test gives, so that a developer's .env or shell cannot leak in.
     env: { PATH: process.env["PATH"] ?? "", ...env },

@@ -37,7 +37,8 @@ describe("sms-activate: the open list read every tick (fast at any size)", () =>
     const second = value(await provider.buy({ service: "tg", country: "6", orderId: "o-2" }));
     const once = value(await provider.listOpenActivations()) ?? [];
     const again = value(await provider.listOpenActivations()) ?? [];
-    expect(again).toEqual(once);
+    // The very same list: nothing was parsed, keyed or copied again.
+    expect(again).toBe(once);
     expect(again.map((a) => a.id).sort()).toEqual([first.id, second.id].sort());
     // A fresh adapter reading the same list from nothing agrees.
     const fresh = createSmsActivateProvider({ baseUrl: fake.url, apiKey: KEY, timeoutMs: 3_000, now: () => fake.now() });
@@ -47,6 +48,16 @@ describe("sms-activate: the open list read every tick (fast at any size)", () =>
     const changed = value(await provider.listOpenActivations()) ?? [];
     expect(changed.find((a) => a.id === second.id)?.sms).toEqual([expect.objectContaining({ code: "55555" })]);
     expect(changed.find((a) => a.id === first.id)).toEqual(once.find((a) => a.id === first.id));
+  });
+
+  it("an error after unchanged lists is an error, not the last list again", async () => {
+    value(await provider.buy({ service: "tg", country: "6", orderId: "o-1" }));
+    value(await provider.listOpenActivations());
+    value(await provider.listOpenActivations());
+    fake.injectFault("getActiveActivations", { text: "BAD_KEY" });
+    const refused = await provider.listOpenActivations();
+    expect(refused.ok).toBe(false);
+    expect(value(await provider.listOpenActivations())).toHaveLength(1);
   });
 
   it("a malformed entry still fails the whole list after the others were read before", async () => {

@@ -97,9 +97,10 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
   const startedAt = new Map<string, number>();
   /** The entries of the last getActiveActivations, by their text, as read then: an idle tick parses nothing. */
   let lastRead = new Map<string, ReadEntry>();
-  /** The last list's body as received, and its entries as read: an unchanged list is not read again. */
-  let lastBody: string | null = null;
-  let lastEntries: ReadEntry[] = [];
+  /** The last list as read; an answer byte for byte the same (the client reuses it) is this list again. */
+  let lastList: { body: string; reads: ReadEntry[]; activations: ProviderActivation[] } | null = null;
+  /** The list whose start times were last noted: an unchanged list has nothing new to note. */
+  let notedList: ReadEntry[] | null = null;
   /** Our clock when this process bought each activation. */
   const boughtAt = new Map<string, number>();
   /**
@@ -139,47 +140,58 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     return buildSms(activationId, entries, (at) => Math.min(hostTime(at) ?? now(), now()));
   }
 
-  /** getActiveActivations: every open activation, in one request ("unsupported" on hosts without it). */
-  async function fetchOpen(): Promise<ProviderResult<OpenActivation[]> | "unsupported"> {
+  /**
+   * getActiveActivations: every open activation, in one request ("unsupported" on hosts without it).
+   * An unchanged list (an idle tick) is the same list object as last time: nothing is parsed again.
+   */
+  async function readOpenList(): Promise<ProviderResult<{ reads: ReadEntry[]; activations: ProviderActivation[] }> | "unsupported"> {
     if (!activeListSupported) return "unsupported";
     const action = "getActiveActivations";
-    const result = await call(action);
+    const result = await call(action, {}, { reuse: true });
     if (!result.ok) return result;
     const answer = result.value;
-    if (answer.code === "NO_ACTIVATIONS") return ok([]);
+    if (answer.code === "NO_ACTIVATIONS") return ok({ reads: [], activations: [] });
     if (answer.code !== null && UNKNOWN_ACTION_CODES.has(answer.code)) {
       activeListSupported = false;
       return "unsupported";
     }
     if (answer.error || !isRecord(answer.json)) return unexpected(action, answer);
-    // A list that is byte for byte the last one (an idle tick) is the entries read then: nothing is
-    // parsed or keyed again. Otherwise each entry is keyed by its JSON and only a new one is read.
-    let reads = lastEntries;
-    if (answer.body !== lastBody) {
-      const parsed = ActiveListSchema.safeParse(answer.json);
-      if (!parsed.success) return unexpected(action, answer);
-      const list = parsed.data.activeActivations ?? [];
-      const entries = Array.isArray(list) ? list : Object.values(list);
-      const readNow = new Map<string, ReadEntry>();
-      reads = [];
-      for (const raw of entries) {
-        // An entry exactly as the last list gave it is read as it was then (same text, same result).
-        // The cache holds only the entries of the last list.
-        const text = JSON.stringify(raw);
-        const open = lastRead.get(text) ?? readEntry(raw);
-        // One malformed entry fails the whole answer: silently dropping it would make an open
-        // activation look closed.
-        if (!open) return unexpected(action, answer);
-        readNow.set(text, open);
-        reads.push(open);
-      }
-      lastRead = readNow;
-      lastBody = answer.body;
-      lastEntries = reads;
+    if (lastList !== null && answer.body === lastList.body) return ok(lastList);
+    // Each entry is keyed by its JSON and only a new one is read.
+    const parsed = ActiveListSchema.safeParse(answer.json);
+    if (!parsed.success) return unexpected(action, answer);
+    const list = parsed.data.activeActivations ?? [];
+    const entries = Array.isArray(list) ? list : Object.values(list);
+    const readNow = new Map<string, ReadEntry>();
+    const reads: ReadEntry[] = [];
+    for (const raw of entries) {
+      // An entry exactly as the last list gave it is read as it was then (same text, same result).
+      // The cache holds only the entries of the last list.
+      const text = JSON.stringify(raw);
+      const open = lastRead.get(text) ?? readEntry(raw);
+      // One malformed entry fails the whole answer: silently dropping it would make an open
+      // activation look closed.
+      if (!open) return unexpected(action, answer);
+      readNow.set(text, open);
+      reads.push(open);
     }
+    lastRead = readNow;
+    lastList = { body: answer.body, reads, activations: reads.map((read) => read.activation) };
+    return ok(lastList);
+  }
+
+  /** The open list with each activation's start time worked out from what is known now. */
+  async function fetchOpen(): Promise<ProviderResult<OpenActivation[]> | "unsupported"> {
+    const list = await readOpenList();
+    if (list === "unsupported" || !list.ok) return list;
+    return ok(noteStartTimes(list.value.reads));
+  }
+
+  /** Start times of the listed activations: our own clock at the buy wins over the host's stamp. */
+  function noteStartTimes(reads: ReadEntry[]): OpenActivation[] {
     const out: OpenActivation[] = [];
     for (const { activation, stamped } of reads) {
-      // Our own clock at the buy wins over the host's stamp; a stamp in the future is a clock difference.
+      // A stamp in the future is a clock difference.
       const own = boughtAt.get(activation.id);
       if (own !== undefined) observeStamp(stamped, own);
       const started = own ?? (stamped === null ? null : Math.min(stamped - hostSkewMs, now()));
@@ -187,7 +199,8 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       out.push({ activation, startedAt: started, ownClock: own !== undefined });
     }
     forgetStartTimesNotIn(out);
-    return ok(out);
+    notedList = reads;
+    return out;
   }
 
   /** One list entry parsed; its start time is worked out on every read (it depends on what was learnt since). */
@@ -424,12 +437,17 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     return ok({ ...listed, state: status.value.state === "received" || sms.length > 0 ? "received" : "waiting", sms });
   }
 
+  /**
+   * The polling tick's read. An unchanged list is the same array as last time (the poller keys it
+   * once), and its start times were noted when it first came: an idle tick allocates next to nothing.
+   */
   async function listOpenActivations(): Promise<ProviderResult<ProviderActivation[] | null>> {
-    const open = await fetchOpen();
+    const list = await readOpenList();
     // A host without the list: the poller asks activation by activation.
-    if (open === "unsupported") return ok(null);
-    if (!open.ok) return open;
-    return ok(open.value.map((o) => o.activation));
+    if (list === "unsupported") return ok(null);
+    if (!list.ok) return list;
+    if (list.value.reads !== notedList) noteStartTimes(list.value.reads);
+    return ok(list.value.activations);
   }
 
   async function setStatus(id: string, status: 3 | 6 | 8, expected: string): Promise<ProviderResult<void>> {

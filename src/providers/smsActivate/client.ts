@@ -32,7 +32,11 @@ export interface SmsActivateClient {
   rentNoticeUrl: string | undefined;
   /** A host timestamp on our clock (see parseHostTime), or null when unreadable. */
   hostTime(value: unknown): number | null;
-  call(action: string, params?: Params): Promise<ProviderResult<Answer>>;
+  /**
+   * One request. With `reuse`, an answer byte for byte the last one to the same action is that
+   * answer again (the same object, not parsed again): for the list read on every polling tick.
+   */
+  call(action: string, params?: Params, options?: { reuse?: boolean }): Promise<ProviderResult<Answer>>;
   /** A failure whose message and raw answer are redacted (and the raw answer truncated). */
   failure<T>(kind: ProviderFailureKind, message: string, extra?: Omit<ProviderFailure, "kind" | "message">): ProviderResult<T>;
   /** Any answer the action did not expect: a documented error, or `unrecognised` with the body. */
@@ -96,7 +100,10 @@ export function createSmsActivateClient(options: SmsActivateOptions): SmsActivat
     return failure("unrecognised", `unexpected answer to ${action}${http}`, { raw: answer.body });
   }
 
-  async function call(action: string, params: Params = {}): Promise<ProviderResult<Answer>> {
+  /** The last answer to each action called with `reuse`. */
+  const lastAnswers = new Map<string, { status: number; bytes: Buffer; answer: Answer }>();
+
+  async function call(action: string, params: Params = {}, options: { reuse?: boolean } = {}): Promise<ProviderResult<Answer>> {
     const url = new URL(endpoint);
     url.searchParams.set("api_key", apiKey);
     url.searchParams.set("action", action);
@@ -107,12 +114,19 @@ export function createSmsActivateClient(options: SmsActivateOptions): SmsActivat
       timeoutMs,
       retries: READ_ACTIONS.has(action) ? READ_RETRIES : 0,
       secrets,
+      ...(options.reuse ? { lastBody: lastAnswers.get(action)?.bytes } : {}),
     });
     if (!outcome.ok) {
       const { kind, message, ...extra } = outcome.failure;
       return failure(kind, `${action}: ${message}`, extra);
     }
-    return ok(readAnswer(outcome.response.status, outcome.response.text));
+    const { status, bytes } = outcome.response;
+    if (!options.reuse) return ok(readAnswer(status, outcome.response.text));
+    const last = lastAnswers.get(action);
+    if (last !== undefined && last.status === status && last.bytes === bytes) return ok(last.answer);
+    const answer = readAnswer(status, outcome.response.text);
+    lastAnswers.set(action, { status, bytes, answer });
+    return ok(answer);
   }
 
   return { now, rentNoticeUrl: options.rentNoticeUrl, hostTime: (value) => parseHostTime(value, utcOffset), call, failure, unexpected };

@@ -1,5 +1,6 @@
 import { parentPort } from "node:worker_threads";
-import { drawStatsChart, type ChartAnswer, type ChartJob } from "./statsChart.ts";
+import type { ChartAnswer, ChartJob } from "./statsChart.ts";
+import { drawStatsChart } from "./statsChartDraw.ts";
 
 /** The worker thread that draws /stats charts, one job at a time, for `renderStatsChart`. */
 
