@@ -60,6 +60,16 @@ describe("sms-activate: the open list read every tick (fast at any size)", () =>
     expect(value(await provider.listOpenActivations())).toHaveLength(1);
   });
 
+  it("the same body under an error status is an error, not the last list again", async () => {
+    const text = JSON.stringify({ status: "success", activeActivations: [{ activationId: 901, serviceCode: "tg", phoneNumber: "6281255500901", activationCost: 12.5, countryCode: "6" }] });
+    fake.injectFault("getActiveActivations", { text }, 2);
+    fake.injectFault("getActiveActivations", { text, status: 403 });
+    const first = value(await provider.listOpenActivations());
+    expect(first?.map((a) => a.id)).toEqual(["901"]);
+    expect(value(await provider.listOpenActivations())).toBe(first);
+    expect((await provider.listOpenActivations()).ok).toBe(false);
+  });
+
   it("a malformed entry still fails the whole list after the others were read before", async () => {
     const bought = value(await provider.buy({ service: "tg", country: "6", orderId: "o-1" }));
     value(await provider.listOpenActivations());

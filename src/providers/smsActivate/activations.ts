@@ -97,8 +97,8 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
   const startedAt = new Map<string, number>();
   /** The entries of the last getActiveActivations, by their text, as read then: an idle tick parses nothing. */
   let lastRead = new Map<string, ReadEntry>();
-  /** The last list as read; an answer byte for byte the same (the client reuses it) is this list again. */
-  let lastList: { body: string; reads: ReadEntry[]; activations: ProviderActivation[] } | null = null;
+  /** The last list as read, with its body as received: a body byte for byte the same is this list again. */
+  let lastList: { bytes: Buffer; reads: ReadEntry[]; activations: ProviderActivation[] } | null = null;
   /** The list whose start times were last noted: an unchanged list has nothing new to note. */
   let notedList: ReadEntry[] | null = null;
   /** Our clock when this process bought each activation. */
@@ -147,16 +147,19 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
   async function readOpenList(): Promise<ProviderResult<{ reads: ReadEntry[]; activations: ProviderActivation[] }> | "unsupported"> {
     if (!activeListSupported) return "unsupported";
     const action = "getActiveActivations";
-    const result = await call(action, {}, { reuse: true });
+    // Taken before the request: a read running alongside may replace lastList meanwhile.
+    const last = lastList;
+    const result = await client.callUnlessSame(action, last?.bytes);
     if (!result.ok) return result;
-    const answer = result.value;
+    // "unchanged" only ever answers a request that gave a last body.
+    if (result.value === "unchanged") return last ? ok(last) : failure("temporary", `${action}: unchanged, with no list read before`);
+    const { answer, bytes } = result.value;
     if (answer.code === "NO_ACTIVATIONS") return ok({ reads: [], activations: [] });
     if (answer.code !== null && UNKNOWN_ACTION_CODES.has(answer.code)) {
       activeListSupported = false;
       return "unsupported";
     }
     if (answer.error || !isRecord(answer.json)) return unexpected(action, answer);
-    if (lastList !== null && answer.body === lastList.body) return ok(lastList);
     // Each entry is keyed by its JSON and only a new one is read.
     const parsed = ActiveListSchema.safeParse(answer.json);
     if (!parsed.success) return unexpected(action, answer);
@@ -176,7 +179,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
       reads.push(open);
     }
     lastRead = readNow;
-    lastList = { body: answer.body, reads, activations: reads.map((read) => read.activation) };
+    lastList = { bytes, reads, activations: reads.map((read) => read.activation) };
     return ok(lastList);
   }
 

@@ -1,4 +1,4 @@
-import { httpCall, redact } from "../http.ts";
+import { httpCall, redact, type HttpResponse } from "../http.ts";
 import { fail, ok } from "../../domain/numberProvider.ts";
 import type { ProviderFailure, ProviderFailureKind, ProviderResult } from "../../domain/numberProvider.ts";
 import { knownFailure, parseHostTime, readAnswer, type Answer } from "./answers.ts";
@@ -32,11 +32,12 @@ export interface SmsActivateClient {
   rentNoticeUrl: string | undefined;
   /** A host timestamp on our clock (see parseHostTime), or null when unreadable. */
   hostTime(value: unknown): number | null;
+  call(action: string, params?: Params): Promise<ProviderResult<Answer>>;
   /**
-   * One request. With `reuse`, an answer byte for byte the last one to the same action is that
-   * answer again (the same object, not parsed again): for the list read on every polling tick.
+   * A read whose successful body is byte for byte `lastBody` (the caller's, from its last answer)
+   * is "unchanged": neither copied, decoded nor parsed. For the list read on every polling tick.
    */
-  call(action: string, params?: Params, options?: { reuse?: boolean }): Promise<ProviderResult<Answer>>;
+  callUnlessSame(action: string, lastBody: Buffer | undefined): Promise<ProviderResult<{ answer: Answer; bytes: Buffer } | "unchanged">>;
   /** A failure whose message and raw answer are redacted (and the raw answer truncated). */
   failure<T>(kind: ProviderFailureKind, message: string, extra?: Omit<ProviderFailure, "kind" | "message">): ProviderResult<T>;
   /** Any answer the action did not expect: a documented error, or `unrecognised` with the body. */
@@ -100,10 +101,7 @@ export function createSmsActivateClient(options: SmsActivateOptions): SmsActivat
     return failure("unrecognised", `unexpected answer to ${action}${http}`, { raw: answer.body });
   }
 
-  /** The last answer to each action called with `reuse`. */
-  const lastAnswers = new Map<string, { status: number; bytes: Buffer; answer: Answer }>();
-
-  async function call(action: string, params: Params = {}, options: { reuse?: boolean } = {}): Promise<ProviderResult<Answer>> {
+  async function request(action: string, params: Params, lastBody?: Buffer): Promise<ProviderResult<HttpResponse>> {
     const url = new URL(endpoint);
     url.searchParams.set("api_key", apiKey);
     url.searchParams.set("action", action);
@@ -114,20 +112,27 @@ export function createSmsActivateClient(options: SmsActivateOptions): SmsActivat
       timeoutMs,
       retries: READ_ACTIONS.has(action) ? READ_RETRIES : 0,
       secrets,
-      ...(options.reuse ? { lastBody: lastAnswers.get(action)?.bytes } : {}),
+      ...(lastBody ? { lastBody } : {}),
     });
     if (!outcome.ok) {
       const { kind, message, ...extra } = outcome.failure;
       return failure(kind, `${action}: ${message}`, extra);
     }
-    const { status, bytes } = outcome.response;
-    if (!options.reuse) return ok(readAnswer(status, outcome.response.text));
-    const last = lastAnswers.get(action);
-    if (last !== undefined && last.status === status && last.bytes === bytes) return ok(last.answer);
-    const answer = readAnswer(status, outcome.response.text);
-    lastAnswers.set(action, { status, bytes, answer });
-    return ok(answer);
+    return ok(outcome.response);
   }
 
-  return { now, rentNoticeUrl: options.rentNoticeUrl, hostTime: (value) => parseHostTime(value, utcOffset), call, failure, unexpected };
+  async function call(action: string, params: Params = {}): Promise<ProviderResult<Answer>> {
+    const response = await request(action, params);
+    return response.ok ? ok(readAnswer(response.value.status, response.value.text)) : response;
+  }
+
+  async function callUnlessSame(action: string, lastBody: Buffer | undefined): Promise<ProviderResult<{ answer: Answer; bytes: Buffer } | "unchanged">> {
+    const response = await request(action, {}, lastBody);
+    if (!response.ok) return response;
+    const { status, bytes } = response.value;
+    if (bytes === lastBody && status >= 200 && status < 300) return ok("unchanged");
+    return ok({ answer: readAnswer(status, response.value.text), bytes });
+  }
+
+  return { now, rentNoticeUrl: options.rentNoticeUrl, hostTime: (value) => parseHostTime(value, utcOffset), call, callUnlessSame, failure, unexpected };
 }
