@@ -83,7 +83,7 @@ interface OpenActivation {
 }
 
 export function createActivations(client: SmsActivateClient): SmsActivateActivations {
-  const { call, failure, unexpected, now, hostTime } = client;
+  const { call, callUnlessSame, failure, unexpected, now, hostTime } = client;
 
   /** Unknown until a getNumberV2 answers BAD_ACTION; then every later buy uses getNumber. */
   let numberV2Supported = true;
@@ -149,7 +149,7 @@ export function createActivations(client: SmsActivateClient): SmsActivateActivat
     const action = "getActiveActivations";
     // Taken before the request: a read running alongside may replace lastList meanwhile.
     const last = lastList;
-    const result = await client.callUnlessSame(action, last?.bytes);
+    const result = await callUnlessSame(action, last?.bytes);
     if (!result.ok) return result;
     // "unchanged" only ever answers a request that gave a last body.
     if (result.value === "unchanged") return last ? ok(last) : failure("temporary", `${action}: unchanged, with no list read before`);
