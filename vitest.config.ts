@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The built bot (dist/), for the tests that run it as `npm start` does.
+    globalSetup: ["test/helpers/build.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",

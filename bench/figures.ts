@@ -1,19 +1,21 @@
 /*
  * The size figures of `npm run bench` (issue "fast at any size"): each measured against its
  * baseline in the same process and the same runs. BENCH_FIGURES picks some (comma-separated:
- * updates, polling, broadcast, admin, startup, memory); BENCH_RUNS sets the number of runs.
+ * updates, running, polling, broadcast, admin, startup, memory); BENCH_RUNS sets the number of runs.
  */
 import { printTable, type FigureResult } from "./lib.ts";
 import { benchAdmin } from "./admin.ts";
 import { benchBroadcast } from "./broadcast.ts";
 import { benchMemory } from "./memory.ts";
 import { benchPolling } from "./polling.ts";
+import { benchThroughput } from "./throughput.ts";
 import { benchUpdates } from "./updates.ts";
 
-type FigureName = "updates" | "polling" | "broadcast" | "admin" | "memory";
+type FigureName = "updates" | "running" | "polling" | "broadcast" | "admin" | "memory";
 
 const ALL: Record<FigureName, (runs: number) => Promise<FigureResult[]>> = {
   updates: benchUpdates,
+  running: benchThroughput,
   polling: benchPolling,
   broadcast: benchBroadcast,
   admin: benchAdmin,

@@ -7,24 +7,18 @@
  * carries them (both sides reach them over HTTP on 127.0.0.1, as the bot reaches the real ones).
  * BENCH_MEMORY_DETAIL=1 prints each side's heap figures at the end; =snapshot also writes a heap snapshot.
  */
-import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeHeapSnapshot } from "node:v8";
-import { Bot } from "grammy";
 import { openStore } from "../src/db/open.ts";
-import { createLogger } from "../src/logger.ts";
-import { startApp } from "../src/main.ts";
 import { startFakeTelegram } from "../test/fakes/telegram.ts";
 import { startNodeFlags } from "../test/helpers/startCommand.ts";
-import { benchConfig, sleep, tempDir, type FigureResult } from "./lib.ts";
+import { tempDir, type FigureResult } from "./lib.ts";
 import { listServer, seedOpenNumbers } from "./polling.ts";
 
 const USERS = 100_000;
 const OPEN = 10_000;
 const SECONDS = Number(process.env["BENCH_MEMORY_SECONDS"] ?? 60);
-const MIB = 1024 * 1024;
 
 function seed(path: string, now: number): void {
   const store = openStore(path);
@@ -37,61 +31,6 @@ interface Fakes {
   listUrl: string;
   token: string;
   apiRoot: string;
-}
-
-async function child(side: "project" | "baseline", path: string, fakes: Fakes): Promise<void> {
-  const list = { url: fakes.listUrl };
-  const tg = { token: fakes.token, apiRoot: fakes.apiRoot };
-  let stop: () => Promise<void>;
-  if (side === "project") {
-    const app = await startApp(
-      benchConfig({
-        DATABASE_PATH: path,
-        BOT_TOKEN: tg.token,
-        BOT_API_ROOT: tg.apiRoot,
-        PROVIDER: "sms-activate",
-        PROVIDER_API_URL: list.url,
-        PROVIDER_API_KEY: "bench-key-0123456789",
-        STATUS_POLL_SECONDS: "1",
-      }),
-      { logger: createLogger("silent") },
-    );
-    stop = () => app.shutdown();
-  } else {
-    const sqlite = new Database(path);
-    const openIds = sqlite.prepare("SELECT id, provider_id FROM activations WHERE state IN ('waiting', 'received')");
-    const read = sqlite.prepare("SELECT id FROM users WHERE telegram_id = ?");
-    const bot = new Bot(tg.token, { client: { apiRoot: tg.apiRoot } });
-    bot.on("message", async (ctx) => {
-      read.get(ctx.from.id);
-      await ctx.reply("ok");
-    });
-    void bot.start({ drop_pending_updates: true });
-    const timer = setInterval(() => {
-      void (async () => {
-        const open = new Map<string, number>();
-        for (const row of openIds.all() as { id: number; provider_id: string }[]) open.set(row.provider_id, row.id);
-        await (await fetch(`${list.url}/stubs/handler_api.php?action=getActiveActivations`)).json();
-      })();
-    }, 1000);
-    stop = async () => {
-      clearInterval(timer);
-      await bot.stop();
-      sqlite.close();
-    };
-  }
-  const samples: number[] = [];
-  for (let s = 0; s < SECONDS; s++) {
-    await sleep(1000);
-    samples.push(process.memoryUsage().rss / MIB);
-  }
-  if (process.env["BENCH_MEMORY_DETAIL"]) {
-    const m = process.memoryUsage();
-    console.error(side, Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / MIB)])));
-    if (process.env["BENCH_MEMORY_DETAIL"] === "snapshot") console.error(writeHeapSnapshot(`/tmp/memory-${side}.heapsnapshot`));
-  }
-  await stop();
-  console.log(JSON.stringify({ samples }));
 }
 
 async function runChild(side: "project" | "baseline", path: string, now: number): Promise<number[]> {
@@ -108,7 +47,8 @@ async function runChild(side: "project" | "baseline", path: string, now: number)
 function spawnChild(side: "project" | "baseline", path: string, fakes: Fakes): Promise<number[]> {
   return new Promise((resolve, reject) => {
     // Both sides run with the node flags of `npm start` (V8's young generation size among them).
-    const proc = spawn(process.execPath, [...startNodeFlags(), fileURLToPath(import.meta.url)], {
+    // The child is plain JavaScript (no TypeScript loader on either side); the project's side runs the build.
+    const proc = spawn(process.execPath, [...startNodeFlags(), fileURLToPath(new URL("./memoryChild.mjs", import.meta.url))], {
       env: { ...process.env, BENCH_MEMORY_CHILD: side, BENCH_MEMORY_DB: path, BENCH_MEMORY_FAKES: JSON.stringify(fakes) },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -145,15 +85,4 @@ export async function benchMemory(runs: number): Promise<FigureResult[]> {
   }
   dir.remove();
   return [peak, end, drift];
-}
-
-const childSide = process.env["BENCH_MEMORY_CHILD"];
-if (childSide === "project" || childSide === "baseline") {
-  child(childSide, process.env["BENCH_MEMORY_DB"] ?? "", JSON.parse(process.env["BENCH_MEMORY_FAKES"] ?? "{}") as Fakes).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
 }

@@ -247,7 +247,7 @@ async function throughput(tg: Awaited<ReturnType<typeof startFakeTelegram>>, app
 // BENCH_FIGURES=main only the figures above.
 const figures = process.env["BENCH_FIGURES"];
 // The figures are those of the bot as `npm start` runs it: warn when this process lacks its node flags.
-const missingFlags = startNodeFlags().filter((flag) => flag.startsWith("--max-") && !process.execArgv.includes(flag));
+const missingFlags = startNodeFlags().filter((flag) => !process.execArgv.includes(flag));
 if (missingFlags.length > 0) console.warn(`bench: not running with npm start's node flags (${missingFlags.join(" ")}): run it with \`npm run bench\``);
 
 (figures === "main" ? main() : figures ? runSizeFigures() : main().then(() => runSizeFigures())).then(

@@ -2,7 +2,8 @@
  * Handling an update, network cut out: the project's bot (the Balance button, 1,000 users) against
  * a bare grammY bot over the same database that does one SQLite read per update and the same two
  * Bot API calls. Per-update median and p99 one update at a time, and updates/s with every user
- * pressing at once (chats in parallel, each chat in order, as the runner hands them over).
+ * pressing at once (chats in parallel, each chat in order, as the runner hands them over). The
+ * updates/s of the running bot, network included, are bench/throughput.ts's.
  */
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -94,7 +95,16 @@ export async function benchUpdates(runs: number): Promise<FigureResult[]> {
   // side measures the machine's load too. CPU time (this process's, all threads: the GC's too)
   // leaves the waiting out.
   const cpuP99s: FigureResult = { figure: "update handling, CPU time p99", unit: "ms", project: [], baseline: [], baselineName: "bare grammY + 1 SQLite read", target: "(diagnostic)" };
-  const rates: FigureResult = { figure: `updates/s, ${USERS.toLocaleString("en-US")} users pressing at once`, unit: "updates/s", project: [], baseline: [], baselineName: "bare grammY + 1 SQLite read", target: ">= 0.5x" };
+  // Every update in memory at once and no network to wait on: the garbage of 1,000 updates in flight
+  // is what this shows. The target on updates/s is the running bot's (bench/throughput.ts).
+  const rates: FigureResult = {
+    figure: `updates/s, network cut out, ${USERS.toLocaleString("en-US")} users pressing at once`,
+    unit: "updates/s",
+    project: [],
+    baseline: [],
+    baselineName: "bare grammY + 1 SQLite read",
+    target: "(diagnostic)",
+  };
   let id = 1;
   for (let run = 0; run < runs; run++) {
     // Alternate the order so that neither side always runs on a warmer machine.

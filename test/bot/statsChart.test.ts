@@ -1,5 +1,9 @@
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { BAR_COLOUR, CHART_HEIGHT, CHART_WIDTH, renderStatsChart, stopStatsChartWorker, type StatsChartInput } from "../../src/bot/features/admin/statsChart.ts";
 import { drawStatsChart } from "../../src/bot/features/admin/statsChartDraw.ts";
@@ -82,14 +86,34 @@ describe("the /stats chart", () => {
     expect(await barsIn(png)).toBe(15);
   });
 
-  it("is not loaded by the bot's own thread: Skia and the fonts are mapped in the chart worker only (issue 15, memory)", () => {
-    // The whole bot, imported as `npm start` imports it, without starting it.
+  it("drawn by the built bot (dist/, as `npm start` runs it), the worker finds its compiled entry and draws the same picture", async () => {
+    const data = input();
+    const chart = pathToFileURL(join(process.cwd(), "dist/bot/features/admin/statsChart.js")).href;
     const probe = [
-      'await import("./src/main.ts");',
+      `const { renderStatsChart, stopStatsChartWorker } = await import(${JSON.stringify(chart)});`,
+      `const png = await renderStatsChart(${JSON.stringify(data)});`,
+      "await stopStatsChartWorker();",
+      'process.stdout.write(png.toString("base64"));',
+    ].join("\n");
+    // A plain node running a file (a worker inherits `-e`'s flags): no TypeScript loader, as in production.
+    const dir = mkdtempSync(join(tmpdir(), "chart-"));
+    const file = join(dir, "probe.mjs");
+    writeFileSync(file, probe);
+    const out = execFileSync(process.execPath, [file], { encoding: "utf8" });
+    rmSync(dir, { recursive: true, force: true });
+    const built = Buffer.from(out, "base64");
+    expect(await barsIn(built)).toBe(30);
+    expect(built.equals(await drawStatsChart(data))).toBe(true);
+  });
+
+  it("is not loaded by the bot's own thread: Skia and the fonts are mapped in the chart worker only (issue 15, memory)", () => {
+    // The whole bot, imported as `npm start` imports it (the build), without starting it.
+    const probe = [
+      'await import("./dist/main.js");',
       'const { readFileSync } = await import("node:fs");',
       'process.stdout.write(readFileSync("/proc/self/maps", "utf8").includes("skia") ? "skia" : "none");',
     ].join(" ");
-    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe], { cwd: process.cwd(), encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: process.cwd(), encoding: "utf8" });
     expect(out).toBe("none");
   });
 });

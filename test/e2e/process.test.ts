@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,6 +39,15 @@ function startProcess(env: Record<string, string>): Running {
 }
 
 describe("starting the bot", () => {
+  it("the container runs the command line of `npm start` (its build made in the image), node flags included", () => {
+    const cmd = readFileSync("Dockerfile", "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("CMD "))
+      .at(-1);
+    expect(JSON.parse(cmd?.slice(4) ?? "[]")).toEqual(["node", ...startArgs()]);
+  });
+
+
   it("without a token it stops at once with one clear message naming the variable and @BotFather, no stack trace", async () => {
     const run = startProcess({ DATABASE_PATH: join(dir, "none.sqlite") });
     expect(await run.exit).toBe(1);

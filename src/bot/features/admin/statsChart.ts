@@ -49,8 +49,11 @@ function failAll(error: Error): void {
 
 function chartWorker(): Worker {
   if (worker) return worker;
-  // A plain-JavaScript entry that registers tsx, so the worker runs this TypeScript wherever the bot runs.
-  const started = new Worker(new URL("./statsChartWorker.mjs", import.meta.url));
+  // Built (dist/, as `npm start` runs it): the thread's compiled entry. From the sources (tests,
+  // `npm run dev`): a plain-JavaScript entry that registers tsx, since a worker does not inherit
+  // the main thread's loader.
+  const built = import.meta.url.endsWith(".js");
+  const started = new Worker(new URL(built ? "./statsChartThread.js" : "./statsChartWorker.mjs", import.meta.url));
   started.on("message", (answer: ChartAnswer) => {
     const job = waiting.get(answer.id);
     if (!job) return;
